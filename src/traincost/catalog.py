@@ -1,0 +1,179 @@
+"""Load and validate the shipped catalogs (models, accelerators, prices, defaults) once per process.
+
+This is the only module of the pipeline that reads files; everything it returns is a plain typed
+object. A user-supplied config.json path or hardware YAML goes through the same validation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .arch import ArchSpec, from_hf_config, load_config_file
+from .errors import InputError
+from .hardware import Accelerator, accelerator_from_dict
+
+_DATA = resources.files("traincost") / "data"
+
+
+def _yaml(name: str) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load((_DATA / name).read_text(encoding="utf-8"), Loader=loader)
+
+
+# ------------------------------------------------------------------------- models
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    id: str
+    display_name: str
+    family: str
+    hf_repo: str | None
+    source: str
+    config: dict
+    pretraining_tokens: float | None
+    pretraining_tokens_source: str
+
+    @property
+    def arch(self) -> ArchSpec:
+        return _arch(self.id)
+
+
+@cache
+def models() -> dict[str, ModelEntry]:
+    out: dict[str, ModelEntry] = {}
+    for f in sorted((_DATA / "models").iterdir(), key=lambda p: p.name):
+        if not f.name.endswith(".json"):
+            continue
+        d = json.loads(f.read_text(encoding="utf-8"))
+        out[d["id"]] = ModelEntry(
+            id=d["id"], display_name=d.get("display_name", d["id"]), family=d.get("family", ""),
+            hf_repo=d.get("hf_repo"), source=d["source"], config=d["config"],
+            pretraining_tokens=d.get("pretraining_tokens"), pretraining_tokens_source=d.get("pretraining_tokens_source", ""),
+        )
+    return out
+
+
+@cache
+def _arch(model_id: str) -> ArchSpec:
+    return from_hf_config(models()[model_id].config, name=model_id)
+
+
+def resolve_model(ref: str) -> tuple[ArchSpec, ModelEntry | None]:
+    """A catalog id (case-insensitive) or a path to a config.json (or a folder holding one)."""
+    key = ref.strip().lower()
+    cat = models()
+    if key in cat:
+        return _arch(key), cat[key]
+    if key.endswith(".json") or "/" in ref or Path(ref).exists():
+        cfg = load_config_file(ref)
+        try:
+            return from_hf_config(cfg, name=Path(ref).parent.name if Path(ref).name == "config.json" else Path(ref).stem), None
+        except InputError as e:
+            raise InputError("model", f"{ref}: {e.message}") from None
+    close = [m for m in cat if key and (key in m or m in key)]
+    hint = f" (did you mean {', '.join(close[:4])}?)" if close else ""
+    raise InputError(
+        "model", f"unknown model '{ref}'{hint}; give a catalog name (see 'traincost models') or a path to a config.json"
+    )
+
+
+# ------------------------------------------------------------------------- hardware
+
+
+@cache
+def accelerators() -> dict[str, Accelerator]:
+    data = _yaml("hardware.yaml")
+    return {a.id: a for a in (accelerator_from_dict(d) for d in data["accelerators"])}
+
+
+def _alias_index(accs: dict[str, Accelerator]) -> dict[str, str]:
+    idx = {}
+    for a in accs.values():
+        idx[a.id] = a.id
+        for al in a.aliases:
+            idx.setdefault(al, a.id)
+    return idx
+
+
+def load_hardware_file(path: str | Path) -> dict[str, Accelerator]:
+    """A user's own accelerators, in the shape of data/hardware.yaml."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as e:
+        raise InputError("hardware_file", f"cannot read '{path}': {e.strerror or e}") from None
+    except yaml.YAMLError as e:
+        raise InputError("hardware_file", f"'{path}' is not valid YAML: {str(e).splitlines()[0]}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("accelerators"), list):
+        raise InputError("hardware_file", f"'{path}' must have a top-level 'accelerators:' list")
+    return {a.id: a for a in (accelerator_from_dict(d, origin=str(path)) for d in data["accelerators"])}
+
+
+def resolve_accelerator(ref: str, extra: dict[str, Accelerator] | None = None) -> Accelerator:
+    accs = {**accelerators(), **(extra or {})}
+    key = ref.strip().lower()
+    idx = _alias_index(accs)
+    if key in idx:
+        return accs[idx[key]]
+    raise InputError("gpu", f"unknown accelerator '{ref}'; accepted: {', '.join(sorted(accs))}")
+
+
+# ------------------------------------------------------------------------- prices and defaults
+
+
+@dataclass(frozen=True)
+class Price:
+    provider: str
+    instance: str | None
+    accelerator: str
+    region: str | None
+    on_demand: float | None
+    reserved_1y: float | None
+    reserved_3y: float | None
+    spot: float | None
+    date: str
+    source: str
+
+
+@cache
+def prices() -> tuple[Price, ...]:
+    data = _yaml("prices.yaml")
+    rows = []
+    for r in data["prices"]:
+        rows.append(Price(
+            provider=str(r["provider"]), instance=r.get("instance"), accelerator=str(r["accelerator"]),
+            region=r.get("region"), on_demand=r.get("on_demand"), reserved_1y=r.get("reserved_1y"),
+            reserved_3y=r.get("reserved_3y"), spot=r.get("spot"), date=str(r["date"]), source=str(r["source"]),
+        ))
+    return tuple(rows)
+
+
+@cache
+def _price_defaults() -> dict[str, dict]:
+    return _yaml("prices.yaml").get("defaults") or {}
+
+
+def default_price(accelerator_id: str) -> Price | None:
+    """The catalog's default on-demand price row for an accelerator (rule stated in prices.yaml)."""
+    sel = _price_defaults().get(accelerator_id)
+    rows = [p for p in prices() if p.accelerator == accelerator_id and p.on_demand]
+    if sel:
+        match = [p for p in rows if p.provider == sel.get("provider") and (sel.get("instance") in (None, p.instance))
+                 and (sel.get("date") in (None, p.date))]
+        if match:
+            return max(match, key=lambda p: p.date)
+    return max(rows, key=lambda p: p.date) if rows else None
+
+
+@cache
+def defaults() -> dict[str, Any]:
+    return _yaml("defaults.yaml")

@@ -1,0 +1,140 @@
+"""Command-line interface. Heavy imports happen inside the commands that need them."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from .errors import InputError
+
+SCENARIO_FLAGS = ("model", "tokens", "seq_len", "gpu", "gpus", "mfu", "price", "precision")
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    # a pipe or file gets a fixed, wide layout instead of Rich's 80 columns
+    return Console(stderr=stderr, highlight=False, width=None if stream.isatty() else 140)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="traincost")
+def cli() -> None:
+    """traincost: what an LLM training run will cost, and why.
+
+    Start with `traincost estimate` (70B model, 1T tokens of continued pre-training on H100s).
+    """
+
+
+@cli.command()
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.option("--model", help="Catalog name (see `traincost models`) or path to a Hugging Face config.json.")
+@click.option("--tokens", help="Training tokens: 1T, 500B, 1.5e12, 2,000,000,000.")
+@click.option("--seq-len", "seq_len", help="Sequence length in tokens (default 4096).")
+@click.option("--gpu", help="Accelerator id (see `traincost hardware`).")
+@click.option("--gpus", help="Number of accelerators.")
+@click.option("--mfu", help="Model FLOPs utilization in (0, 1]; default: a stated assumption.")
+@click.option("--price", help="USD per GPU-hour; default: the catalog's dated on-demand price.")
+@click.option("--precision", help="bf16 (default), fp16 or fp8.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def estimate(scenario, as_json, **flags) -> None:
+    """Estimate FLOPs, time and cost of a training run (flags override the SCENARIO file)."""
+    from .files import read_scenario_file
+    from .pipeline import estimate as run_estimate
+
+    data = read_scenario_file(scenario) if scenario else {}
+    result = run_estimate(data, **{k: v for k, v in flags.items() if v is not None})
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        from .report import print_estimate
+
+        print_estimate(result, _console())
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
+def models(as_json) -> None:
+    """List the built-in model catalog with parameter counts."""
+    from . import catalog
+
+    rows = []
+    for m in catalog.models().values():
+        a = m.arch
+        rows.append(dict(id=m.id, name=m.display_name, model_type=a.model_type, params=a.params,
+                         active_params=a.active_params, non_embedding_params=a.non_embedding_params,
+                         layers=a.num_layers, pretraining_tokens=m.pretraining_tokens, source=m.source))
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    from .report import print_models
+
+    print_models(rows, _console())
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
+def hardware(as_json) -> None:
+    """List the accelerator catalog (dense peak FLOP/s, memory, interconnect)."""
+    from dataclasses import asdict
+
+    from . import catalog
+
+    accs = list(catalog.accelerators().values())
+    if as_json:
+        click.echo(json.dumps([asdict(a) for a in accs], indent=2))
+        return
+    from .report import print_hardware
+
+    print_hardware(accs, _console())
+
+
+@cli.command()
+@click.argument("path", default="scenario.yaml", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path, force) -> None:
+    """Write an annotated example scenario file (default: scenario.yaml)."""
+    from pathlib import Path
+
+    from .files import EXAMPLE
+
+    p = Path(path)
+    if p.exists() and not force:
+        raise InputError("path", f"'{path}' exists; pass --force to overwrite it")
+    try:
+        p.write_text(EXAMPLE.format(name=path), encoding="utf-8")
+    except OSError as e:
+        raise InputError("path", f"cannot write '{path}': {e.strerror or e}") from None
+    click.echo(f"wrote {path}; run: traincost estimate {path}")
+
+
+def _fail(msg: str, code: int = 2) -> None:
+    click.echo(f"error: {msg}", err=True)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="traincost", standalone_mode=False)
+    except InputError as e:
+        _fail(str(e))
+    except click.UsageError as e:
+        _fail(e.format_message().replace("\n", " "))
+    except click.exceptions.Abort:
+        _fail("aborted", 1)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as e:  # noqa: BLE001 - a bug, reported in one line; set TRAINCOST_DEBUG=1 for the traceback
+        if os.environ.get("TRAINCOST_DEBUG"):
+            raise
+        _fail(f"internal error ({type(e).__name__}: {e}); please report it (TRAINCOST_DEBUG=1 shows the traceback)", 1)
+
+
+if __name__ == "__main__":
+    main()

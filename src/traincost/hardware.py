@@ -1,0 +1,92 @@
+"""Accelerators as data: a typed record per accelerator, validated once when the catalog loads.
+
+The numbers live in ``data/hardware.yaml`` (each with its source); a user can add their own
+accelerators with a YAML file of the same shape (``--hardware-file``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import InputError
+
+DTYPES = ("bf16", "fp16", "fp8", "tf32", "fp32")
+
+
+@dataclass(frozen=True)
+class Accelerator:
+    id: str
+    name: str
+    vendor: str
+    generation: str
+    peak_tflops: dict[str, float | None]  # dense, per accelerator
+    memory_gb: float
+    memory_bw_tbps: float
+    tdp_w: float | None
+    node_size: int
+    scale_up_size: int
+    scale_up_bw_gbs: float | None  # per direction, per accelerator
+    scale_out_bw_gbs: float | None  # per direction, per accelerator
+    released: str | None = None
+    aliases: tuple[str, ...] = ()
+    sources: dict[str, str] = field(default_factory=dict)
+    notes: str = ""
+
+    def peak_flops(self, dtype: str = "bf16") -> float:
+        """Dense peak FLOP/s for a training precision. BF16 falls back to FP16 on parts without BF16
+        (V100), since mixed-precision training then runs in FP16."""
+        v = self.peak_tflops.get(dtype)
+        if v is None and dtype == "bf16":
+            v = self.peak_tflops.get("fp16")
+        if v is None:
+            have = ", ".join(k for k, x in self.peak_tflops.items() if x)
+            raise InputError("precision", f"{self.id} has no published dense {dtype} peak; it has: {have}")
+        return float(v) * 1e12
+
+    def training_dtype(self, dtype: str = "bf16") -> str:
+        return "fp16" if dtype == "bf16" and self.peak_tflops.get("bf16") is None else dtype
+
+
+def accelerator_from_dict(d: dict[str, Any], origin: str = "hardware catalog") -> Accelerator:
+    """Validate one catalog entry; errors name the entry and the field."""
+    if not isinstance(d, dict) or "id" not in d:
+        raise InputError(origin, "each accelerator must be a mapping with an 'id'")
+    aid = str(d["id"]).lower()
+
+    def num(key: str, required: bool = True) -> float | None:
+        v = d.get(key)
+        if v is None and not required:
+            return None
+        if isinstance(v, bool) or not isinstance(v, int | float) or v <= 0:
+            raise InputError(f"{origin}: {aid}.{key}", f"must be a positive number (got {v!r})")
+        return float(v)
+
+    peaks = d.get("peak_tflops") or {}
+    if not isinstance(peaks, dict) or not any(isinstance(peaks.get(k), int | float) for k in ("bf16", "fp16")):
+        raise InputError(f"{origin}: {aid}.peak_tflops", "must give a dense bf16 or fp16 peak in TFLOP/s")
+    clean = {}
+    for k, v in peaks.items():
+        if k not in DTYPES:
+            raise InputError(f"{origin}: {aid}.peak_tflops", f"unknown precision '{k}'; accepted: {', '.join(DTYPES)}")
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int | float) or v <= 0):
+            raise InputError(f"{origin}: {aid}.peak_tflops.{k}", f"must be a positive number or null (got {v!r})")
+        clean[k] = None if v is None else float(v)
+    return Accelerator(
+        id=aid,
+        name=str(d.get("name", aid)),
+        vendor=str(d.get("vendor", "")),
+        generation=str(d.get("generation", "")),
+        peak_tflops=clean,
+        memory_gb=num("memory_gb"),
+        memory_bw_tbps=num("memory_bw_tbps"),
+        tdp_w=num("tdp_w", required=False),
+        node_size=int(num("node_size")),
+        scale_up_size=int(num("scale_up_size")),
+        scale_up_bw_gbs=num("scale_up_bw_gbs", required=False),
+        scale_out_bw_gbs=num("scale_out_bw_gbs", required=False),
+        released=None if d.get("released") is None else str(d["released"]),
+        aliases=tuple(str(a).lower() for a in d.get("aliases") or ()),
+        sources={str(k): str(v) for k, v in (d.get("sources") or {}).items()},
+        notes=str(d.get("notes") or ""),
+    )

@@ -1,0 +1,118 @@
+"""User-facing inputs: one validated schema shared by the CLI flags, scenario files, the Python API
+and the web API, so all of them accept the same things and report the same errors."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from .errors import InputError
+from .units import parse_count
+
+Precision = Literal["bf16", "fp16", "fp8"]
+
+
+class Scenario(BaseModel):
+    """A training run to estimate. Every field is optional; what is left out comes from the
+    documented defaults (``data/defaults.yaml``) and is reported as an assumption."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str | None = None
+    tokens: float | None = None
+    seq_len: int | None = None
+    gpu: str | None = None
+    gpus: int | None = None
+    mfu: float | None = None
+    price: float | None = None
+    precision: Precision | None = None
+
+    @field_validator("model", "gpu", mode="before")
+    @classmethod
+    def _nonempty(cls, v):
+        if v is not None and (not isinstance(v, str) or not v.strip()):
+            raise ValueError("must be a non-empty name")
+        return v
+
+    @field_validator("tokens", mode="before")
+    @classmethod
+    def _tokens(cls, v):
+        return None if v is None else parse_count(v)
+
+    @field_validator("seq_len", mode="before")
+    @classmethod
+    def _seq_len(cls, v):
+        if v is None:
+            return v
+        try:
+            # context lengths are powers of two: "8K" means 8192 here
+            x = parse_count(v[:-1]) * 1024 if isinstance(v, str) and v.strip()[-1:] in "kK" else parse_count(v)
+        except ValueError:
+            raise ValueError(f"must be a positive whole number of tokens such as 4096 or 8K (got {v!r})") from None
+        if x != int(x) or x > 10_000_000:
+            raise ValueError(f"must be a positive whole number of tokens up to 10M (got {v!r})")
+        return int(x)
+
+    @field_validator("gpus", mode="before")
+    @classmethod
+    def _gpus(cls, v):
+        if v is None:
+            return v
+        try:
+            x = parse_count(v)
+        except ValueError:
+            raise ValueError(f"must be a whole number of accelerators, at least 1 (got {v!r})") from None
+        if x != int(x) or x > 10_000_000:
+            raise ValueError(f"must be a whole number of accelerators, at least 1 (got {v!r})")
+        return int(x)
+
+    @field_validator("mfu", mode="before")
+    @classmethod
+    def _mfu(cls, v):
+        if v is None:
+            return v
+        try:
+            x = float(v.rstrip("%")) / 100 if isinstance(v, str) and v.strip().endswith("%") else float(v)
+        except (TypeError, ValueError):
+            raise ValueError(f"must be a fraction in (0, 1], such as 0.4 or 40% (got {v!r})") from None
+        if not 0 < x <= 1:
+            raise ValueError(f"must be a fraction in (0, 1], such as 0.4 or 40% (got {v!r})")
+        return x
+
+    @field_validator("price", mode="before")
+    @classmethod
+    def _price(cls, v):
+        if v is None:
+            return v
+        try:
+            x = float(str(v).lstrip("$")) if isinstance(v, str) else float(v)
+        except (TypeError, ValueError):
+            raise ValueError(f"must be a positive price in USD per GPU-hour, such as 2.5 (got {v!r})") from None
+        if not x > 0 or x != x or x == float("inf"):
+            raise ValueError(f"must be a positive price in USD per GPU-hour, such as 2.5 (got {v!r})")
+        return x
+
+
+def first_error(e: ValidationError) -> InputError:
+    """Turn pydantic's error list into one line naming the field and what is accepted."""
+    err = e.errors()[0]
+    field = ".".join(str(p) for p in err.get("loc", ())) or "input"
+    msg = err.get("msg", "invalid value")
+    if err.get("type") == "extra_forbidden":
+        msg = f"unknown field; accepted: {', '.join(Scenario.model_fields)}"
+    elif err.get("type") == "literal_error":
+        msg = f"{msg} (got {err.get('input')!r})"
+    elif msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    return InputError(field, msg)
+
+
+def make_scenario(data: dict | None = None, **overrides) -> Scenario:
+    """Validate a dict (from flags, a file or a request) into a Scenario; raises InputError."""
+    merged = {**(data or {}), **{k: v for k, v in overrides.items() if v is not None}}
+    merged = {k.replace("-", "_"): v for k, v in merged.items()}
+    try:
+        return Scenario(**merged)
+    except ValidationError as e:
+        raise first_error(e) from None

@@ -1,0 +1,46 @@
+"""Parsing of human quantities ("1T", "500B", "1.5e12", "2,000,000,000") and their display."""
+
+from __future__ import annotations
+
+import math
+import re
+
+_SUFFIX = {"": 1.0, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12, "P": 1e15}
+_NUM = re.compile(r"^\s*([+-]?(?:\d[\d,_]*\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*([kKmMbBgGtTpP]?)\s*$")
+
+ACCEPTED_COUNT = "a positive number such as 1T, 500B, 1.5e12 or 2,000,000,000"
+
+
+def parse_count(value: object) -> float:
+    """Parse a (large) positive count such as a token count.
+
+    Accepts numbers and strings with an optional K/M/B(G)/T/P suffix, thousands separators and
+    scientific notation. Raises ``ValueError`` with a message that says what is accepted.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"must be {ACCEPTED_COUNT} (got {value!r})")
+    if isinstance(value, int | float):
+        x = float(value)
+    elif isinstance(value, str):
+        m = _NUM.match(value)
+        if not m:
+            raise ValueError(f"must be {ACCEPTED_COUNT} (got {value!r})")
+        x = float(m.group(1).replace(",", "").replace("_", "")) * _SUFFIX[m.group(2).upper()]
+    else:
+        raise ValueError(f"must be {ACCEPTED_COUNT} (got {value!r})")
+    if not math.isfinite(x) or x <= 0:
+        raise ValueError(f"must be {ACCEPTED_COUNT} (got {value!r})")
+    return x
+
+
+def human(x: float, digits: int = 3) -> str:
+    """1.72e12 -> '1.72T'; 68976648192 -> '69.0B'."""
+    for suffix, scale in (("P", 1e15), ("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if abs(x) >= scale:
+            return f"{x / scale:.{digits}g}{suffix}"
+    return f"{x:.{digits}g}"
+
+
+def sci(x: float) -> str:
+    """4.2e23 style."""
+    return f"{x:.3g}" if abs(x) < 1e6 else f"{x:.3e}".replace("e+", "e")
