@@ -32,7 +32,10 @@ def test_estimate_without_arguments_answers_the_70b_question():
     assert d["model"]["name"] == "llama-3.1-70b"
     assert d["tokens"] == 1e12
     assert d["hardware"]["gpu"] == "h100-sxm"
-    assert {a["field"] for a in d["assumptions"]} >= {"model", "tokens", "seq_len", "gpu", "gpus", "mfu", "price"}
+    assert {a["field"] for a in d["assumptions"]} >= {"model", "tokens", "seq_len", "gpu", "gpus", "global_batch", "price"}
+    # MFU comes from the planner's best layout, not from a default
+    assert d["throughput"]["mfu_basis"] == "planner" and d["throughput"]["layout"]["tp"] >= 1
+    assert 0.25 < d["throughput"]["mfu"] < 0.6
     # 70.6B params x 1T tokens: 6ND = 4.23e23; with causal attention at 4096 a few % more
     assert 4.23e23 < d["flops"]["total"] < 4.5e23
 
@@ -41,7 +44,7 @@ def test_estimate_table_prints_every_default_as_an_assumption():
     p = tc("estimate")
     assert p.returncode == 0, p.stderr
     out = p.stdout
-    for word in ("GPU-hours", "wall clock", "assumptions", "seq_len", "mfu", "price", "Llama 3.1 70B"):
+    for word in ("GPU-hours", "wall clock", "assumptions", "seq_len", "layout", "price", "Llama 3.1 70B"):
         assert word in out
 
 
@@ -55,7 +58,7 @@ def test_flags(tmp_path):
     assert d["cost"]["total_usd"] == pytest.approx(d["time"]["gpu_hours"] * 2)
     # tokens/s = MFU x GPUs x peak / FLOPs per token (PaLM's MFU definition, solved for tokens/s)
     assert d["throughput"]["tokens_per_s"] == pytest.approx(0.4 * 256 * 312e12 / d["flops"]["per_token"])
-    assert {a["field"] for a in d["assumptions"]} == {"precision"}
+    assert {a["field"] for a in d["assumptions"]} == {"precision"}  # no batch needed when the MFU is given
 
 
 def test_scenario_file_and_flag_override(tmp_path):
@@ -65,7 +68,11 @@ def test_scenario_file_and_flag_override(tmp_path):
     assert base["model"]["name"] == "llama-3.1-70b" and base["hardware"]["count"] == 512
     over = json.loads(tc("estimate", str(tmp_path / "s.yaml"), "--gpus", "1024", "--json").stdout)
     assert over["hardware"]["count"] == 1024
-    assert over["time"]["wall_clock_days"] == pytest.approx(base["time"]["wall_clock_days"] / 2)
+    # the planner re-plans for the bigger cluster: about half the days
+    assert 0.45 <= over["time"]["wall_clock_days"] / base["time"]["wall_clock_days"] < 0.6
+    fixed = [json.loads(tc("estimate", str(tmp_path / "s.yaml"), "--gpus", g, "--mfu", "0.4", "--json").stdout)
+             for g in ("512", "1024")]
+    assert fixed[1]["time"]["wall_clock_days"] == pytest.approx(fixed[0]["time"]["wall_clock_days"] / 2)
     assert tc("init", "s.yaml", cwd=tmp_path).returncode == 2  # refuses to overwrite
 
 

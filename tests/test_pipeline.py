@@ -63,11 +63,17 @@ def test_llama2_70b_model_card_implies_a_plausible_mfu():
     assert article > 1.0
 
 
-def test_default_mfu_is_stated_and_not_100_percent():
+def test_default_mfu_is_predicted_by_the_planner():
     r = traincost.estimate()
-    assert r.throughput.mfu_basis == "assumed"
-    assert 0 < r.throughput.mfu < 0.6
-    assert any(a.field == "mfu" and "Megatron" in a.source for a in r.assumptions)
+    assert r.throughput.mfu_basis == "planner"
+    assert 0.25 < r.throughput.mfu < 0.6  # never 100%: a predicted, layout-specific figure
+    assert r.throughput.layout is not None and r.throughput.memory_gib <= 80
+    assert any("predicted for the fastest layout" in n for n in r.notes)
+
+
+def test_user_mfu_overrides_the_planner():
+    r = traincost.estimate(mfu=0.3)
+    assert r.throughput.mfu == 0.3 and r.throughput.mfu_basis == "user" and r.throughput.layout is None
 
 
 def test_default_price_has_source_and_date():

@@ -175,5 +175,26 @@ def default_price(accelerator_id: str) -> Price | None:
 
 
 @cache
+def _efficiency_table() -> dict[str, Any]:
+    return _yaml("efficiency.yaml")
+
+
+def efficiency(acc: Accelerator):
+    """Calibrated efficiency constants for the accelerator's generation (or the stated defaults)."""
+    from .perf import Efficiency
+
+    tab = _efficiency_table()
+    row = {**tab["default"], **(tab.get("generations") or {}).get(acc.generation, {})}
+    fields = Efficiency.__dataclass_fields__
+    return Efficiency(**{k: v for k, v in row.items() if k in fields})
+
+
+@cache
+def measurements() -> dict[str, Any]:
+    """Published throughput and memory measurements used to calibrate and check the performance model."""
+    return _yaml("measurements/throughput.yaml")
+
+
+@cache
 def defaults() -> dict[str, Any]:
     return _yaml("defaults.yaml")

@@ -57,6 +57,77 @@ def estimate(scenario, as_json, **flags) -> None:
 
 
 @cli.command()
+@click.option("--model", help="Catalog name or path to a config.json (default: llama-3.1-70b).")
+@click.option("--gpu", help="Accelerator id (default: h100-sxm).")
+@click.option("--gpus", help="Number of accelerators (default: 512).")
+@click.option("--global-batch", "global_batch", help="Global batch in sequences.")
+@click.option("--global-batch-tokens", "global_batch_tokens", help="Global batch in tokens (e.g. 4M).")
+@click.option("--seq-len", "seq_len", help="Sequence length in tokens (default 4096).")
+@click.option("--precision", help="bf16 (default), fp16 or fp8.")
+@click.option("--optimizer", help="adamw (default), adamw8bit, sgd, lion, adafactor.")
+@click.option("--tp", help="Tensor-parallel size (fixes it; omit to search).")
+@click.option("--pp", help="Pipeline-parallel size.")
+@click.option("--dp", help="Data-parallel size.")
+@click.option("--cp", help="Context-parallel size.")
+@click.option("--ep", help="Expert-parallel size (MoE).")
+@click.option("--zero", help="ZeRO stage 0-3 (3 = FSDP full sharding).")
+@click.option("--micro-batch", "micro_batch", help="Micro-batch size in sequences.")
+@click.option("--recompute", help="none, selective or full activation recomputation.")
+@click.option("--interleave", help="Virtual pipeline stages per GPU (interleaved 1F1B).")
+@click.option("--top", default="5", show_default=True, help="How many layouts to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def plan(as_json, top, **flags) -> None:
+    """Find the fastest parallel layout that fits in memory (or evaluate the one you give)."""
+    from .pipeline import run_plan
+
+    result = run_plan({k: v for k, v in flags.items() if v is not None}, top=top)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        from .report import print_plan
+
+        print_plan(result, _console())
+    if not result.fits:
+        sys.exit(1)  # valid input, but no layout fits: the output says why and what would
+
+
+@cli.command()
+@click.option("--throughput", is_flag=True, help="Throughput measurements (Megatron-LM, llm-foundry, Korthikanti et al.).")
+@click.option("--memory", is_flag=True, help="Per-GPU memory measurements (Korthikanti et al. 2022, Fig. 1).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def validate(throughput, memory, as_json) -> None:
+    """Compare traincost's predictions with published measurements, row by row."""
+    from .validation import run_memory_validation, run_throughput_validation, summarize
+
+    both = not (throughput or memory)
+    out: dict = {}
+    tp_checks = run_throughput_validation() if (throughput or both) else []
+    mem_checks = run_memory_validation() if (memory or both) else []
+    if tp_checks:
+        out["throughput"] = {
+            "summary": summarize(tp_checks),
+            "rows": [dict(id=c.id, source=c.source, hardware=c.hardware, gpus=c.gpus, seq_len=c.seq_len,
+                          measured_tokens_per_s_per_gpu=c.measured, predicted_tokens_per_s_per_gpu=c.predicted,
+                          error=c.error, layout=c.layout, note=c.note) for c in tp_checks],
+        }
+    if mem_checks:
+        import numpy as np
+
+        errs = [abs(c.error) for c in mem_checks]
+        out["memory"] = {
+            "summary": {"rows": len(errs), "median_abs_error": float(np.median(errs)), "worst_abs_error": float(max(errs))},
+            "rows": [dict(id=c.id, part=c.part, measured_gib=c.measured_gib, predicted_gib=c.predicted_gib,
+                          error=c.error) for c in mem_checks],
+        }
+    if as_json:
+        click.echo(json.dumps(out, indent=2))
+        return
+    from .report import print_validation
+
+    print_validation(out, _console())
+
+
+@cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
 def models(as_json) -> None:
     """List the built-in model catalog with parameter counts."""

@@ -59,10 +59,15 @@ class HardwareInfo(_Out):
 
 class ThroughputInfo(_Out):
     mfu: float
-    mfu_basis: str  # "user" or "assumed"
+    mfu_basis: str  # "planner" (predicted for the best layout), "user" or "assumed"
     tokens_per_s: float
     tokens_per_s_per_gpu: float
     tflops_per_gpu: float
+    hfu: float | None = None
+    layout: dict | None = None  # the planner's layout when mfu_basis == "planner"
+    step_time_s: float | None = None
+    memory_gib: float | None = None
+    global_batch: int | None = None
 
 
 class TimeInfo(_Out):
@@ -121,37 +126,35 @@ def estimate(scenario: Scenario | dict | None = None, **kwargs: Any) -> Estimate
             assumptions.append(Assumption(field=field, value=v, source=src))
         return v
 
-    model_ref, tokens, seq_len = pick("model"), float(pick("tokens")), int(pick("seq_len"))
-    gpu_ref, n_gpus, precision = pick("gpu"), int(pick("gpus")), pick("precision")
-
-    # Model
-    arch, entry = catalog.resolve_model(model_ref)
+    tokens = float(pick("tokens"))
+    prob, entry, _optimizer = build_problem(scenario, assumptions, pick, plan=scenario.mfu is None)
+    arch, acc, n_gpus, seq_len = prob.arch, prob.acc, prob.n_gpus, prob.seq_len
     notes: list[str] = []
-    if arch.max_position_embeddings and seq_len > arch.max_position_embeddings:
-        raise InputError(
-            "seq_len", f"{seq_len} is longer than {arch.name}'s maximum context of {arch.max_position_embeddings} tokens"
-        )
     fl = arch.flops_per_token(seq_len, causal=True)
-
-    # Cluster
-    acc = catalog.resolve_accelerator(gpu_ref)
-    train_dtype = acc.training_dtype(precision)
-    if train_dtype != precision:
-        notes.append(f"{acc.name} has no {precision} tensor cores; using its {train_dtype} peak.")
+    train_dtype = prob.dtype
+    if train_dtype != (scenario.precision or "bf16"):
+        notes.append(f"{acc.name} has no {scenario.precision or 'bf16'} tensor cores; using its {train_dtype} peak.")
     peak = acc.peak_flops(train_dtype)
 
-    # Throughput (until the performance model predicts it per layout: a stated MFU)
+    # Throughput: the planner's best layout, unless the user states an MFU
+    best = None
     if scenario.mfu is not None:
         mfu, basis = scenario.mfu, "user"
+        tps = run.tokens_per_second(n_gpus, peak, mfu, fl.training)
     else:
-        d = catalog.defaults()["mfu"]
-        mfu, basis = float(d["value"]), "assumed"
-        assumptions.append(Assumption(field="mfu", value=mfu, source=" ".join(str(d["source"]).split())))
+        from .plan import fmt_layout, search
+
+        res = search(prob, top=1)
+        if res.best is None:
+            raise InputError("gpus", res.why_not or "no layout fits")
+        best = res.best
+        mfu, basis, tps = best.mfu, "planner", best.tokens_per_s
         notes.append(
-            f"MFU {mfu:.0%} is an assumption (measured range {d['low']:.0%}-{d['high']:.0%} for ~70B models on "
-            "H100), not a prediction for this layout; pass --mfu to use your own."
+            f"MFU {mfu:.1%} is predicted for the fastest layout that fits ({fmt_layout(best.layout)}, "
+            f"{best.memory_gib['total']:.0f} GiB per GPU), from {res.evaluated:,} layouts; `traincost plan` shows why."
         )
-    tps = run.tokens_per_second(n_gpus, peak, mfu, fl.training)
+        if not prob.eff.calibrated:
+            notes.append(f"The performance model is not calibrated for {acc.generation} accelerators: treat it as a rough guide.")
 
     # Run
     hours = run.gpu_hours(tokens, tps, n_gpus)
@@ -177,7 +180,7 @@ def estimate(scenario: Scenario | dict | None = None, **kwargs: Any) -> Estimate
             model_type=arch.model_type, params=arch.params, active_params=arch.active_params,
             embedding_params=arch.embedding_params, non_embedding_params=arch.non_embedding_params,
             layers=arch.num_layers, hidden_size=arch.hidden_size,
-            source=entry.source if entry else f"config file {model_ref}",
+            source=entry.source if entry else "config file",
         ),
         tokens=tokens,
         seq_len=seq_len,
@@ -192,10 +195,140 @@ def estimate(scenario: Scenario | dict | None = None, **kwargs: Any) -> Estimate
         ),
         throughput=ThroughputInfo(
             mfu=mfu, mfu_basis=basis, tokens_per_s=tps, tokens_per_s_per_gpu=tps / n_gpus,
-            tflops_per_gpu=mfu * peak / 1e12,
+            tflops_per_gpu=mfu * peak / 1e12, hfu=best.hfu if best else None,
+            layout=best.layout if best else None, step_time_s=best.step_time_s if best else None,
+            memory_gib=best.memory_gib["total"] if best else None, global_batch=prob.global_batch or None,
         ),
         time=TimeInfo(gpu_hours=hours, wall_clock_days=days),
         cost=CostInfo(compute_usd=compute, total_usd=compute, price_per_gpu_hour=price, price_source=price_src),
         assumptions=assumptions,
         notes=notes,
     )
+
+
+# ============================================================================ planning
+
+
+class PlanOutput(_Out):
+    """What `traincost plan` reports; ``to_dict()`` is its --json output."""
+
+    model: str
+    gpu: str
+    gpus: int
+    seq_len: int
+    global_batch: dict
+    precision: str
+    optimizer: str
+    best: dict | None
+    alternatives: list[dict]
+    search: dict | None
+    calibration: dict
+    why_not: str | None = None
+    suggestions: list[str] = []
+    assumptions: list[Assumption] = []
+
+    @property
+    def fits(self) -> bool:
+        return self.best is not None and self.best["memory"]["fits"]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.model_dump(mode="json")
+        chosen = self.best or (self.alternatives[0] if self.alternatives else None)
+        if chosen:  # the chosen layout's fields at the top level, as the plan contract names them
+            d.update({k: chosen[k] for k in ("layout", "step_time_s", "throughput", "memory", "time_breakdown")})
+        return d
+
+
+LAYOUT_FIELDS = ("tp", "pp", "dp", "cp", "ep", "zero", "micro_batch", "recompute", "interleave")
+
+
+def _global_batch(req, n_gpus: int, seq_len: int, assumptions: list[Assumption]) -> int:
+    if req.global_batch is not None:
+        return req.global_batch
+    if req.global_batch_tokens is not None:
+        b = int(round(req.global_batch_tokens / seq_len))
+        if b < 1:
+            raise InputError("global_batch_tokens", f"must be at least one sequence ({seq_len} tokens)")
+        return b
+    d = catalog.defaults()["global_batch"]
+    tokens = max(float(d["min_tokens"]), float(d["tokens_per_gpu"]) * n_gpus)
+    b = 1 << max(0, round(__import__("math").log2(tokens / seq_len)))
+    assumptions.append(Assumption(field="global_batch", value=b, source=f"{b * seq_len / 1e6:.1f}M tokens; {d['source']}"))
+    return b
+
+
+def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True):
+    """Resolve model, accelerator, cluster, batch and training settings into a planning Problem."""
+    from .perf import OPTIMIZERS, Training
+    from .plan import Problem
+
+    model_ref, gpu_ref, n = pick("model"), pick("gpu"), int(pick("gpus"))
+    seq_len, precision = int(pick("seq_len")), pick("precision")
+    optimizer = req.optimizer or catalog.defaults()["optimizer"]["value"]
+    arch, entry = catalog.resolve_model(model_ref)
+    if arch.max_position_embeddings and seq_len > arch.max_position_embeddings:
+        raise InputError(
+            "seq_len", f"{seq_len} is longer than {arch.name}'s maximum context of {arch.max_position_embeddings} tokens"
+        )
+    acc = catalog.resolve_accelerator(gpu_ref)
+    dtype = acc.training_dtype(precision)
+    acc.peak_flops(dtype)  # raises if the part has no such precision
+    gb = _global_batch(req, n, seq_len, assumptions) if plan else 0  # the batch matters only to the planner
+    train = Training(optimizer_bytes=OPTIMIZERS[optimizer])
+    prob = Problem(arch, acc, n, seq_len, gb, catalog.efficiency(acc), train, dtype)
+    return prob, entry, optimizer
+
+
+def run_plan(flags: dict, top: int | str = 5) -> PlanOutput:
+    """`traincost plan`: search layouts (or evaluate the fixed one) for a model on a cluster."""
+    from .plan import search, suggest
+    from .schema import PlanRequest, make_request
+
+    req = make_request(PlanRequest, flags)
+    try:
+        top = max(1, min(int(top), 50))
+    except (TypeError, ValueError):
+        raise InputError("top", f"must be a whole number from 1 to 50 (got {top!r})") from None
+    assumptions: list[Assumption] = []
+
+    def pick(field: str) -> Any:
+        v = getattr(req, field)
+        if v is None:
+            v, src = _default(field)
+            assumptions.append(Assumption(field=field, value=v, source=src))
+        return v
+
+    prob, entry, optimizer = build_problem(req, assumptions, pick)
+    fixed = {k: getattr(req, k) for k in LAYOUT_FIELDS if getattr(req, k) is not None}
+    _check_fixed(prob, fixed)
+    res = search(prob, fixed, top=top)
+    suggestions = suggest(prob, catalog.accelerators(), catalog.efficiency) if res.best is None and res.evaluated else []
+    eff = prob.eff
+    return PlanOutput(
+        model=entry.id if entry else prob.arch.name, gpu=prob.acc.id, gpus=prob.n_gpus, seq_len=prob.seq_len,
+        global_batch={"sequences": prob.global_batch, "tokens": prob.global_batch * prob.seq_len},
+        precision=prob.dtype, optimizer=optimizer,
+        best=res.best.to_dict() if res.best else None,
+        alternatives=[r.to_dict() for r in res.top[1:]] if res.best else [r.to_dict() for r in res.top],
+        search={"evaluated": res.evaluated, "fitting": res.fitting, "seconds": res.seconds, "fixed": fixed},
+        calibration={"generation": prob.acc.generation, "calibrated": eff.calibrated, "source": eff.source},
+        why_not=res.why_not, suggestions=suggestions, assumptions=assumptions,
+    )
+
+
+def _check_fixed(prob, fixed: dict) -> None:
+    n = prob.n_gpus
+    dims = {k: fixed[k] for k in ("tp", "pp", "dp", "cp") if k in fixed}
+    prod = 1
+    for v in dims.values():
+        prod *= v
+    if len(dims) == 4 and prod != n:
+        raise InputError("dp", f"tp x pp x dp x cp = {prod} must equal the number of GPUs ({n})")
+    if prod and n % prod:
+        raise InputError(next(iter(dims)), f"the fixed sizes {dims} must divide the number of GPUs ({n})")
+    if "dp" in fixed and prob.global_batch % fixed["dp"]:
+        raise InputError("global_batch", f"{prob.global_batch} sequences must divide evenly over dp={fixed['dp']}")
+    if "micro_batch" in fixed and "dp" in fixed and (prob.global_batch // fixed["dp"]) % fixed["micro_batch"]:
+        raise InputError("micro_batch", f"must divide the per-replica batch of {prob.global_batch // fixed['dp']} sequences")
+    if fixed.get("ep", 1) > 1 and prob.arch.moe is None:
+        raise InputError("ep", f"{prob.arch.name} has no experts; expert parallelism needs an MoE model")

@@ -33,8 +33,11 @@ def print_estimate(r: Estimate, con: Console) -> None:
     t.add_row("FLOPs per token", f"{r.flops.per_token:.3e}",
               f"fwd+bwd, counted per matmul; 6N = {r.flops.six_n_per_token:.3e}; attention {r.flops.attention_share:.1%}")
     t.add_row("total FLOPs", f"{r.flops.total:.3e}", "FLOPs per token x tokens")
-    basis = "assumed" if th.mfu_basis == "assumed" else "given"
+    basis = {"assumed": "assumed", "user": "given", "planner": "predicted"}[th.mfu_basis]
     t.add_row("MFU", f"{th.mfu:.1%}", f"{basis}; {th.tflops_per_gpu:.0f} of {hw.peak_tflops:.0f} dense {hw.precision} TFLOP/s per GPU")
+    if th.layout:
+        t.add_row("layout", _layout_str(th.layout),
+                  f"fastest that fits; step {th.step_time_s:.2f} s, {th.memory_gib:.0f} GiB per GPU, batch {th.global_batch:,} seq")
     t.add_row("throughput", f"{th.tokens_per_s:,.0f} tok/s", f"{th.tokens_per_s_per_gpu:,.0f} tokens/s per GPU")
     t.add_row("GPU-hours", f"{r.time.gpu_hours:,.0f}", "tokens / throughput x GPUs")
     t.add_row("wall clock", f"{r.time.wall_clock_days:,.1f} days", "no failures, restarts or checkpoints yet")
@@ -84,3 +87,89 @@ def print_hardware(accs, con: Console) -> None:
                   f(a.tdp_w), str(a.scale_up_size), f(a.scale_up_bw_gbs), f(a.scale_out_bw_gbs))
     con.print(t)
     con.print("[dim]dense peaks (no sparsity); bandwidths per accelerator per direction; sources: `traincost hardware --json`[/]")
+
+
+def _layout_str(x: dict) -> str:
+    from .plan import fmt_layout
+
+    return fmt_layout(x)
+
+
+def print_plan(r, con: Console) -> None:
+    con.print(f"[bold]{r.model}[/] on [bold]{r.gpus:,} x {r.gpu}[/], seq {r.seq_len}, global batch "
+              f"{r.global_batch['sequences']:,} sequences ({human(r.global_batch['tokens'])} tokens), {r.precision}, {r.optimizer}")
+    s = r.search or {}
+    if s.get("fixed"):
+        con.print(f"[dim]fixed: {s['fixed']}; evaluated {s['evaluated']:,} layout(s)[/]")
+    else:
+        con.print(f"[dim]searched {s.get('evaluated', 0):,} layouts in {s.get('seconds', 0) * 1000:.0f} ms; "
+                  f"{s.get('fitting', 0):,} fit in memory[/]")
+    chosen = r.best or (r.alternatives[0] if r.alternatives else None)
+    if chosen is None:
+        con.print(f"[red]{r.why_not}[/]")
+        return
+    if r.best is None:
+        con.print(f"[red]{r.why_not}[/]")
+        for sug in r.suggestions:
+            con.print(f"[yellow]would fit:[/] {sug}")
+    th, mem = chosen["throughput"], chosen["memory"]
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="best layout" if r.best else "closest layout (does not fit)",
+              title_justify="left", title_style="bold")
+    t.add_column("quantity", style="cyan", no_wrap=True)
+    t.add_column("value", justify="right", no_wrap=True)
+    t.add_column("detail", style="dim")
+    t.add_row("layout", _layout_str(chosen["layout"]), f"{chosen['microbatches']} micro-batches per step")
+    t.add_row("step time", f"{chosen['step_time_s']:.3f} s", "")
+    t.add_row("throughput", f"{th['tokens_per_s']:,.0f} tok/s", f"{th['tokens_per_s_per_gpu']:,.0f} per GPU")
+    t.add_row("MFU / HFU", f"{th['mfu']:.1%} / {th['hfu']:.1%}", "model / hardware FLOPs over dense peak")
+    bd = mem["breakdown_gib"]
+    parts = ", ".join(f"{k} {v:.1f}" for k, v in bd.items() if k != "capacity")
+    t.add_row("memory per GPU", f"{mem['total_gib']:.1f} GiB", f"of {bd['capacity']:.1f} GiB; {parts}")
+    tb = chosen["time_breakdown"]
+    step = tb["step"]
+    parts = ", ".join(f"{k} {v / step:.0%}" for k, v in tb.items() if k != "step" and v / step >= 0.005)
+    t.add_row("time breakdown", "", parts)
+    con.print(t)
+    if r.best and r.alternatives:
+        a = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="runners-up", title_justify="left", title_style="bold")
+        for col in ("layout", "step s", "MFU", "GiB"):
+            a.add_column(col, justify="left" if col == "layout" else "right", no_wrap=True)
+        for x in r.alternatives:
+            a.add_row(_layout_str(x["layout"]), f"{x['step_time_s']:.3f}", f"{x['throughput']['mfu']:.1%}",
+                      f"{x['memory']['total_gib']:.1f}")
+        con.print(a)
+    cal = r.calibration
+    if not cal["calibrated"]:
+        con.print(f"[yellow]note:[/] efficiency constants for {cal['generation']} are not calibrated ({cal['source']}).")
+    for x in r.assumptions:
+        con.print(f"[dim]assumed {x.field} = {x.value}: {x.source}[/]")
+
+
+def print_validation(out: dict, con: Console) -> None:
+    if "throughput" in out:
+        t = Table(title="throughput: predicted vs measured tokens/s per GPU", title_justify="left", title_style="bold",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+        for col in ("row", "GPUs", "seq", "measured", "predicted", "error", "layout (searched where unstated)"):
+            t.add_column(col, justify="left" if col in ("row", "layout (searched where unstated)") else "right",
+                         no_wrap=col != "layout (searched where unstated)")
+        for r in out["throughput"]["rows"]:
+            err = r["error"]
+            color = "green" if abs(err) <= 0.10 else ("yellow" if abs(err) <= 0.25 else "red")
+            t.add_row(r["id"], f"{r['gpus']:,}", str(r["seq_len"]), f"{r['measured_tokens_per_s_per_gpu']:,.0f}",
+                      f"{r['predicted_tokens_per_s_per_gpu']:,.0f}", f"[{color}]{err:+.1%}[/]",
+                      (_layout_str(r["layout"]) if r["layout"] else "-") + (f" ({r['note']})" if r["note"] else ""))
+        con.print(t)
+        s = out["throughput"]["summary"]
+        con.print(f"[bold]throughput:[/] {s['rows']} rows, median abs error {s['median_abs_error']:.1%}, "
+                  f"mean {s['mean_abs_error']:.1%}, worst {s['worst_abs_error']:.1%}; within 10%: {s['within_10pct']:.0%}, "
+                  f"within 20%: {s['within_20pct']:.0%}")
+    if "memory" in out:
+        t = Table(title="memory per GPU: predicted vs measured (Korthikanti et al. 2022, Fig. 1)", title_justify="left",
+                  title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+        for col in ("row", "part", "measured GiB", "predicted GiB", "error"):
+            t.add_column(col, justify="left" if col in ("row", "part") else "right", no_wrap=True)
+        for r in out["memory"]["rows"]:
+            t.add_row(r["id"], r["part"], f"{r['measured_gib']:.1f}", f"{r['predicted_gib']:.1f}", f"{r['error']:+.1%}")
+        con.print(t)
+        s = out["memory"]["summary"]
+        con.print(f"[bold]memory:[/] {s['rows']} rows, median abs error {s['median_abs_error']:.1%}, worst {s['worst_abs_error']:.1%}")

@@ -11,6 +11,20 @@ from .errors import InputError
 from .units import parse_count
 
 Precision = Literal["bf16", "fp16", "fp8"]
+Optimizer = Literal["adamw", "adamw8bit", "sgd", "lion", "adafactor"]
+RecomputeName = Literal["none", "selective", "full"]
+
+
+def _positive_int(v, what: str, lo: int = 1, hi: int = 10_000_000):
+    if v is None:
+        return v
+    try:
+        x = parse_count(v) if not (isinstance(v, int | float | str) and str(v).strip() == "0") else 0
+    except ValueError:
+        raise ValueError(f"must be {what} (got {v!r})") from None
+    if x != int(x) or not lo <= x <= hi:
+        raise ValueError(f"must be {what} (got {v!r})")
+    return int(x)
 
 
 class Scenario(BaseModel):
@@ -27,6 +41,9 @@ class Scenario(BaseModel):
     mfu: float | None = None
     price: float | None = None
     precision: Precision | None = None
+    global_batch: int | None = None
+    global_batch_tokens: float | None = None
+    optimizer: Optimizer | None = None
 
     @field_validator("model", "gpu", mode="before")
     @classmethod
@@ -67,6 +84,16 @@ class Scenario(BaseModel):
             raise ValueError(f"must be a whole number of accelerators, at least 1 (got {v!r})")
         return int(x)
 
+    @field_validator("global_batch", mode="before")
+    @classmethod
+    def _gb(cls, v):
+        return _positive_int(v, "a whole number of sequences, at least 1")
+
+    @field_validator("global_batch_tokens", mode="before")
+    @classmethod
+    def _gbt(cls, v):
+        return None if v is None else parse_count(v)
+
     @field_validator("mfu", mode="before")
     @classmethod
     def _mfu(cls, v):
@@ -94,13 +121,13 @@ class Scenario(BaseModel):
         return x
 
 
-def first_error(e: ValidationError) -> InputError:
+def first_error(e: ValidationError, model_cls=None) -> InputError:
     """Turn pydantic's error list into one line naming the field and what is accepted."""
     err = e.errors()[0]
     field = ".".join(str(p) for p in err.get("loc", ())) or "input"
     msg = err.get("msg", "invalid value")
     if err.get("type") == "extra_forbidden":
-        msg = f"unknown field; accepted: {', '.join(Scenario.model_fields)}"
+        msg = f"unknown field; accepted: {', '.join((model_cls or Scenario).model_fields)}"
     elif err.get("type") == "literal_error":
         msg = f"{msg} (got {err.get('input')!r})"
     elif msg.startswith("Value error, "):
@@ -110,9 +137,53 @@ def first_error(e: ValidationError) -> InputError:
 
 def make_scenario(data: dict | None = None, **overrides) -> Scenario:
     """Validate a dict (from flags, a file or a request) into a Scenario; raises InputError."""
+    return make_request(Scenario, data, **overrides)
+
+
+class PlanRequest(BaseModel):
+    """Inputs of `traincost plan`: a model on a cluster, optionally with parts of the layout fixed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str | None = None
+    gpu: str | None = None
+    gpus: int | None = None
+    seq_len: int | None = None
+    global_batch: int | None = None
+    global_batch_tokens: float | None = None
+    precision: Precision | None = None
+    optimizer: Optimizer | None = None
+    tp: int | None = None
+    pp: int | None = None
+    dp: int | None = None
+    cp: int | None = None
+    ep: int | None = None
+    zero: int | None = None
+    micro_batch: int | None = None
+    recompute: RecomputeName | None = None
+    interleave: int | None = None
+
+    _model = field_validator("model", "gpu", mode="before")(Scenario._nonempty.__func__)
+    _seq = field_validator("seq_len", mode="before")(Scenario._seq_len.__func__)
+    _gpus = field_validator("gpus", mode="before")(Scenario._gpus.__func__)
+    _gbt = field_validator("global_batch_tokens", mode="before")(Scenario._gbt.__func__)
+
+    @field_validator("global_batch", "tp", "pp", "dp", "cp", "ep", "micro_batch", "interleave", mode="before")
+    @classmethod
+    def _sizes(cls, v):
+        return _positive_int(v, "a whole number, at least 1")
+
+    @field_validator("zero", mode="before")
+    @classmethod
+    def _zero(cls, v):
+        return _positive_int(v, "a ZeRO stage: 0, 1, 2 or 3", lo=0, hi=3)
+
+
+def make_request(model_cls, data: dict | None = None, **overrides):
+    """Validate a dict into any of the input models; raises InputError naming the field."""
     merged = {**(data or {}), **{k: v for k, v in overrides.items() if v is not None}}
     merged = {k.replace("-", "_"): v for k, v in merged.items()}
     try:
-        return Scenario(**merged)
+        return model_cls(**merged)
     except ValidationError as e:
-        raise first_error(e) from None
+        raise first_error(e, model_cls) from None

@@ -1,0 +1,234 @@
+"""Layout planner: enumerate TP x PP x DP x CP x EP x ZeRO x micro-batch x recomputation x
+interleaving for a cluster and a global batch, drop what does not fit in memory, rank by step time.
+
+Enumeration and evaluation are NumPy array operations over all candidate layouts at once.
+"""
+
+from __future__ import annotations
+
+import time as _time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .arch import ArchSpec
+from .errors import InputError
+from .hardware import Accelerator
+from .perf import GIB, RECOMPUTE, Efficiency, Evaluation, Layouts, ModelCosts, Training, evaluate
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is being planned: a model on a cluster with a global batch."""
+
+    arch: ArchSpec
+    acc: Accelerator
+    n_gpus: int
+    seq_len: int
+    global_batch: int  # sequences per optimizer step
+    eff: Efficiency
+    train: Training = Training()
+    dtype: str = "bf16"
+
+
+def _pow2_upto(n: int) -> list[int]:
+    out, x = [], 1
+    while x <= n:
+        out.append(x)
+        x *= 2
+    return out
+
+
+def _divisors(n: int) -> list[int]:
+    small = [i for i in range(1, int(n**0.5) + 1) if n % i == 0]
+    return sorted(set(small + [n // i for i in small]))
+
+
+def enumerate_layouts(prob: Problem, fixed: dict | None = None) -> Layouts:
+    """Every layout that divides the cluster and the batch evenly and that the model's shape allows.
+    `fixed` pins any of tp, pp, dp, cp, ep, zero, micro_batch, recompute (name), interleave."""
+    fixed = {k: v for k, v in (fixed or {}).items() if v is not None}
+    a, n, B, s = prob.arch, prob.n_gpus, prob.global_batch, prob.seq_len
+    H, kv = a.attention.num_heads, (a.attention.num_heads if a.attention.kind == "mla" else a.attention.num_kv_heads)
+
+    tps = [t for t in _pow2_upto(min(n, 64)) if H % t == 0 and kv % t == 0]  # Megatron: query groups % TP == 0
+    cps = [c for c in _pow2_upto(min(n, 64)) if s % (2 * c) == 0 or c == 1]
+    moe = a.moe is not None and a.num_moe_layers > 0
+    combos = []
+    for t in ([fixed["tp"]] if "tp" in fixed else tps):
+        for c in ([fixed["cp"]] if "cp" in fixed else cps):
+            if n % (t * c):
+                continue
+            for p in ([fixed["pp"]] if "pp" in fixed else _divisors(n // (t * c))):
+                if p > a.num_layers or n % (t * c * p):
+                    continue
+                d = n // (t * c * p)
+                if "dp" in fixed and fixed["dp"] != d:
+                    continue
+                if B % d:
+                    continue
+                eps = [1]
+                if moe:
+                    eps = [x for x in _divisors(a.moe.num_experts) if (d * c) % x == 0]
+                for ep in ([fixed["ep"]] if "ep" in fixed else eps):
+                    combos.append((t, p, d, c, ep))
+    if not combos:
+        return Layouts(*(np.zeros(0, dtype=np.int64) for _ in range(9)))
+    base = np.array(combos, dtype=np.int64)  # (k, 5)
+
+    zeros = [fixed["zero"]] if "zero" in fixed else [0, 1, 2, 3]
+    if "recompute" in fixed:
+        recs = [RECOMPUTE.index(fixed["recompute"])]
+    else:  # with FlashAttention, selective recomputation equals none (FlashAttention already recomputes)
+        recs = [0, 2] if prob.train.flash_attention else [0, 1, 2]
+    mbs = [fixed["micro_batch"]] if "micro_batch" in fixed else _pow2_upto(min(B, 64))
+    vs = [fixed["interleave"]] if "interleave" in fixed else [1, 2, 4, 8]
+
+    grid = np.array(np.meshgrid(np.arange(len(base)), zeros, mbs, recs, vs, indexing="ij")).reshape(5, -1)
+    bi = grid[0]
+    tp, pp, dp, cp, ep = (base[bi, j] for j in range(5))
+    zero, mb, rec, v = grid[1], grid[2], grid[3], grid[4]
+    local = B // dp
+    m = np.where(local % mb == 0, local // np.maximum(mb, 1), 0)
+    ok = (local % mb == 0) & (m >= 1)
+    ok &= (v == 1) | ((pp > 1) & (a.num_layers % (pp * v) == 0) & (m % pp == 0))
+    ok &= (zero == 0) | (dp * cp > 1)  # sharding needs a data-parallel group
+    idx = np.nonzero(ok)[0]
+    return Layouts(tp[idx], pp[idx], dp[idx], cp[idx], ep[idx], zero[idx], mb[idx], rec[idx], v[idx])
+
+
+def evaluate_layouts(prob: Problem, lay: Layouts) -> Evaluation:
+    a = prob.arch
+    k_full = a.keys_per_query(prob.seq_len, causal=True)
+    # sliding-window layers attend fewer keys: average over layers
+    k_slide = a.keys_per_query(prob.seq_len, causal=True, sliding=True)
+    kq = (k_full * (a.num_layers - a.num_sliding_layers) + k_slide * a.num_sliding_layers) / a.num_layers
+    model = a.flops_per_token(prob.seq_len, causal=True).training
+    hw = np.array([a.flops_per_token(prob.seq_len, causal=True, recompute=r, flash_attention=prob.train.flash_attention).hardware
+                   for r in RECOMPUTE])[lay.recompute]
+    return evaluate(ModelCosts.from_arch(a), prob.acc, lay, prob.seq_len, prob.global_batch, model, hw, kq,
+                    prob.eff, prob.train, prob.dtype)
+
+
+@dataclass(frozen=True)
+class LayoutResult:
+    layout: dict
+    step_time_s: float
+    tokens_per_s: float
+    tokens_per_s_per_gpu: float
+    mfu: float
+    hfu: float
+    memory_gib: dict[str, float]
+    time_breakdown_s: dict[str, float]
+    fits: bool
+    microbatches: int
+
+    def to_dict(self) -> dict:
+        return {
+            "layout": self.layout,
+            "step_time_s": self.step_time_s,
+            "throughput": {"tokens_per_s": self.tokens_per_s, "tokens_per_s_per_gpu": self.tokens_per_s_per_gpu,
+                           "mfu": self.mfu, "hfu": self.hfu},
+            "memory": {"total_gib": self.memory_gib["total"], "fits": self.fits,
+                       "breakdown_gib": {k: v for k, v in self.memory_gib.items() if k != "total"}},
+            "time_breakdown": self.time_breakdown_s,
+            "microbatches": self.microbatches,
+        }
+
+
+def result_row(ev: Evaluation, lay: Layouts, i: int, capacity: float) -> LayoutResult:
+    n = int(ev.extras["n_gpus"][i])
+    mem = {k: float(v[i]) / GIB for k, v in ev.memory.items()}
+    mem["capacity"] = capacity / GIB
+    return LayoutResult(
+        layout=lay.row(i), step_time_s=float(ev.time["step"][i]), tokens_per_s=float(ev.tokens_per_s[i]),
+        tokens_per_s_per_gpu=float(ev.tokens_per_s[i]) / n, mfu=float(ev.mfu[i]), hfu=float(ev.hfu[i]),
+        memory_gib=mem, time_breakdown_s={k: float(v[i]) for k, v in ev.time.items()}, fits=bool(ev.fits[i]),
+        microbatches=int(round(float(ev.microbatches[i]))),
+    )
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    best: LayoutResult | None
+    top: list[LayoutResult]
+    evaluated: int
+    fitting: int
+    seconds: float
+    why_not: str | None = None
+
+
+def search(prob: Problem, fixed: dict | None = None, top: int = 5) -> SearchResult:
+    t0 = _time.perf_counter()
+    lay = enumerate_layouts(prob, fixed)
+    if len(lay) == 0:
+        return SearchResult(None, [], 0, 0, _time.perf_counter() - t0, why_not=_no_layout_reason(prob, fixed))
+    ev = evaluate_layouts(prob, lay)
+    step = np.where(ev.fits, ev.time["step"], np.inf)
+    n_fit = int(ev.fits.sum())
+    # ties (within 0.1%) go to the simpler layout: fewer parallel dimensions, no interleaving, less sharding
+    simpler = ((lay.tp > 1).astype(int) + (lay.pp > 1) + (lay.cp > 1) + (lay.ep > 1) + (lay.interleave > 1)
+               + lay.zero * 0.1 + lay.recompute * 0.01)
+    order = np.lexsort((simpler, np.round(np.log(step) * 1000)))[: max(top, 1)]
+    seconds = _time.perf_counter() - t0
+    if n_fit == 0:
+        i = int(np.argmin(ev.memory["total"]))
+        closest = result_row(ev, lay, i, ev.capacity_bytes)
+        return SearchResult(None, [closest], len(lay), 0, seconds, why_not=_why_no_fit(prob, closest))
+    rows = [result_row(ev, lay, int(i), ev.capacity_bytes) for i in order if np.isfinite(step[i])]
+    return SearchResult(rows[0], rows, len(lay), n_fit, seconds)
+
+
+def _no_layout_reason(prob: Problem, fixed: dict | None) -> str:
+    a = prob.arch
+    return (f"no layout divides {prob.n_gpus} GPUs and a global batch of {prob.global_batch} sequences evenly"
+            f" with {a.attention.num_heads} heads and {a.num_layers} layers"
+            + (f" under the fixed settings {fixed}" if fixed else "")
+            + "; use a GPU count and batch that are multiples of 8 (or powers of two)")
+
+
+def _why_no_fit(prob: Problem, closest: LayoutResult) -> str:
+    need, cap = closest.memory_gib["total"], closest.memory_gib["capacity"]
+    return (f"nothing fits in {prob.acc.memory_gb:g} GB: the leanest layout ({_fmt_layout(closest.layout)}) needs "
+            f"{need:.1f} GiB per GPU of {cap:.1f} GiB; try more GPUs, full recomputation, a smaller micro-batch "
+            f"or an accelerator with more memory")
+
+
+def _fmt_layout(x: dict) -> str:
+    parts = [f"TP{x['tp']}", f"PP{x['pp']}", f"DP{x['dp']}"]
+    if x["cp"] > 1:
+        parts.append(f"CP{x['cp']}")
+    if x["ep"] > 1:
+        parts.append(f"EP{x['ep']}")
+    parts += [f"ZeRO-{x['zero']}", f"mb{x['micro_batch']}", f"recompute {x['recompute']}"]
+    if x["interleave"] > 1:
+        parts.append(f"v{x['interleave']}")
+    return " ".join(parts)
+
+
+fmt_layout = _fmt_layout
+
+
+def suggest(prob: Problem, accelerators: dict[str, Accelerator], efficiency_for) -> list[str]:
+    """What would fit when nothing does: more GPUs (whole nodes, doubling) or a larger-memory part."""
+    out = []
+    n = prob.n_gpus
+    for mult in (2, 4, 8, 16):
+        p2 = Problem(prob.arch, prob.acc, n * mult, prob.seq_len, max(prob.global_batch, n * mult // 8 or 1),
+                     prob.eff, prob.train, prob.dtype)
+        r = search(p2, top=1)
+        if r.best:
+            out.append(f"{n * mult} x {prob.acc.id} fits ({_fmt_layout(r.best.layout)}, "
+                       f"{r.best.memory_gib['total']:.0f} GiB per GPU)")
+            break
+    bigger = sorted((a for a in accelerators.values() if a.memory_gb > prob.acc.memory_gb), key=lambda a: a.memory_gb)
+    for a in bigger:
+        try:
+            p2 = Problem(prob.arch, a, n, prob.seq_len, prob.global_batch, efficiency_for(a), prob.train, prob.dtype)
+            r = search(p2, top=1)
+        except InputError:
+            continue
+        if r.best:
+            out.append(f"{n} x {a.id} ({a.memory_gb:g} GB) fits ({_fmt_layout(r.best.layout)})")
+            break
+    return out
