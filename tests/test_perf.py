@@ -176,3 +176,30 @@ def test_plan_cli_nothing_fits_says_why_and_what_would():
 def test_plan_cli_bad_input(args, field):
     p = tc("plan", *args)
     assert p.returncode == 2 and field in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr
+
+
+def test_user_hardware_file(tmp_path):
+    """A user's own accelerator in YAML: a slower network gives a lower predicted MFU than the catalog H100."""
+    f = tmp_path / "hw.yaml"
+    f.write_text("""accelerators:
+  - id: my-h100
+    name: H100 with 100 Gb/s NICs
+    generation: hopper
+    peak_tflops: {bf16: 989.4}
+    memory_gb: 80
+    memory_bw_tbps: 3.35
+    node_size: 8
+    scale_up_size: 8
+    scale_up_bw_gbs: 450
+    scale_out_bw_gbs: 12.5
+""")
+    import traincost
+
+    mine = traincost.estimate(hardware_file=str(f), gpu="my-h100", price=2)
+    stock = traincost.estimate(gpu="h100-sxm", price=2)
+    assert mine.hardware.gpu == "my-h100"
+    assert mine.throughput.mfu < stock.throughput.mfu
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("accelerators:\n  - id: x\n    peak_tflops: {bf16: -1}\n")
+    with pytest.raises(traincost.InputError, match="peak_tflops"):
+        traincost.estimate(hardware_file=str(bad), gpu="x", price=2)

@@ -40,6 +40,10 @@ def cli() -> None:
 @click.option("--mfu", help="Model FLOPs utilization in (0, 1]; default: a stated assumption.")
 @click.option("--price", help="USD per GPU-hour; default: the catalog's dated on-demand price.")
 @click.option("--precision", help="bf16 (default), fp16 or fp8.")
+@click.option("--global-batch", "global_batch", help="Global batch in sequences (for the layout planner).")
+@click.option("--global-batch-tokens", "global_batch_tokens", help="Global batch in tokens, e.g. 4M.")
+@click.option("--optimizer", help="adamw (default), adamw8bit, sgd, lion, adafactor.")
+@click.option("--hardware-file", "hardware_file", help="Your own accelerators, in the shape of data/hardware.yaml.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def estimate(scenario, as_json, **flags) -> None:
     """Estimate FLOPs, time and cost of a training run (flags override the SCENARIO file)."""
@@ -65,6 +69,7 @@ def estimate(scenario, as_json, **flags) -> None:
 @click.option("--seq-len", "seq_len", help="Sequence length in tokens (default 4096).")
 @click.option("--precision", help="bf16 (default), fp16 or fp8.")
 @click.option("--optimizer", help="adamw (default), adamw8bit, sgd, lion, adafactor.")
+@click.option("--hardware-file", "hardware_file", help="Your own accelerators, in the shape of data/hardware.yaml.")
 @click.option("--tp", help="Tensor-parallel size (fixes it; omit to search).")
 @click.option("--pp", help="Pipeline-parallel size.")
 @click.option("--dp", help="Data-parallel size.")

@@ -422,9 +422,10 @@ def evaluate(
     dp_hidden = np.minimum(grad_sync, eff.dp_overlap * t_mb)
     dp_exposed = grad_sync - dp_hidden + eff.overlap_contention * dp_hidden
 
-    # optimizer step: memory-bound read/write of fp32 master, moments, gradients and bf16 weights
+    # optimizer step: memory-bound; reads gradients and optimizer state (master weights + moments),
+    # writes the optimizer state and the bf16 weights
     shard = np.where(zi >= 1, D, 1.0)
-    opt = (p_stage / shard) * (G + OPT + OPT + W + 4.0) / (bw * eff.hbm)
+    opt = (p_stage / shard) * (G + 2 * OPT + W) / (bw * eff.hbm)
 
     step = t_pipe + dp_exposed + opt
     tokens = B * s

@@ -270,7 +270,8 @@ def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True):
         raise InputError(
             "seq_len", f"{seq_len} is longer than {arch.name}'s maximum context of {arch.max_position_embeddings} tokens"
         )
-    acc = catalog.resolve_accelerator(gpu_ref)
+    extra = catalog.load_hardware_file(req.hardware_file) if req.hardware_file else None
+    acc = catalog.resolve_accelerator(gpu_ref, extra)
     dtype = acc.training_dtype(precision)
     acc.peak_flops(dtype)  # raises if the part has no such precision
     gb = _global_batch(req, n, seq_len, assumptions) if plan else 0  # the batch matters only to the planner

@@ -44,6 +44,7 @@ class Scenario(BaseModel):
     global_batch: int | None = None
     global_batch_tokens: float | None = None
     optimizer: Optimizer | None = None
+    hardware_file: str | None = None
 
     @field_validator("model", "gpu", mode="before")
     @classmethod
@@ -153,6 +154,7 @@ class PlanRequest(BaseModel):
     global_batch_tokens: float | None = None
     precision: Precision | None = None
     optimizer: Optimizer | None = None
+    hardware_file: str | None = None
     tp: int | None = None
     pp: int | None = None
     dp: int | None = None
