@@ -162,6 +162,35 @@ def _price_defaults() -> dict[str, dict]:
     return _yaml("prices.yaml").get("defaults") or {}
 
 
+PRICING_FIELDS = {"on-demand": "on_demand", "1y": "reserved_1y", "3y": "reserved_3y", "spot": "spot"}
+
+
+def select_price(accelerator_id: str, provider: str | None = None, pricing: str = "on-demand") -> tuple[Price, float]:
+    """The price row and USD per accelerator-hour for an accelerator, provider and pricing model.
+    Without a provider: the catalog default row if it has that pricing, else the newest row that does."""
+    field = PRICING_FIELDS[pricing]
+    rows = [p for p in prices() if p.accelerator == accelerator_id and getattr(p, field)]
+    if provider:
+        key = provider.strip().lower()
+        known = sorted({p.provider for p in prices()})
+        if key not in known:
+            raise InputError("provider", f"unknown provider '{provider}'; accepted: {', '.join(known)}")
+        mine = [p for p in rows if p.provider == key]
+        if not mine:
+            have = sorted({p.provider for p in rows})
+            raise InputError("provider", f"no {pricing} price for {accelerator_id} from {key} in the catalog"
+                             + (f"; providers with one: {', '.join(have)}" if have else "") + "; or pass --price")
+        row = max(mine, key=lambda p: p.date)
+        return row, float(getattr(row, field))
+    d = default_price(accelerator_id)
+    if d is not None and getattr(d, field):
+        return d, float(getattr(d, field))
+    if not rows:
+        raise InputError("price", f"no {pricing} price for {accelerator_id} in the catalog; pass --price in USD per GPU-hour")
+    row = max(rows, key=lambda p: p.date)
+    return row, float(getattr(row, field))
+
+
 def default_price(accelerator_id: str) -> Price | None:
     """The catalog's default on-demand price row for an accelerator (rule stated in prices.yaml)."""
     sel = _price_defaults().get(accelerator_id)
@@ -187,6 +216,17 @@ def efficiency(acc: Accelerator):
     row = {**tab["default"], **(tab.get("generations") or {}).get(acc.generation, {})}
     fields = Efficiency.__dataclass_fields__
     return Efficiency(**{k: v for k, v in row.items() if k in fields})
+
+
+BILL_FILES = ("onprem", "grid", "embodied", "storage", "reliability", "staff")
+
+
+@cache
+def bill_data(name: str) -> dict[str, Any]:
+    """One of the bill catalogs (onprem, grid, embodied, storage, reliability, staff)."""
+    if name not in BILL_FILES:
+        raise KeyError(name)
+    return _yaml(f"{name}.yaml")
 
 
 @cache

@@ -13,6 +13,49 @@ from .errors import InputError
 SCENARIO_FLAGS = ("model", "tokens", "seq_len", "gpu", "gpus", "mfu", "price", "precision")
 
 
+# The bill's assumptions, each overridable (flag, help). Values are validated by the shared schema.
+BILL_OPTIONS = [
+    ("--provider", "Cloud provider of the price (see `traincost prices`)."),
+    ("--pricing", "on-demand (default), 1y, 3y or spot."),
+    ("--region", "Grid region or cloud region for carbon (e.g. france, us-east-1)."),
+    ("--grid-intensity", "Grid carbon intensity, gCO2e/kWh."),
+    ("--pue", "Power usage effectiveness of the datacenter."),
+    ("--power-fraction", "Average accelerator power as a fraction of TDP."),
+    ("--host-w-per-node", "Host power per node (CPUs, memory, NICs, fans), W."),
+    ("--electricity-price", "USD per kWh (owned hardware)."),
+    ("--server-price", "USD per server node (owned hardware)."),
+    ("--lifetime-years", "Depreciation lifetime of owned hardware."),
+    ("--depreciation", "straight-line (default) or epoch (hardware-progress rate)."),
+    ("--utilization", "Share of the owned cluster's life it is busy, (0, 1]."),
+    ("--facility", "colo (default) or build."),
+    ("--maintenance-share", "Maintenance per year as a share of capex."),
+    ("--data", "english (default), code or multilingual: bytes per token of the dataset."),
+    ("--bytes-per-token", "Raw dataset bytes per token."),
+    ("--storage-class", "object (default) or pfs (parallel file system)."),
+    ("--storage-price", "USD per GB-month."),
+    ("--checkpoints-kept", "Full checkpoints kept."),
+    ("--checkpoint-stall-s", "Target seconds a checkpoint may stall training."),
+    ("--checkpoint-write-gb-s", "Checkpoint write bandwidth per node, GB/s."),
+    ("--interruption-rate", "Unplanned interruptions per accelerator-hour."),
+    ("--restart-minutes", "Minutes lost per interruption (detect, replace, reload)."),
+    ("--engineers", "Engineers on the run (0 leaves staff out)."),
+    ("--engineer-cost", "Loaded USD per engineer-year."),
+    ("--prep-months", "Team months before the run."),
+    ("--eval-months", "Team months after the run."),
+    ("--embodied-kg-per-gpu", "Embodied carbon per accelerator, kgCO2e."),
+]
+
+
+def bill_options(f):
+    for flag, help_ in reversed(BILL_OPTIONS):
+        f = click.option(flag, flag[2:].replace("-", "_"), help=help_)(f)
+    f = click.option("--compare-ownership", "compare_ownership", is_flag=True, default=None,
+                     help="Show cloud and owned hardware side by side.")(f)
+    f = click.option("--on-prem", "on_prem", is_flag=True, default=None,
+                     help="Price owned hardware (TCO) instead of cloud rental.")(f)
+    return f
+
+
 def _console(stderr: bool = False):
     from rich.console import Console
 
@@ -44,6 +87,7 @@ def cli() -> None:
 @click.option("--global-batch-tokens", "global_batch_tokens", help="Global batch in tokens, e.g. 4M.")
 @click.option("--optimizer", help="adamw (default), adamw8bit, sgd, lion, adafactor.")
 @click.option("--hardware-file", "hardware_file", help="Your own accelerators, in the shape of data/hardware.yaml.")
+@bill_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def estimate(scenario, as_json, **flags) -> None:
     """Estimate FLOPs, time and cost of a training run (flags override the SCENARIO file)."""
@@ -150,6 +194,34 @@ def models(as_json) -> None:
     from .report import print_models
 
     print_models(rows, _console())
+
+
+@cli.command()
+@click.option("--gpu", help="Only this accelerator.")
+@click.option("--provider", help="Only this provider.")
+@click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
+def prices(gpu, provider, as_json) -> None:
+    """List the dated cloud price catalog (USD per accelerator-hour, with sources)."""
+    from dataclasses import asdict
+
+    from . import catalog
+
+    rows = list(catalog.prices())
+    if gpu:
+        acc = catalog.resolve_accelerator(gpu)
+        rows = [r for r in rows if r.accelerator == acc.id]
+    if provider:
+        known = sorted({r.provider for r in catalog.prices()})
+        if provider.lower() not in known:
+            raise InputError("provider", f"unknown provider '{provider}'; accepted: {', '.join(known)}")
+        rows = [r for r in rows if r.provider == provider.lower()]
+    rows.sort(key=lambda r: (r.accelerator, r.provider, r.date))
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in rows], indent=2))
+        return
+    from .report import print_prices
+
+    print_prices(rows, _console())
 
 
 @cli.command()

@@ -9,7 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from . import bill, catalog, run
+from . import catalog, run
+from .costing import make_bill
 from .errors import InputError
 from .schema import Scenario, make_scenario
 
@@ -71,15 +72,34 @@ class ThroughputInfo(_Out):
 
 
 class TimeInfo(_Out):
-    gpu_hours: float
-    wall_clock_days: float
+    gpu_hours: float  # with failures, restarts and checkpoints
+    wall_clock_days: float  # likewise
+    failure_free_days: float
+    failure_free_gpu_hours: float
 
 
 class CostInfo(_Out):
-    compute_usd: float
+    compute_usd: float  # cloud: accelerator-hours x price; owned: depreciation + maintenance
+    energy_usd: float  # owned only (in the cloud it is inside the price)
+    facility_usd: float  # owned only
+    storage_usd: float
+    staff_usd: float
     total_usd: float
-    price_per_gpu_hour: float
+    ownership: str  # cloud | owned
+    price_per_gpu_hour: float | None
     price_source: str
+    provider: str | None = None
+    pricing: str | None = None
+
+
+class BillLine(_Out):
+    category: str
+    item: str
+    quantity: float
+    unit: str
+    unit_price: float
+    usd: float
+    source: str
 
 
 class Estimate(_Out):
@@ -93,6 +113,12 @@ class Estimate(_Out):
     throughput: ThroughputInfo
     time: TimeInfo
     cost: CostInfo
+    bill: list[BillLine]
+    energy: dict[str, float]
+    carbon: dict[str, Any]
+    storage: dict[str, Any]
+    reliability: dict[str, float]
+    comparison: dict[str, dict[str, float]] | None = None  # cloud vs owned, with --compare-ownership
     assumptions: list[Assumption]
     notes: list[str]
 
@@ -156,22 +182,27 @@ def estimate(scenario: Scenario | dict | None = None, **kwargs: Any) -> Estimate
         if not prob.eff.calibrated:
             notes.append(f"The performance model is not calibrated for {acc.generation} accelerators: treat it as a rough guide.")
 
-    # Run
-    hours = run.gpu_hours(tokens, tps, n_gpus)
-    days = run.wall_clock_days(tokens, tps)
-
-    # Bill
-    if scenario.price is not None:
-        price, price_src = scenario.price, "user (--price)"
-    else:
-        p = catalog.default_price(acc.id)
-        if p is None or p.on_demand is None:
-            raise InputError("price", f"no catalog price for {acc.id}; pass --price in USD per GPU-hour")
-        price = float(p.on_demand)
-        where = f"{p.provider} {p.instance or ''} {p.region or ''}".replace("  ", " ").strip()
-        price_src = f"{where} on-demand, observed {p.date}; {p.source}"
-        assumptions.append(Assumption(field="price", value=price, source=price_src))
-    compute = bill.compute_cost(hours, price)
+    # Run (failure-free) -> Bill (with failures, restarts and checkpoints)
+    solve_days = run.wall_clock_days(tokens, tps)
+    owned = bool(scenario.on_prem)
+    price, price_src, price_region, provider, pricing = None, "owned hardware", None, None, None
+    if not owned or scenario.compare_ownership:
+        price, price_src, price_region, provider, pricing = _cloud_price(scenario, acc, assumptions)
+    priced = make_bill(scenario, acc, n_gpus, arch.params, arch.vocab_size, tokens, solve_days, price, price_src,
+                       price_region, owned)
+    comparison = None
+    if scenario.compare_ownership:
+        other = make_bill(scenario, acc, n_gpus, arch.params, arch.vocab_size, tokens, solve_days, price, price_src,
+                          price_region, not owned)
+        cloud, own = (other, priced) if owned else (priced, other)
+        comparison = {"cloud": cloud.cost, "owned": own.cost}
+    for prm in priced.params:
+        if not prm.user:
+            rng = f" (range {prm.low:g}-{prm.high:g})" if prm.low is not None and prm.high is not None else ""
+            assumptions.append(Assumption(field=prm.name, value=prm.value, source=f"{prm.source}{rng}"))
+    notes.extend(priced.notes)
+    if not owned:
+        notes.append("Cloud price: energy, facility and hardware are inside the hourly price; they are not added again.")
 
     fwd = fl.breakdown
     return Estimate(
@@ -199,8 +230,13 @@ def estimate(scenario: Scenario | dict | None = None, **kwargs: Any) -> Estimate
             layout=best.layout if best else None, step_time_s=best.step_time_s if best else None,
             memory_gib=best.memory_gib["total"] if best else None, global_batch=prob.global_batch or None,
         ),
-        time=TimeInfo(gpu_hours=hours, wall_clock_days=days),
-        cost=CostInfo(compute_usd=compute, total_usd=compute, price_per_gpu_hour=price, price_source=price_src),
+        time=TimeInfo(**priced.time),
+        cost=CostInfo(**priced.cost, ownership=priced.ownership, price_per_gpu_hour=None if owned else price,
+                      price_source=price_src if not owned else "owned hardware (see bill)", provider=provider,
+                      pricing=pricing),
+        bill=[BillLine(**vars(x)) for x in priced.lines],
+        energy=priced.energy, carbon=priced.carbon, storage=priced.storage, reliability=priced.reliability,
+        comparison=comparison,
         assumptions=assumptions,
         notes=notes,
     )
@@ -333,3 +369,15 @@ def _check_fixed(prob, fixed: dict) -> None:
         raise InputError("micro_batch", f"must divide the per-replica batch of {prob.global_batch // fixed['dp']} sequences")
     if fixed.get("ep", 1) > 1 and prob.arch.moe is None:
         raise InputError("ep", f"{prob.arch.name} has no experts; expert parallelism needs an MoE model")
+
+
+def _cloud_price(sc, acc, assumptions: list[Assumption]):
+    """USD per accelerator-hour: the user's --price, or the catalog row for provider and pricing."""
+    pricing = sc.pricing or "on-demand"
+    if sc.price is not None:
+        return sc.price, "user (--price)", None, sc.provider, pricing
+    row, value = catalog.select_price(acc.id, sc.provider, pricing)
+    where = f"{row.provider} {row.instance or ''} {row.region or ''}".replace("  ", " ").strip()
+    src = f"{where} {pricing}, observed {row.date}; {row.source}"
+    assumptions.append(Assumption(field="price", value=value, source=src))
+    return value, src, row.region, row.provider, pricing

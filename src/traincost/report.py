@@ -19,10 +19,10 @@ def usd(x: float) -> str:
 
 
 def print_estimate(r: Estimate, con: Console) -> None:
-    m, hw, th = r.model, r.hardware, r.throughput
+    m, hw, th, tm = r.model, r.hardware, r.throughput, r.time
     con.print(
         f"[bold]{m.display_name}[/] on [bold]{human(r.tokens)}[/] tokens (seq {r.seq_len}), "
-        f"[bold]{hw.count:,} x {hw.name}[/]"
+        f"[bold]{hw.count:,} x {hw.name}[/], {'owned hardware' if r.cost.ownership == 'owned' else 'cloud'}"
     )
     t = Table(box=box.SIMPLE_HEAD, show_header=True, pad_edge=False)
     t.add_column("quantity", style="cyan", no_wrap=True)
@@ -39,11 +39,38 @@ def print_estimate(r: Estimate, con: Console) -> None:
         t.add_row("layout", _layout_str(th.layout),
                   f"fastest that fits; step {th.step_time_s:.2f} s, {th.memory_gib:.0f} GiB per GPU, batch {th.global_batch:,} seq")
     t.add_row("throughput", f"{th.tokens_per_s:,.0f} tok/s", f"{th.tokens_per_s_per_gpu:,.0f} tokens/s per GPU")
-    t.add_row("GPU-hours", f"{r.time.gpu_hours:,.0f}", "tokens / throughput x GPUs")
-    t.add_row("wall clock", f"{r.time.wall_clock_days:,.1f} days", "no failures, restarts or checkpoints yet")
-    t.add_row("compute cost", usd(r.cost.compute_usd), f"at ${r.cost.price_per_gpu_hour:.2f} per GPU-hour")
-    t.add_row("[bold]total[/]", f"[bold]{usd(r.cost.total_usd)}[/]", "compute only")
+    rel = r.reliability
+    t.add_row("GPU-hours", f"{tm.gpu_hours:,.0f}", f"{tm.failure_free_gpu_hours:,.0f} failure-free + {rel['extra_gpu_hours']:,.0f} lost to failures and checkpoints")
+    t.add_row("wall clock", f"{tm.wall_clock_days:,.1f} days",
+              f"goodput {rel['goodput']:.1%}: {rel['interruptions']:.1f} interruptions expected, checkpoint every {rel['checkpoint_interval_min']:.0f} min")
+    t.add_row("energy", f"{r.energy['kwh'] / 1000:,.0f} MWh", f"IT {r.energy['it_kw']:,.0f} kW x PUE {r.energy['pue']:.2f}")
+    t.add_row("carbon", f"{r.carbon['total_t']:,.1f} tCO2e",
+              f"{r.carbon['operational_t']:,.1f} operational ({r.carbon['grid_g_per_kwh']:.0f} g/kWh, {r.carbon['grid_region']}) + {r.carbon['embodied_t']:,.1f} embodied")
+    st = r.storage
+    t.add_row("storage", f"{st['dataset_tb'] + st['tokenized_tb'] + st['checkpoint_tb'] * st['checkpoints_kept']:,.1f} TB",
+              f"dataset {st['dataset_tb']:.1f} TB raw + {st['tokenized_tb']:.1f} TB tokens; checkpoint {st['checkpoint_tb']:.2f} TB x {st['checkpoints_kept']:g}")
+    t.add_row("[bold]total cost[/]", f"[bold]{usd(r.cost.total_usd)}[/]", "the bill below")
     con.print(t)
+
+    b = Table(title="bill", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("item", "quantity", "unit price", "USD", "source"):
+        b.add_column(col, justify="right" if col in ("quantity", "unit price", "USD") else "left",
+                     no_wrap=col != "source", style="dim" if col == "source" else None)
+    for line in r.bill:
+        qty = f"{line.quantity:,.0f} {line.unit}" if line.quantity >= 10 else f"{line.quantity:,.2f} {line.unit}"
+        up = "-" if line.unit_price == 0 else (f"${line.unit_price:,.4f}" if line.unit_price < 1 else f"${line.unit_price:,.2f}")
+        b.add_row(line.item, qty, up, usd(line.usd), _clip(line.source, 90))
+    b.add_row("[bold]total[/]", "", "", f"[bold]{usd(r.cost.total_usd)}[/]", "")
+    con.print(b)
+    if r.comparison:
+        c = Table(title="cloud vs owned hardware", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+        c.add_column("cost", no_wrap=True)
+        c.add_column("cloud", justify="right")
+        c.add_column("owned", justify="right")
+        for k in ("compute_usd", "energy_usd", "facility_usd", "storage_usd", "staff_usd", "total_usd"):
+            label = k.replace("_usd", "")
+            c.add_row(label, usd(r.comparison["cloud"][k]), usd(r.comparison["owned"][k]))
+        con.print(c)
     if r.assumptions:
         a = Table(title="assumptions (defaults used; override with flags or a scenario file)", box=box.SIMPLE,
                   title_justify="left", title_style="bold", show_header=False, pad_edge=False)
@@ -51,11 +78,31 @@ def print_estimate(r: Estimate, con: Console) -> None:
         a.add_column("value", no_wrap=True)
         a.add_column("source", style="dim")
         for x in r.assumptions:
-            v = human(x.value) if x.field == "tokens" else x.value
-            a.add_row(x.field, str(v), x.source)
+            v = human(x.value) if x.field == "tokens" else (f"{x.value:g}" if isinstance(x.value, float) else x.value)
+            a.add_row(x.field, str(v), _clip(x.source, 150))
         con.print(a)
     for n in r.notes:
         con.print(f"[yellow]note:[/] {n}")
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def print_prices(rows, con: Console) -> None:
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("accelerator", "provider", "instance", "region", "on-demand", "1y", "3y", "spot", "date"):
+        t.add_column(col, justify="right" if col in ("on-demand", "1y", "3y", "spot") else "left", no_wrap=True)
+
+    def f(x):
+        return "-" if x is None else f"${x:,.2f}"
+
+    for r in rows:
+        t.add_row(r.accelerator, r.provider, r.instance or "-", r.region or "-", f(r.on_demand), f(r.reserved_1y),
+                  f(r.reserved_3y), f(r.spot), r.date)
+    con.print(t)
+    con.print(f"[dim]{len(rows)} rows, USD per accelerator-hour; sources: `traincost prices --json`[/]")
 
 
 def print_models(rows: list[dict], con: Console) -> None:

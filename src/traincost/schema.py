@@ -13,6 +13,25 @@ from .units import parse_count
 Precision = Literal["bf16", "fp16", "fp8"]
 Optimizer = Literal["adamw", "adamw8bit", "sgd", "lion", "adafactor"]
 RecomputeName = Literal["none", "selective", "full"]
+Pricing = Literal["on-demand", "1y", "3y", "spot"]
+Depreciation = Literal["straight-line", "epoch"]
+Facility = Literal["colo", "build"]
+DataKind = Literal["english", "code", "multilingual"]
+StorageClass = Literal["object", "pfs"]
+
+
+def _number(v, what: str, lo: float = 0.0, strict: bool = False):
+    if v is None:
+        return v
+    if isinstance(v, bool):
+        raise ValueError(f"must be {what} (got {v!r})")
+    try:
+        x = parse_count(v) if isinstance(v, str) and v.strip()[-1:].isalpha() else float(str(v).replace(",", "").lstrip("$"))
+    except (TypeError, ValueError):
+        raise ValueError(f"must be {what} (got {v!r})") from None
+    if x != x or x in (float("inf"), float("-inf")) or x < lo or (strict and x <= lo):
+        raise ValueError(f"must be {what} (got {v!r})")
+    return x
 
 
 def _positive_int(v, what: str, lo: int = 1, hi: int = 10_000_000):
@@ -45,6 +64,65 @@ class Scenario(BaseModel):
     global_batch_tokens: float | None = None
     optimizer: Optimizer | None = None
     hardware_file: str | None = None
+    # --- the bill (issue: cloud vs owned, energy, carbon, storage, failures, people)
+    provider: str | None = None
+    pricing: Pricing | None = None
+    on_prem: bool | None = None
+    compare_ownership: bool | None = None
+    region: str | None = None
+    grid_intensity: float | None = None  # gCO2e/kWh
+    pue: float | None = None
+    power_fraction: float | None = None  # average accelerator draw / TDP
+    host_w_per_node: float | None = None
+    electricity_price: float | None = None  # USD/kWh (owned hardware)
+    server_price: float | None = None  # USD per node (owned hardware)
+    lifetime_years: float | None = None
+    depreciation: Depreciation | None = None
+    utilization: float | None = None  # share of the owned cluster's life it is busy
+    facility: Facility | None = None
+    maintenance_share: float | None = None  # of capex per year
+    data: DataKind | None = None
+    bytes_per_token: float | None = None
+    storage_class: StorageClass | None = None
+    storage_price: float | None = None  # USD per GB-month
+    checkpoints_kept: float | None = None
+    checkpoint_stall_s: float | None = None
+    checkpoint_write_gb_s: float | None = None  # per node
+    interruption_rate: float | None = None  # per accelerator-hour
+    restart_minutes: float | None = None
+    engineers: float | None = None
+    engineer_cost: float | None = None  # loaded USD per engineer-year
+    prep_months: float | None = None
+    eval_months: float | None = None
+    embodied_kg_per_gpu: float | None = None
+
+    @field_validator("grid_intensity", "host_w_per_node", "electricity_price", "server_price", "storage_price",
+                     "checkpoints_kept", "interruption_rate", "restart_minutes", "engineers", "engineer_cost",
+                     "prep_months", "eval_months", "embodied_kg_per_gpu", "maintenance_share", mode="before")
+    @classmethod
+    def _nonneg(cls, v):
+        return _number(v, "a number, 0 or more", lo=0.0)
+
+    @field_validator("lifetime_years", "bytes_per_token", "checkpoint_stall_s", "checkpoint_write_gb_s", mode="before")
+    @classmethod
+    def _pos(cls, v):
+        return _number(v, "a positive number", lo=0.0, strict=True)
+
+    @field_validator("power_fraction", "utilization", mode="before")
+    @classmethod
+    def _frac(cls, v):
+        x = _number(v, "a fraction in (0, 1]", lo=0.0, strict=True)
+        if x is not None and x > 1:
+            raise ValueError(f"must be a fraction in (0, 1] (got {v!r})")
+        return x
+
+    @field_validator("pue", mode="before")
+    @classmethod
+    def _pue(cls, v):
+        x = _number(v, "a PUE of at least 1.0, such as 1.1 or 1.4", lo=1.0)
+        if x is not None and x > 3:
+            raise ValueError(f"must be a PUE between 1.0 and 3.0 (got {v!r})")
+        return x
 
     @field_validator("model", "gpu", mode="before")
     @classmethod
@@ -136,7 +214,7 @@ def first_error(e: ValidationError, model_cls=None) -> InputError:
     return InputError(field, msg)
 
 
-def make_scenario(data: dict | None = None, **overrides) -> Scenario:
+def make_scenario(data: dict | None = None, /, **overrides) -> Scenario:
     """Validate a dict (from flags, a file or a request) into a Scenario; raises InputError."""
     return make_request(Scenario, data, **overrides)
 
@@ -181,7 +259,7 @@ class PlanRequest(BaseModel):
         return _positive_int(v, "a ZeRO stage: 0, 1, 2 or 3", lo=0, hi=3)
 
 
-def make_request(model_cls, data: dict | None = None, **overrides):
+def make_request(model_cls, data: dict | None = None, /, **overrides):
     """Validate a dict into any of the input models; raises InputError naming the field."""
     merged = {**(data or {}), **{k: v for k, v in overrides.items() if v is not None}}
     merged = {k.replace("-", "_"): v for k, v in merged.items()}
