@@ -142,7 +142,9 @@ def main() -> int:
         checks = run_throughput_validation(rows, eff_for=lambda _a, e=eff: e)
         summ = summarize(checks)
         sources = sorted({r["source"] for r in rows})
+        logs = np.log([c.predicted / c.measured for c in checks if c.predicted > 0])
         fitted[gen] = {k: round(float(getattr(eff, k)), 4) for k in PARAMS} | {
+            "throughput_sigma": round(float(np.std(logs)), 3),  # spread of log(predicted/measured): the ranges use it
             "calibrated": True,
             "source": (f"fitted by scripts/calibrate.py on {len(rows)} public measurements ({', '.join(sources)}); "
                        f"median abs error {summ['median_abs_error']:.1%}, worst {summ['worst_abs_error']:.1%}"),

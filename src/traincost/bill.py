@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 HOURS_PER_YEAR = 8766.0  # 365.25 days
 DAYS_PER_MONTH = 30.4375
 
@@ -60,7 +62,7 @@ def embodied_co2_t(n_gpus: int, per_gpu_kg: float, node_size: int, per_node_kg: 
     the hours the run uses them (LLMCarbon, Faiz et al. 2024: embodied x time / lifetime)."""
     nodes = math.ceil(n_gpus / node_size)
     total_kg = n_gpus * per_gpu_kg + nodes * per_node_kg
-    return total_kg * min(1.0, run_hours / (lifetime_years * HOURS_PER_YEAR)) / 1000.0
+    return total_kg * np.minimum(1.0, run_hours / (lifetime_years * HOURS_PER_YEAR)) / 1000.0
 
 
 # ----------------------------------------------------------------------------- owned hardware
@@ -76,13 +78,11 @@ def depreciation_share(run_hours: float, lifetime_years: float, utilization: flo
       Epoch AI, 0.14 orders of magnitude per year, r = 0.14·ln 10); the run pays the value lost while
       it occupies its share of the cluster's time.
     """
-    if utilization <= 0:
-        raise ValueError("utilization must be positive")
     busy_years = run_hours / HOURS_PER_YEAR / utilization
     if method == "epoch":
         r = epoch_rate_per_year if epoch_rate_per_year is not None else 0.14 * math.log(10)
-        return 1.0 - math.exp(-r * busy_years)
-    return min(1.0, busy_years / lifetime_years)
+        return -np.expm1(-r * busy_years)
+    return np.minimum(1.0, busy_years / lifetime_years)
 
 
 @dataclass(frozen=True)

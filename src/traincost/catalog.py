@@ -236,5 +236,20 @@ def measurements() -> dict[str, Any]:
 
 
 @cache
+def realization() -> dict[str, Any]:
+    """Share of the best layout's throughput that real runs achieve, fitted on published runs."""
+    f = _DATA / "realization.yaml"
+    if not f.is_file():
+        return {"value": 1.0, "sigma": 0.0, "source": "not calibrated"}
+    return _yaml("realization.yaml")
+
+
+@cache
+def runs() -> dict[str, Any]:
+    """Published training runs (from the calibration set) that `traincost validate` estimates."""
+    return _yaml("runs.yaml")
+
+
+@cache
 def defaults() -> dict[str, Any]:
     return _yaml("defaults.yaml")

@@ -141,17 +141,57 @@ def plan(as_json, top, **flags) -> None:
 
 
 @cli.command()
+@click.option("--model", help="Catalog name or config.json path (default: llama-3.1-70b).")
+@click.option("--tokens", help="Training tokens of the claim (default 1T).")
+@click.option("--seq-len", "seq_len", help="Sequence length (default 4096).")
+@click.option("--gpu", help="Accelerator of the claim (default h100-sxm).")
+@click.option("--precision", help="bf16 (default), fp16 or fp8.")
+@click.option("--gpu-hours", "gpu_hours", help="Claimed accelerator-hours.")
+@click.option("--days", help="Claimed wall-clock days (with --gpus).")
+@click.option("--gpus", help="Accelerators the claim assumes.")
+@click.option("--cost", help="Claimed cost in USD (with --price).")
+@click.option("--price", help="USD per GPU-hour the claim assumes.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def audit(as_json, **flags) -> None:
+    """Check a published or proposed claim: the FLOP/s and MFU it implies, and a verdict."""
+    from .pipeline import run_audit
+
+    result = run_audit({k: v for k, v in flags.items() if v is not None})
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        from .report import print_audit
+
+        print_audit(result, _console())
+
+
+@cli.command()
+@click.option("--runs", is_flag=True, help="Published training runs (GPU-hours, days) with P10/P50/P90.")
 @click.option("--throughput", is_flag=True, help="Throughput measurements (Megatron-LM, llm-foundry, Korthikanti et al.).")
 @click.option("--memory", is_flag=True, help="Per-GPU memory measurements (Korthikanti et al. 2022, Fig. 1).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def validate(throughput, memory, as_json) -> None:
-    """Compare traincost's predictions with published measurements, row by row."""
-    from .validation import run_memory_validation, run_throughput_validation, summarize
+def validate(runs, throughput, memory, as_json) -> None:
+    """Compare traincost's predictions with published runs and measurements, row by row
+    (default: published runs; --throughput and --memory check the performance model)."""
+    from .validation import (
+        run_memory_validation,
+        run_published_validation,
+        run_throughput_validation,
+        summarize,
+        summarize_runs,
+    )
 
-    both = not (throughput or memory)
     out: dict = {}
-    tp_checks = run_throughput_validation() if (throughput or both) else []
-    mem_checks = run_memory_validation() if (memory or both) else []
+    if runs or not (throughput or memory):
+        rc = run_published_validation()
+        out["runs"] = {
+            "summary": summarize_runs(rc),
+            "rows": [dict(id=c.id, name=c.name, kind=c.kind, metric=c.metric, reported=c.reported, p10=c.p10, p50=c.p50,
+                          p90=c.p90, point=c.point, error_p50=c.error, inside_p10_p90=c.inside, gpus=c.gpus,
+                          gpus_stated=c.gpus_stated, layout=c.layout, note=c.note) for c in rc],
+        }
+    tp_checks = run_throughput_validation() if throughput else []
+    mem_checks = run_memory_validation() if memory else []
     if tp_checks:
         out["throughput"] = {
             "summary": summarize(tp_checks),

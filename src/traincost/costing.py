@@ -1,9 +1,12 @@
-"""Assemble the whole bill of a run: resolve every bill assumption (the user's value, or the sourced
-catalog default with its range), then price compute (cloud or owned), energy, carbon, storage,
-failures and staff with the formulas in ``bill`` and ``run``.
+"""Assemble the whole bill of a run in two steps:
 
-Every number used is recorded as a :class:`Param` with its source, so the report can show the
-quantity, unit price and source of each line, and the Monte Carlo step can reuse the ranges.
+1. ``resolve``: every bill assumption becomes a :class:`Param`, the user's value or the sourced catalog
+   default with its P10-P90 range;
+2. ``compute``: pure arithmetic over those values with the formulas in ``bill`` and ``run``. It works on
+   floats (the point estimate) and on NumPy arrays (the Monte Carlo in ``uncertainty``), so both use the
+   same formulas.
+
+``make_bill`` does both and turns the result into priced lines with quantities, unit prices and sources.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from . import bill, catalog, run
 from .errors import InputError
@@ -27,22 +32,14 @@ class Param:
     user: bool = False
 
 
-def _node(d: dict, *path: str) -> dict:
-    for p in path:
-        d = d[p]
-    return d
-
-
 def _p(name: str, node: dict, user: Any = None, source: str | None = None, key: str = "value") -> Param:
     """A parameter from a catalog node {value, low, high, source}, or the user's value."""
     if user is not None:
         return Param(name, user, "user", user=True)
-    v = node[key] if isinstance(node, dict) else node
+    v = node[key]
     if isinstance(v, dict):
         return Param(name, v["value"], source or v.get("source") or node.get("source", ""), v.get("low"), v.get("high"))
-    src = source or (node.get("source", "") if isinstance(node, dict) else "")
-    return Param(name, v, src, node.get("low") if isinstance(node, dict) else None,
-                 node.get("high") if isinstance(node, dict) else None)
+    return Param(name, v, source or node.get("source", ""), node.get("low"), node.get("high"))
 
 
 def _short(src: str, n: int = 160) -> str:
@@ -51,15 +48,34 @@ def _short(src: str, n: int = 160) -> str:
 
 
 @dataclass
+class Context:
+    """The structural (not sampled) facts of a bill."""
+
+    acc: Accelerator
+    n_gpus: int
+    nodes: int
+    params_count: int
+    vocab: int
+    tokens: float
+    on_prem: bool
+    facility: str
+    depreciation: str
+    storage_class: str
+    data_kind: str
+    price_source: str
+    grid_region: str
+
+
+@dataclass
 class BillResult:
     lines: list[bill.Line]
     cost: dict[str, float]
     energy: dict[str, float]
-    carbon: dict[str, float]
-    storage: dict[str, float]
+    carbon: dict[str, Any]
+    storage: dict[str, Any]
     reliability: dict[str, float]
     time: dict[str, float]
-    params: list[Param] = field(default_factory=list)
+    params: dict[str, Param] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     ownership: str = "cloud"
 
@@ -68,193 +84,281 @@ def resolve_grid(sc, acc_region: str | None) -> tuple[Param, str]:
     """Grid carbon intensity: the user's value, a grid region key, a cloud region id, the price row's
     region, or the stated default."""
     g = catalog.bill_data("grid")
+    d = g["default"]
     if sc.grid_intensity is not None:
         return Param("grid_intensity", sc.grid_intensity, "user", user=True), "user value"
     key = (sc.region or acc_region or "").strip().lower()
     if key:
-        if key in g["regions"]:
-            r = g["regions"][key]
-            return Param("grid_intensity", r["gco2e_per_kwh"], _short(r.get("source", "")),
-                         g["default"]["low"], g["default"]["high"], user=bool(sc.region)), key
-        for _prov, regions in g["cloud_regions"].items():
-            if key in regions:
-                r = regions[key]
-                return Param("grid_intensity", r["gco2e_per_kwh"], _short(r.get("source", "")),
-                             g["default"]["low"], g["default"]["high"], user=bool(sc.region)), key
+        found = g["regions"].get(key)
+        if found is None:
+            found = next((regions[key] for regions in g["cloud_regions"].values() if key in regions), None)
+        if found is not None:
+            v = found["gco2e_per_kwh"]
+            # a known region: +-25% (grid mixes vary by year and hour; the catalog rows are 2016-2023 data)
+            return Param("grid_intensity", v, _short(found.get("source", "")), v * 0.75, v * 1.25, user=bool(sc.region)), key
         if sc.region:
             known = sorted(set(g["regions"]) | {k for v in g["cloud_regions"].values() for k in v})
             raise InputError("region", f"unknown region '{sc.region}'; accepted: {', '.join(known)}")
-    d = g["default"]
     return Param("grid_intensity", d["value"], _short(d.get("source", "")), d["low"], d["high"]), "default (US average)"
 
 
-def make_bill(sc, acc: Accelerator, n_gpus: int, params_count: int, vocab: int, tokens: float,
-              solve_days: float, price: float | None, price_source: str, price_region: str | None,
-              on_prem: bool) -> BillResult:
-    """Price one run. `solve_days` is the failure-free wall-clock time from the performance model."""
+def resolve(sc, acc: Accelerator, n_gpus: int, params_count: int, vocab: int, tokens: float, solve_days: float,
+            price: float | None, price_source: str, price_region: str | None, on_prem: bool,
+            solve_range: tuple[float, float] | None = None, price_user: bool = False) -> tuple[dict[str, Param], Context]:
     onp, rel, sto, emb, staff = (catalog.bill_data(k) for k in ("onprem", "reliability", "storage", "embodied", "staff"))
-    P: list[Param] = []
-    notes: list[str] = []
+    P: dict[str, Param] = {}
 
-    def use(p: Param) -> Any:
-        P.append(p)
+    def add(p: Param) -> Any:
+        P[p.name] = p
         return p.value
 
-    node_size = acc.node_size
-    nodes = math.ceil(n_gpus / node_size)
+    lo, hi = solve_range or (None, None)
+    add(Param("solve_days", solve_days, "performance model (failure-free wall-clock days)", lo, hi, user=solve_range is None))
+    if not on_prem:
+        add(Param("price", price, price_source, None if price_user else price * 0.80, None if price_user else price * 1.15,
+                  user=price_user))
+    add(_p("checkpoint_bytes_per_param", sto["checkpoint"]["bytes_per_param"]))
+    add(_p("checkpoint_write_gb_s_per_node", sto["checkpoint"]["write_bandwidth_gb_s_per_node"], sc.checkpoint_write_gb_s))
+    add(_p("checkpoint_stall_s", rel["checkpoint_write_seconds"], sc.checkpoint_stall_s))
+    add(_p("interruption_rate_per_gpu_hour", rel["interruption_rate_per_gpu_hour"], sc.interruption_rate))
+    add(_p("restart_minutes", rel["restart_minutes"], sc.restart_minutes))
 
-    # ---------------- reliability: failures, restarts, checkpoints (Young/Daly)
-    ckpt_bpp = use(_p("checkpoint_bytes_per_param", sto["checkpoint"]["bytes_per_param"]))
-    ckpt_bytes = params_count * ckpt_bpp
-    write_bw = use(_p("checkpoint_write_gb_s_per_node", sto["checkpoint"]["write_bandwidth_gb_s_per_node"],
-                      sc.checkpoint_write_gb_s))
-    write_s = ckpt_bytes / (write_bw * 1e9 * nodes)
-    stall_target = use(_p("checkpoint_stall_s", rel["checkpoint_write_seconds"], sc.checkpoint_stall_s))
-    required_bw = ckpt_bytes / stall_target / 1e9
-    if write_s > stall_target:
-        notes.append(f"A checkpoint ({ckpt_bytes / 1e12:.2f} TB) takes {write_s:.0f} s at {write_bw:g} GB/s per node, "
-                     f"above the {stall_target:g} s target: needs {required_bw:,.0f} GB/s in aggregate.")
-    delta = write_s
-    rate = use(_p("interruption_rate_per_gpu_hour", rel["interruption_rate_per_gpu_hour"], sc.interruption_rate))
-    restart = use(_p("restart_minutes", rel["restart_minutes"], sc.restart_minutes))
-    r = run.reliability(solve_days, n_gpus, rate, delta, restart)
-    days = r.wall_clock_days
-    hours = days * 24.0
-    gpu_hours = hours * n_gpus
-
-    # ---------------- energy
     frac_node = onp["power"]["tdp_fraction"]["tpu" if acc.generation.startswith("tpu") else "gpu"]
-    power_fraction = use(_p("power_fraction", {**frac_node, "source": onp["power"]["tdp_fraction"]["source"]}, sc.power_fraction))
+    pf = add(_p("power_fraction", {**frac_node, "source": onp["power"]["tdp_fraction"]["source"]}, sc.power_fraction))
     host = onp["power"]["host_overhead_w_per_node"]
     rated = (host.get("by_accelerator_rated_max_w") or {}).get(acc.id)
-    if rated is not None and sc.host_w_per_node is None:
-        # this server's rated host power (system max minus accelerator TDPs), at the same average fraction
-        host = {**host, "value": rated * power_fraction, "source": f"{acc.id} server: rated host {rated} W x "
-                f"{power_fraction:g} average fraction; {_short(host.get('source', ''), 120)}"}
-    host_w = use(_p("host_w_per_node", host, sc.host_w_per_node))
-    if sc.host_w_per_node is None and rated is None:
-        host_w = host_w * node_size / 8.0  # the catalog value is for an 8-accelerator node
-    net_share = use(_p("network_power_share", onp["power"]["network_switch_share"]))
+    if sc.host_w_per_node is None:
+        scale = (rated / host["value"] * pf) if rated else acc.node_size / 8.0  # per-server rating, else per 8 GPUs
+        if rated:
+            src = f"{acc.id} server rated host power {rated} W x {pf:g} average fraction; {_short(host.get('source', ''), 120)}"
+        else:
+            src = f"{_short(host.get('source', ''), 140)} (scaled to {acc.node_size} accelerators per node)"
+        add(Param("host_w_per_node", host["value"] * scale, src, host["low"] * scale, host["high"] * scale))
+    else:
+        add(Param("host_w_per_node", sc.host_w_per_node, "user", user=True))
+    add(_p("network_power_share", onp["power"]["network_switch_share"]))
     pue_node = onp["facility"]["pue"]
-    pue_key = "hyperscale" if not on_prem else "default"
-    pue = use(_p("pue", {**pue_node[pue_key], "source": pue_node["source"]}, sc.pue))
-    tdp = acc.tdp_w or 700.0
-    if acc.tdp_w is None:
-        notes.append(f"{acc.id} has no published TDP; energy assumes 700 W per accelerator.")
-    it_kw = bill.cluster_power_kw(n_gpus, tdp, power_fraction, node_size, host_w, net_share)
-    kwh = bill.energy_kwh(it_kw, hours, pue)
+    add(_p("pue", {**pue_node["default" if on_prem else "hyperscale"], "source": pue_node["source"]}, sc.pue))
+    tdp = acc.tdp_w
+    add(Param("tdp_w", tdp or 700.0, acc.sources.get("tdp_w", "") if tdp else "assumption: 700 W (no published TDP)",
+              user=True))
 
-    # ---------------- carbon
     grid, grid_key = resolve_grid(sc, price_region if not on_prem else None)
-    use(grid)
-    op_t = bill.operational_co2_t(kwh, grid.value)
+    add(grid)
     per_acc = emb["per_accelerator"]
-    by_acc = per_acc.get("by_accelerator", {}).get(acc.id, {})
-    per_gpu_kg = use(_p("embodied_kg_per_accelerator", per_acc["default"], sc.embodied_kg_per_gpu,
-                        source=_short(per_acc["default"].get("source", "")) + (
-                            f" ({acc.id} die+HBM floor {by_acc['die_plus_hbm_kgco2e']} kg)" if by_acc.get("die_plus_hbm_kgco2e") else "")))
-    per_node_kg = use(_p("embodied_kg_per_node_host", emb["per_node_host"]["default"]))
-    emb_life = use(_p("embodied_lifetime_years", emb["lifetime_years"]))
-    emb_t = bill.embodied_co2_t(n_gpus, per_gpu_kg, node_size, per_node_kg, hours, emb_life)
+    add(_p("embodied_kg_per_accelerator", per_acc["default"], sc.embodied_kg_per_gpu))
+    add(_p("embodied_kg_per_node_host", emb["per_node_host"]["default"]))
+    add(_p("embodied_lifetime_years", emb["lifetime_years"]))
 
-    # ---------------- storage
     kind = sc.data or "english"
-    bpt = use(_p("bytes_per_token", sto["bytes_per_token"][kind], sc.bytes_per_token))
-    raw_bytes = bill.dataset_bytes(tokens, bpt)
-    tok_bytes = bill.dataset_bytes(tokens, bill.token_id_bytes(vocab))
-    kept = use(_p("checkpoints_kept", sto["checkpoint"]["full_checkpoints_kept"], sc.checkpoints_kept))
+    add(_p("bytes_per_token", sto["bytes_per_token"][kind], sc.bytes_per_token))
+    add(_p("checkpoints_kept", sto["checkpoint"]["full_checkpoints_kept"], sc.checkpoints_kept))
     cls = sc.storage_class or "object"
     price_node = sto["prices"]["defaults"]["object_store_usd_per_gb_month" if cls == "object" else "parallel_fs_usd_per_gb_month"]
-    gb_month = use(_p("storage_usd_per_gb_month", price_node, sc.storage_price))
-    staff_node = staff
-    eval_months = use(_p("evaluation_months", staff_node["evaluation_months"], sc.eval_months))
-    prep_months = use(_p("preparation_months", staff_node["preparation_months"], sc.prep_months))
-    months = days / bill.DAYS_PER_MONTH + eval_months
-    data_gb = (raw_bytes + tok_bytes) / 1e9
-    ckpt_gb = kept * ckpt_bytes / 1e9
-    storage_usd_data = bill.storage_cost(data_gb, months, gb_month)
-    storage_usd_ckpt = bill.storage_cost(ckpt_gb, months, gb_month)
+    add(_p("storage_usd_per_gb_month", price_node, sc.storage_price))
+    add(_p("evaluation_months", staff["evaluation_months"], sc.eval_months))
+    add(_p("preparation_months", staff["preparation_months"], sc.prep_months))
+    add(_p("engineers", staff["team_size"], sc.engineers))
+    add(_p("engineer_cost_per_year", staff["loaded_cost_per_engineer_year_usd"], sc.engineer_cost))
 
-    # ---------------- staff
-    engineers = use(_p("engineers", staff_node["team_size"], sc.engineers))
-    eng_cost = use(_p("engineer_cost_per_year", staff_node["loaded_cost_per_engineer_year_usd"], sc.engineer_cost))
-    staff_days = days + (prep_months + eval_months) * bill.DAYS_PER_MONTH
-    staff_usd = bill.staff_cost(engineers, eng_cost, staff_days)
-
-    lines: list[bill.Line] = []
-    cost = dict(compute_usd=0.0, energy_usd=0.0, facility_usd=0.0, storage_usd=storage_usd_data + storage_usd_ckpt,
-                staff_usd=staff_usd)
-    if not on_prem:
-        assert price is not None
-        cost["compute_usd"] = bill.compute_cost(gpu_hours, price)
-        lines.append(bill.Line("compute", f"{acc.id} accelerator-hours (with failure overhead)", gpu_hours, "GPU-h",
-                               price, cost["compute_usd"], price_source))
-        lines.append(bill.Line("energy", "electricity, facility and hardware", kwh, "kWh", 0.0, 0.0,
-                               "included in the cloud price (not counted twice)"))
-    else:
+    facility, method = sc.facility or "colo", sc.depreciation or "straight-line"
+    if on_prem:
         srv = onp["servers"].get(acc.id)
         if srv is None and sc.server_price is None:
             raise InputError("server_price", f"no purchase price for {acc.id} servers in the catalog; pass --server-price (USD per node)")
-        node_price = use(_p("server_price", srv["default"]["node_price_usd"] if srv else {}, sc.server_price,
-                            source=_short(srv["default"].get("source", "")) + f" ({srv['default'].get('date', '')})" if srv else None))
-        netw = use(_p("network_capex_share", onp["cluster"]["network_share"]))
-        stor = use(_p("storage_capex_share", onp["cluster"]["storage_share"]))
+        if sc.server_price is None:
+            node = srv["default"]["node_price_usd"]
+            add(Param("server_price", node["value"], f"{_short(srv['default'].get('source', ''))} ({srv['default'].get('date', '')})",
+                      node.get("low"), node.get("high")))
+        else:
+            add(Param("server_price", sc.server_price, "user", user=True))
+        add(_p("network_capex_share", onp["cluster"]["network_share"]))
+        add(_p("storage_capex_share", onp["cluster"]["storage_share"]))
         dep = onp["depreciation"]
-        method = sc.depreciation or "straight-line"
-        life = use(_p("lifetime_years", dep["straight_line_years"], sc.lifetime_years))
-        epoch_rate = use(_p("hardware_progress_rate_per_year", dep["hardware_progress"]["rate_per_year"],
-                            source=dep["hardware_progress"].get("source"))) if method == "epoch" else None
-        util = use(_p("utilization", {"value": 0.8, "low": 0.6, "high": 0.95,
-                                      "source": "assumption: share of the cluster's life it is busy with useful jobs"},
-                      sc.utilization))
+        add(_p("lifetime_years", dep["straight_line_years"], sc.lifetime_years))
+        if method == "epoch":
+            add(_p("hardware_progress_rate_per_year", dep["hardware_progress"]["rate_per_year"],
+                   source=dep["hardware_progress"].get("source")))
+        add(_p("utilization", {"value": 0.8, "low": 0.6, "high": 0.95,
+                               "source": "assumption: share of the owned cluster's life it is busy with useful jobs"}, sc.utilization))
         fac = onp["facility"]
-        maint = use(_p("maintenance_share_per_year", fac["maintenance_share_per_year"], sc.maintenance_share))
-        elec = use(_p("electricity_usd_per_kwh", onp["electricity"]["default"], sc.electricity_price))
-        facility = sc.facility or "colo"
-        build = use(_p("facility_build_usd_per_mw", fac["build_cost_usd_per_mw"])) if facility == "build" else 0.0
-        flife = use(_p("facility_lifetime_years", fac["lifetime_years"])) if facility == "build" else 1.0
-        colo = use(_p("colocation_usd_per_kw_month", fac["colocation_usd_per_kw_month"])) if facility == "colo" else 0.0
-        own = bill.owned_cluster(n_gpus, node_size, node_price, netw, stor, hours, life, util, method, maint,
-                                 it_kw, pue, elec, facility, build, flife, colo, epoch_rate)
-        cost.update(compute_usd=own.depreciation_usd + own.maintenance_usd, energy_usd=own.energy_usd,
-                    facility_usd=own.facility_usd)
-        share = own.depreciation_usd / own.capex_usd
-        lines.append(bill.Line("compute", f"cluster depreciation ({method}, {share:.2%} of ${own.capex_usd / 1e6:,.1f}M capex)",
-                               nodes, "nodes", own.depreciation_usd / nodes, own.depreciation_usd,
-                               f"server ${node_price:,.0f}/node; network {netw:.0%} and storage {stor:.0%} of capex; "
-                               f"{life:g}-year life at {util:.0%} utilization"))
-        lines.append(bill.Line("compute", "maintenance and support", own.capex_usd, "USD capex", maint * hours / bill.HOURS_PER_YEAR / util,
-                               own.maintenance_usd, f"{maint:.0%} of capex per year"))
-        lines.append(bill.Line("energy", "electricity", kwh, "kWh", elec, own.energy_usd,
-                               f"IT {it_kw:,.0f} kW x PUE {pue:.2f}"))
-        fac_desc = (f"colocation ${colo:,.0f}/kW-month" if facility == "colo" else f"build ${build / 1e6:.1f}M/MW over {flife:g} years")
-        lines.append(bill.Line("facility", f"datacenter ({facility})", it_kw, "kW IT", own.facility_usd / it_kw if it_kw else 0,
-                               own.facility_usd, fac_desc))
-    lines.append(bill.Line("storage", f"dataset ({kind}: raw {bpt:g} B/token + token ids)", data_gb * months, "GB-month",
-                           gb_month, storage_usd_data, f"{cls} storage; {months:.1f} months (run + evaluation)"))
-    lines.append(bill.Line("storage", f"checkpoints ({kept:g} kept x {ckpt_bytes / 1e12:.2f} TB)", ckpt_gb * months, "GB-month",
-                           gb_month, storage_usd_ckpt, f"{ckpt_bpp:g} B/param (weights + optimizer state)"))
-    lines.append(bill.Line("staff", f"{engineers:g} engineers x {staff_days:.0f} days (incl. preparation and evaluation)",
-                           engineers * staff_days / 365.25, "engineer-years", eng_cost, staff_usd,
-                           "loaded cost per engineer-year; set --engineers 0 to leave staff out"))
-    cost["total_usd"] = sum(v for k, v in cost.items())
+        add(_p("maintenance_share_per_year", fac["maintenance_share_per_year"], sc.maintenance_share))
+        add(_p("electricity_usd_per_kwh", onp["electricity"]["default"], sc.electricity_price))
+        if facility == "build":
+            add(_p("facility_build_usd_per_mw", fac["build_cost_usd_per_mw"]))
+            add(_p("facility_lifetime_years", fac["lifetime_years"]))
+        else:
+            add(_p("colocation_usd_per_kw_month", fac["colocation_usd_per_kw_month"]))
 
+    ctx = Context(acc=acc, n_gpus=n_gpus, nodes=math.ceil(n_gpus / acc.node_size), params_count=params_count, vocab=vocab,
+                  tokens=tokens, on_prem=on_prem, facility=facility, depreciation=method, storage_class=cls, data_kind=kind,
+                  price_source=price_source, grid_region=grid_key)
+    return P, ctx
+
+
+def compute(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """Every number of the bill from parameter values (floats or equally long arrays)."""
+    n, nodes, acc = ctx.n_gpus, ctx.nodes, ctx.acc
+    ckpt_bytes = ctx.params_count * v["checkpoint_bytes_per_param"]
+    write_s = ckpt_bytes / (v["checkpoint_write_gb_s_per_node"] * 1e9 * nodes)
+    r = run.reliability(v["solve_days"], n, v["interruption_rate_per_gpu_hour"], write_s, v["restart_minutes"])
+    days = r.wall_clock_days
+    hours = days * 24.0
+    gpu_hours = hours * n
+
+    it_kw = bill.cluster_power_kw(n, v["tdp_w"], v["power_fraction"], acc.node_size, v["host_w_per_node"], v["network_power_share"])
+    kwh = bill.energy_kwh(it_kw, hours, v["pue"])
+    op_t = bill.operational_co2_t(kwh, v["grid_intensity"])
+    emb_t = bill.embodied_co2_t(n, v["embodied_kg_per_accelerator"], acc.node_size, v["embodied_kg_per_node_host"], hours,
+                                v["embodied_lifetime_years"])
+
+    raw = bill.dataset_bytes(ctx.tokens, v["bytes_per_token"])
+    tok = bill.dataset_bytes(ctx.tokens, bill.token_id_bytes(ctx.vocab))
+    months = days / bill.DAYS_PER_MONTH + v["evaluation_months"]
+    data_gb = (raw + tok) / 1e9
+    ckpt_gb = v["checkpoints_kept"] * ckpt_bytes / 1e9
+    st_data = bill.storage_cost(data_gb, months, v["storage_usd_per_gb_month"])
+    st_ckpt = bill.storage_cost(ckpt_gb, months, v["storage_usd_per_gb_month"])
+    staff_days = days + (v["preparation_months"] + v["evaluation_months"]) * bill.DAYS_PER_MONTH
+    staff_usd = bill.staff_cost(v["engineers"], v["engineer_cost_per_year"], staff_days)
+
+    zero = 0.0 * days
+    out: dict[str, Any] = {
+        "reliability": r, "days": days, "hours": hours, "gpu_hours": gpu_hours, "it_kw": it_kw, "kwh": kwh,
+        "operational_t": op_t, "embodied_t": emb_t, "raw_bytes": raw, "tok_bytes": tok, "ckpt_bytes": ckpt_bytes,
+        "write_s": write_s, "months": months, "data_gb": data_gb, "ckpt_gb": ckpt_gb, "storage_data_usd": st_data,
+        "storage_ckpt_usd": st_ckpt, "staff_days": staff_days, "staff_usd": staff_usd,
+    }
+    if not ctx.on_prem:
+        out.update(compute_usd=bill.compute_cost(gpu_hours, v["price"]), energy_usd=zero, facility_usd=zero,
+                   maintenance_usd=zero, depreciation_usd=zero)
+    else:
+        fac = ctx.facility
+        own = bill.owned_cluster(
+            n, acc.node_size, v["server_price"], v["network_capex_share"], v["storage_capex_share"], hours,
+            v["lifetime_years"], v["utilization"], ctx.depreciation, v["maintenance_share_per_year"], it_kw, v["pue"],
+            v["electricity_usd_per_kwh"], fac, v.get("facility_build_usd_per_mw", 0.0), v.get("facility_lifetime_years", 1.0),
+            v.get("colocation_usd_per_kw_month", 0.0), v.get("hardware_progress_rate_per_year"),
+        )
+        out.update(compute_usd=own.depreciation_usd + own.maintenance_usd, energy_usd=own.energy_usd,
+                   facility_usd=own.facility_usd, maintenance_usd=own.maintenance_usd,
+                   depreciation_usd=own.depreciation_usd, capex_usd=own.capex_usd)
+    out["storage_usd"] = st_data + st_ckpt
+    out["total_usd"] = out["compute_usd"] + out["energy_usd"] + out["facility_usd"] + out["storage_usd"] + staff_usd
+    return out
+
+
+def make_bill(P: dict[str, Param], ctx: Context) -> BillResult:
+    """Price one run (the point estimate: every parameter at its central value)."""
+    v = {k: p.value for k, p in P.items()}
+    acc, on_prem, price_source, n_gpus, solve_days = ctx.acc, ctx.on_prem, ctx.price_source, ctx.n_gpus, v["solve_days"]
+    o = compute(v, ctx)
+    r: run.Reliability = o["reliability"]
+    notes = []
+    if acc.tdp_w is None:
+        notes.append(f"{acc.id} has no published TDP; energy assumes 700 W per accelerator.")
+    required_bw = o["ckpt_bytes"] / v["checkpoint_stall_s"] / 1e9
+    if o["write_s"] > v["checkpoint_stall_s"]:
+        notes.append(f"A checkpoint ({o['ckpt_bytes'] / 1e12:.2f} TB) takes {o['write_s']:.0f} s at "
+                     f"{v['checkpoint_write_gb_s_per_node']:g} GB/s per node, above the {v['checkpoint_stall_s']:g} s target: "
+                     f"it needs {required_bw:,.0f} GB/s in aggregate.")
+
+    lines: list[bill.Line] = []
+    if not on_prem:
+        lines.append(bill.Line("compute", f"{acc.id} accelerator-hours (with failure overhead)", o["gpu_hours"], "GPU-h",
+                               v["price"], o["compute_usd"], price_source))
+        lines.append(bill.Line("energy", "electricity, facility and hardware", o["kwh"], "kWh", 0.0, 0.0,
+                               "included in the cloud price (not counted twice)"))
+    else:
+        share = o["depreciation_usd"] / o["capex_usd"]
+        util, life = v["utilization"], v["lifetime_years"]
+        lines.append(bill.Line(
+            "compute", f"cluster depreciation ({ctx.depreciation}, {share:.2%} of ${o['capex_usd'] / 1e6:,.1f}M capex)",
+            ctx.nodes, "nodes", o["depreciation_usd"] / ctx.nodes, o["depreciation_usd"],
+            f"server ${v['server_price']:,.0f}/node; network {v['network_capex_share']:.0%} and storage "
+            f"{v['storage_capex_share']:.0%} of capex; {life:g}-year life at {util:.0%} utilization"))
+        lines.append(bill.Line("compute", "maintenance and support", o["capex_usd"], "USD capex",
+                               o["maintenance_usd"] / o["capex_usd"], o["maintenance_usd"],
+                               f"{v['maintenance_share_per_year']:.0%} of capex per year"))
+        lines.append(bill.Line("energy", "electricity", o["kwh"], "kWh", v["electricity_usd_per_kwh"], o["energy_usd"],
+                               f"IT {o['it_kw']:,.0f} kW x PUE {v['pue']:.2f}"))
+        fac_desc = (f"colocation ${v['colocation_usd_per_kw_month']:,.0f}/kW-month" if ctx.facility == "colo"
+                    else f"build ${v['facility_build_usd_per_mw'] / 1e6:.1f}M/MW over {v['facility_lifetime_years']:g} years")
+        lines.append(bill.Line("facility", f"datacenter ({ctx.facility})", o["it_kw"], "kW IT",
+                               o["facility_usd"] / o["it_kw"] if o["it_kw"] else 0.0, o["facility_usd"], fac_desc))
+    lines.append(bill.Line("storage", f"dataset ({ctx.data_kind}: raw {v['bytes_per_token']:g} B/token + token ids)",
+                           o["data_gb"] * o["months"], "GB-month", v["storage_usd_per_gb_month"], o["storage_data_usd"],
+                           f"{ctx.storage_class} storage; {o['months']:.1f} months (run + evaluation)"))
+    lines.append(bill.Line("storage", f"checkpoints ({v['checkpoints_kept']:g} kept x {o['ckpt_bytes'] / 1e12:.2f} TB)",
+                           o["ckpt_gb"] * o["months"], "GB-month", v["storage_usd_per_gb_month"], o["storage_ckpt_usd"],
+                           f"{v['checkpoint_bytes_per_param']:g} B/param (weights + optimizer state)"))
+    lines.append(bill.Line("staff", f"{v['engineers']:g} engineers x {o['staff_days']:.0f} days (incl. preparation and evaluation)",
+                           v["engineers"] * o["staff_days"] / 365.25, "engineer-years", v["engineer_cost_per_year"],
+                           o["staff_usd"], "loaded cost per engineer-year; set --engineers 0 to leave staff out"))
+
+    cost = {k: float(o[k]) for k in ("compute_usd", "energy_usd", "facility_usd", "storage_usd")}
+    cost["staff_usd"] = float(o["staff_usd"])
+    cost["total_usd"] = float(o["total_usd"])
     return BillResult(
         lines=lines,
         cost=cost,
-        energy={"kwh": kwh, "it_kw": it_kw, "pue": pue, "power_fraction": power_fraction},
-        carbon={"operational_t": op_t, "embodied_t": emb_t, "total_t": op_t + emb_t, "grid_g_per_kwh": grid.value,
-                "grid_region": grid_key},
-        storage={"dataset_tb": raw_bytes / 1e12, "tokenized_tb": tok_bytes / 1e12, "checkpoint_tb": ckpt_bytes / 1e12,
-                 "checkpoints_kept": kept, "checkpoint_write_s": write_s, "required_write_gb_s": required_bw,
-                 "storage_class": cls, "months": months},
+        energy={"kwh": o["kwh"], "it_kw": o["it_kw"], "pue": v["pue"], "power_fraction": v["power_fraction"]},
+        carbon={"operational_t": o["operational_t"], "embodied_t": o["embodied_t"],
+                "total_t": o["operational_t"] + o["embodied_t"], "grid_g_per_kwh": v["grid_intensity"],
+                "grid_region": ctx.grid_region},
+        storage={"dataset_tb": o["raw_bytes"] / 1e12, "tokenized_tb": o["tok_bytes"] / 1e12,
+                 "checkpoint_tb": o["ckpt_bytes"] / 1e12, "checkpoints_kept": v["checkpoints_kept"],
+                 "checkpoint_write_s": o["write_s"], "required_write_gb_s": required_bw,
+                 "storage_class": ctx.storage_class, "months": o["months"]},
         reliability={"interruptions": r.interruptions, "goodput": r.goodput, "mtbf_hours": r.mtbf_hours,
-                     "checkpoint_interval_min": r.checkpoint_interval_min, "restart_min": restart,
+                     "checkpoint_interval_min": r.checkpoint_interval_min, "restart_min": v["restart_minutes"],
                      "extra_days": r.extra_days, "extra_gpu_hours": r.extra_gpu_hours,
-                     "interruption_rate_per_gpu_hour": rate},
-        time={"wall_clock_days": days, "gpu_hours": gpu_hours, "failure_free_days": solve_days,
+                     "interruption_rate_per_gpu_hour": v["interruption_rate_per_gpu_hour"]},
+        time={"wall_clock_days": o["days"], "gpu_hours": o["gpu_hours"], "failure_free_days": solve_days,
               "failure_free_gpu_hours": solve_days * 24.0 * n_gpus},
         params=P,
         notes=notes,
         ownership="owned" if on_prem else "cloud",
     )
+
+
+def sample(P: dict[str, Param], n: int, rng: np.random.Generator) -> dict[str, Any]:
+    """Draw `n` values of every parameter. A parameter with a range (low, value, high) follows a split
+    log-normal whose P10, P50 and P90 are exactly low, value and high (a split normal when a bound is 0);
+    user-given values and parameters without a range stay fixed. Draws are independent."""
+    z90 = 1.2815515655446004
+    out: dict[str, Any] = {}
+    for k, p in P.items():
+        if p.user or p.low is None or p.high is None or p.value is None or not (p.low <= p.value <= p.high) or p.low == p.high:
+            out[k] = p.value
+            continue
+        u = rng.standard_normal(n)
+        if p.low > 0 and p.value > 0:
+            s_lo, s_hi = math.log(p.value / p.low) / z90, math.log(p.high / p.value) / z90
+            out[k] = p.value * np.exp(np.where(u < 0, u * s_lo, u * s_hi))
+        else:
+            s_lo, s_hi = (p.value - p.low) / z90, (p.high - p.value) / z90
+            out[k] = np.maximum(p.value + np.where(u < 0, u * s_lo, u * s_hi), 0.0)
+    return out
+
+
+def ranges(P: dict[str, Param], ctx: Context, n: int = 10_000, seed: int = 0) -> dict[str, Any]:
+    """P10/P50/P90 of the headline figures from `n` joint draws of every uncertain parameter (seeded,
+    reproducible). The point estimate evaluates each input at its central value; the P50 is the median of
+    the outputs, which differs where the model is non-linear (failures, fixed costs)."""
+    rng = np.random.default_rng(seed)
+    o = compute(sample(P, n, rng), ctx)
+
+    def q(x) -> dict[str, float]:
+        x = np.broadcast_to(np.asarray(x, dtype=float), (n,))
+        p10, p50, p90 = np.percentile(x, [10, 50, 90])
+        return {"p10": float(p10), "p50": float(p50), "p90": float(p90)}
+
+    varied = [k for k, p in P.items() if not p.user and p.low is not None and p.high is not None and p.low != p.high]
+    return {
+        "gpu_hours": q(o["gpu_hours"]), "wall_clock_days": q(o["days"]), "cost_usd": q(o["total_usd"]),
+        "energy_kwh": q(o["kwh"]), "co2_t": q(o["operational_t"] + o["embodied_t"]),
+        "samples": n, "seed": seed, "varied": varied,
+        "method": "Monte Carlo: each uncertain input drawn from a split log-normal with its catalog P10/P50/P90 "
+                  "(low/value/high), independently; throughput from the performance model's validation error.",
+    }

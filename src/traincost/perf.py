@@ -51,6 +51,7 @@ class Efficiency:
     kernel_overhead_us: float = 4.0  # per kernel launch / synchronisation, per layer op
     tp_overlap: float = 0.6  # share of TP communication hidden when the framework overlaps it
     overlap_contention: float = 0.1  # compute slowdown per unit of communication hidden behind it (SMs used by NCCL)
+    throughput_sigma: float = 0.30  # log-space spread of measured/predicted throughput (from validation)
     calibrated: bool = False
     source: str = "uncalibrated defaults"
 

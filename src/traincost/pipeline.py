@@ -5,12 +5,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from . import catalog, run
-from .costing import make_bill
+from .costing import make_bill, ranges, resolve
 from .errors import InputError
 from .schema import Scenario, make_scenario
 
@@ -119,6 +120,7 @@ class Estimate(_Out):
     storage: dict[str, Any]
     reliability: dict[str, float]
     comparison: dict[str, dict[str, float]] | None = None  # cloud vs owned, with --compare-ownership
+    ranges: dict[str, Any] | None = None  # P10/P50/P90 of the headline figures (Monte Carlo)
     assumptions: list[Assumption]
     notes: list[str]
 
@@ -131,14 +133,15 @@ def _default(field: str) -> tuple[Any, str]:
     return d["value"], d.get("source") or d.get("why", "")
 
 
-def estimate(scenario: Scenario | dict | None = None, **kwargs: Any) -> Estimate:
+def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: Any) -> Estimate:
     """Estimate a training run.
 
     >>> estimate(model="llama-3.1-8b", tokens="1T", gpu="h100-sxm", gpus=64, mfu=0.4, price=2.0)  # doctest: +SKIP
 
     Accepts a :class:`Scenario`, a dict with the same fields, or keyword arguments (which override
     the dict). Fields left out take the documented defaults, listed in ``result.assumptions``.
-    Raises :class:`traincost.InputError` for bad input.
+    Raises :class:`traincost.InputError` for bad input. `arch` (an :class:`~traincost.arch.ArchSpec`)
+    replaces the model lookup, for shapes that are neither in the catalog nor in a config file.
     """
     if not isinstance(scenario, Scenario) or kwargs:
         base = scenario.model_dump(exclude_none=True) if isinstance(scenario, Scenario) else (scenario or {})
@@ -153,7 +156,7 @@ def estimate(scenario: Scenario | dict | None = None, **kwargs: Any) -> Estimate
         return v
 
     tokens = float(pick("tokens"))
-    prob, entry, _optimizer = build_problem(scenario, assumptions, pick, plan=scenario.mfu is None)
+    prob, entry, _optimizer = build_problem(scenario, assumptions, pick, plan=scenario.mfu is None, arch=arch)
     arch, acc, n_gpus, seq_len = prob.arch, prob.acc, prob.n_gpus, prob.seq_len
     notes: list[str] = []
     fl = arch.flops_per_token(seq_len, causal=True)
@@ -174,10 +177,17 @@ def estimate(scenario: Scenario | dict | None = None, **kwargs: Any) -> Estimate
         if res.best is None:
             raise InputError("gpus", res.why_not or "no layout fits")
         best = res.best
-        mfu, basis, tps = best.mfu, "planner", best.tokens_per_s
+        real_cat = catalog.realization()
+        if scenario.realization is not None:
+            real = scenario.realization
+        else:
+            real = float(real_cat["value"])
+            assumptions.append(Assumption(field="realization", value=real, source=" ".join(str(real_cat["source"]).split())))
+        mfu, basis, tps = best.mfu * real, "planner", best.tokens_per_s * real
         notes.append(
-            f"MFU {mfu:.1%} is predicted for the fastest layout that fits ({fmt_layout(best.layout)}, "
-            f"{best.memory_gib['total']:.0f} GiB per GPU), from {res.evaluated:,} layouts; `traincost plan` shows why."
+            f"MFU {mfu:.1%} = {best.mfu:.1%} predicted for the fastest layout that fits ({fmt_layout(best.layout)}, "
+            f"{best.memory_gib['total']:.0f} GiB per GPU; `traincost plan` shows why) x {real:g}, the share of it that "
+            "published training runs achieved."
         )
         if not prob.eff.calibrated:
             notes.append(f"The performance model is not calibrated for {acc.generation} accelerators: treat it as a rough guide.")
@@ -188,16 +198,30 @@ def estimate(scenario: Scenario | dict | None = None, **kwargs: Any) -> Estimate
     price, price_src, price_region, provider, pricing = None, "owned hardware", None, None, None
     if not owned or scenario.compare_ownership:
         price, price_src, price_region, provider, pricing = _cloud_price(scenario, acc, assumptions)
-    priced = make_bill(scenario, acc, n_gpus, arch.params, arch.vocab_size, tokens, solve_days, price, price_src,
-                       price_region, owned)
+    price_user = scenario.price is not None
+    if scenario.mfu is not None:
+        sigma = 0.0  # a given MFU is taken as exact
+    elif scenario.realization is not None:
+        sigma = prob.eff.throughput_sigma  # the benchmark spread only
+    else:
+        sigma = max(float(catalog.realization().get("sigma", 0.0)), prob.eff.throughput_sigma)
+    z90 = 1.2815515655446004
+    solve_range = (solve_days * math.exp(-z90 * sigma), solve_days * math.exp(z90 * sigma)) if sigma else None
+
+    def priced_for(own: bool):
+        P, ctx = resolve(scenario, acc, n_gpus, arch.params, arch.vocab_size, tokens, solve_days, price, price_src,
+                         price_region, own, solve_range=solve_range, price_user=price_user)
+        return P, ctx, make_bill(P, ctx)
+
+    P, ctx, priced = priced_for(owned)
+    rng_out = ranges(P, ctx, n=scenario.samples or 10_000, seed=scenario.seed or 0)
     comparison = None
     if scenario.compare_ownership:
-        other = make_bill(scenario, acc, n_gpus, arch.params, arch.vocab_size, tokens, solve_days, price, price_src,
-                          price_region, not owned)
+        other = priced_for(not owned)[2]
         cloud, own = (other, priced) if owned else (priced, other)
         comparison = {"cloud": cloud.cost, "owned": own.cost}
-    for prm in priced.params:
-        if not prm.user:
+    for prm in priced.params.values():
+        if not prm.user and prm.name not in ("price", "solve_days"):
             rng = f" (range {prm.low:g}-{prm.high:g})" if prm.low is not None and prm.high is not None else ""
             assumptions.append(Assumption(field=prm.name, value=prm.value, source=f"{prm.source}{rng}"))
     notes.extend(priced.notes)
@@ -237,6 +261,7 @@ def estimate(scenario: Scenario | dict | None = None, **kwargs: Any) -> Estimate
         bill=[BillLine(**vars(x)) for x in priced.lines],
         energy=priced.energy, carbon=priced.carbon, storage=priced.storage, reliability=priced.reliability,
         comparison=comparison,
+        ranges=rng_out,
         assumptions=assumptions,
         notes=notes,
     )
@@ -288,20 +313,22 @@ def _global_batch(req, n_gpus: int, seq_len: int, assumptions: list[Assumption])
         return b
     d = catalog.defaults()["global_batch"]
     tokens = max(float(d["min_tokens"]), float(d["tokens_per_gpu"]) * n_gpus)
-    b = 1 << max(0, round(__import__("math").log2(tokens / seq_len)))
+    b = 1 << max(0, round(math.log2(tokens / seq_len)))
+    if b % n_gpus and n_gpus % b:  # e.g. 440 GPUs: a multiple of the GPU count, so every layout can split it
+        b = math.ceil(b / n_gpus) * n_gpus
     assumptions.append(Assumption(field="global_batch", value=b, source=f"{b * seq_len / 1e6:.1f}M tokens; {d['source']}"))
     return b
 
 
-def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True):
+def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True, arch=None):
     """Resolve model, accelerator, cluster, batch and training settings into a planning Problem."""
     from .perf import OPTIMIZERS, Training
     from .plan import Problem
 
-    model_ref, gpu_ref, n = pick("model"), pick("gpu"), int(pick("gpus"))
+    gpu_ref, n = pick("gpu"), int(pick("gpus"))
     seq_len, precision = int(pick("seq_len")), pick("precision")
     optimizer = req.optimizer or catalog.defaults()["optimizer"]["value"]
-    arch, entry = catalog.resolve_model(model_ref)
+    arch, entry = (arch, None) if arch is not None else catalog.resolve_model(pick("model"))
     if arch.max_position_embeddings and seq_len > arch.max_position_embeddings:
         raise InputError(
             "seq_len", f"{seq_len} is longer than {arch.name}'s maximum context of {arch.max_position_embeddings} tokens"
@@ -381,3 +408,89 @@ def _cloud_price(sc, acc, assumptions: list[Assumption]):
     src = f"{where} {pricing}, observed {row.date}; {row.source}"
     assumptions.append(Assumption(field="price", value=value, source=src))
     return value, src, row.region, row.provider, pricing
+
+
+# ============================================================================ audit
+
+
+class AuditOutput(_Out):
+    model: str
+    tokens: float
+    seq_len: int
+    gpu: str
+    claim: dict[str, Any]
+    flops_total: float
+    implied: dict[str, float]
+    verdict: str  # impossible | implausible | plausible
+    reason: str
+    best_published_mfu: dict[str, Any]
+    estimate: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+def best_published_mfu(acc) -> dict[str, Any]:
+    """The highest MFU any public measurement in traincost's data reports for this accelerator
+    generation (16-bit), with the row it comes from."""
+    rows = [r for r in catalog.measurements()["rows"] if (r.get("measured") or {}).get("mfu")
+            and (r.get("precision") or "bf16") != "fp8"]
+    gen_of = {a.id: a.generation for a in catalog.accelerators().values()}
+    same = [r for r in rows if gen_of.get(r["hardware"]) == acc.generation]
+    pool = same or rows
+    best = max(pool, key=lambda r: r["measured"]["mfu"])
+    return {"mfu": float(best["measured"]["mfu"]), "row": best["id"], "source": best["source"],
+            "scope": acc.generation if same else "any accelerator (none measured for this generation)"}
+
+
+def run_audit(flags: dict) -> AuditOutput:
+    """`traincost audit`: what a claimed GPU-hours / days / cost implies about FLOP/s per GPU and MFU."""
+    from .schema import AuditRequest, make_request
+
+    req = make_request(AuditRequest, flags)
+    ways = [req.gpu_hours is not None, req.days is not None, req.cost is not None]
+    if sum(ways) != 1:
+        raise InputError("claim", "give exactly one of --gpu-hours H, --days D with --gpus N, or --cost USD with --price P")
+    if req.days is not None and req.gpus is None:
+        raise InputError("gpus", "--days needs --gpus (the number of accelerators the claim assumes)")
+    if req.cost is not None and req.price is None:
+        raise InputError("price", "--cost needs --price (USD per GPU-hour the claim assumes)")
+    model_ref = req.model or _default("model")[0]
+    tokens = req.tokens or float(_default("tokens")[0])
+    seq_len = req.seq_len or int(_default("seq_len")[0])
+    arch, entry = catalog.resolve_model(model_ref)
+    acc = catalog.resolve_accelerator(req.gpu or _default("gpu")[0])
+    dtype = acc.training_dtype(req.precision or "bf16")
+    peak = acc.peak_flops(dtype)
+    if req.gpu_hours is not None:
+        hours, claim = req.gpu_hours, {"gpu_hours": req.gpu_hours}
+    elif req.days is not None:
+        hours, claim = req.days * 24 * req.gpus, {"days": req.days, "gpus": req.gpus}
+    else:
+        hours, claim = req.cost / req.price, {"cost_usd": req.cost, "price_per_gpu_hour": req.price}
+    if req.gpu_hours is None:
+        claim["gpu_hours_implied"] = hours
+    flops = arch.flops_per_token(seq_len, causal=True).training * tokens
+    six_nd = 6.0 * arch.active_params * tokens
+    mfu = flops / (hours * 3600.0 * peak)
+    best = best_published_mfu(acc)
+    if mfu > 1.0:
+        verdict, reason = "impossible", f"it needs {mfu:.0%} of the {acc.id}'s dense {dtype} peak; no hardware exceeds 100%"
+    elif mfu > best["mfu"]:
+        verdict, reason = "implausible", (f"{mfu:.0%} MFU is above the best published {best['mfu']:.0%} "
+                                          f"for {best['scope']} ({best['row']})")
+    else:
+        verdict, reason = "plausible", f"{mfu:.0%} MFU is within what has been measured (best published {best['mfu']:.0%})"
+    gpus = req.gpus or int(_default("gpus")[0])
+    est = estimate(model=model_ref, tokens=tokens, seq_len=seq_len, gpu=acc.id, gpus=gpus, precision=req.precision,
+                   price=req.price or 1.0, engineers=0)
+    rg = est.ranges["gpu_hours"]
+    return AuditOutput(
+        model=entry.id if entry else arch.name, tokens=tokens, seq_len=seq_len, gpu=acc.id, claim=claim, flops_total=flops,
+        implied={"mfu": mfu, "tflops_per_gpu": mfu * peak / 1e12, "mfu_6nd": six_nd / (hours * 3600.0 * peak),
+                 "gpu_hours": hours},
+        verdict=verdict, reason=reason, best_published_mfu=best,
+        estimate={"gpus": gpus, "gpu_hours": est.time.gpu_hours, "gpu_hours_p10": rg["p10"], "gpu_hours_p50": rg["p50"],
+                  "gpu_hours_p90": rg["p90"], "mfu": est.throughput.mfu, "layout": est.throughput.layout,
+                  "claim_vs_p50": hours / rg["p50"]},
+    )

@@ -51,6 +51,22 @@ def print_estimate(r: Estimate, con: Console) -> None:
               f"dataset {st['dataset_tb']:.1f} TB raw + {st['tokenized_tb']:.1f} TB tokens; checkpoint {st['checkpoint_tb']:.2f} TB x {st['checkpoints_kept']:g}")
     t.add_row("[bold]total cost[/]", f"[bold]{usd(r.cost.total_usd)}[/]", "the bill below")
     con.print(t)
+    if r.ranges:
+        g = r.ranges
+        u = Table(title=f"ranges (Monte Carlo, {g['samples']:,} samples, seed {g['seed']})", title_justify="left",
+                  title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+        for col in ("figure", "P10", "P50", "P90", "point estimate"):
+            u.add_column(col, justify="left" if col == "figure" else "right", no_wrap=True)
+        rows = (("GPU-hours", "gpu_hours", tm.gpu_hours, "{:,.0f}"), ("wall clock, days", "wall_clock_days", tm.wall_clock_days, "{:,.1f}"),
+                ("total cost", "cost_usd", r.cost.total_usd, None), ("energy, MWh", "energy_kwh", r.energy["kwh"], "mwh"),
+                ("CO2e, t", "co2_t", r.carbon["total_t"], "{:,.1f}"))
+        for label, key, point, fmt in rows:
+            q = g[key]
+            f = usd if fmt is None else ((lambda x: f"{x / 1000:,.0f}") if fmt == "mwh" else fmt.format)
+            u.add_row(label, f(q["p10"]), f(q["p50"]), f(q["p90"]), f(point))
+        con.print(u)
+        con.print("[dim]P50 is the median of the samples; the point estimate takes every input at its central value. "
+                  "They differ where the model is not linear (failures, fixed costs).[/]")
 
     b = Table(title="bill", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     for col in ("item", "quantity", "unit price", "USD", "source"):
@@ -192,7 +208,45 @@ def print_plan(r, con: Console) -> None:
         con.print(f"[dim]assumed {x.field} = {x.value}: {x.source}[/]")
 
 
+def print_audit(r, con: Console) -> None:
+    color = {"impossible": "red", "implausible": "yellow", "plausible": "green"}[r.verdict]
+    claim = ", ".join(f"{k.replace('_', ' ')} {v:,.6g}" for k, v in r.claim.items())
+    con.print(f"claim: [bold]{r.model}[/] on {human(r.tokens)} tokens (seq {r.seq_len}) on {r.gpu}: {claim}")
+    con.print(f"verdict: [bold {color}]{r.verdict.upper()}[/]: {r.reason}")
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    t.add_column("quantity", style="cyan", no_wrap=True)
+    t.add_column("value", justify="right", no_wrap=True)
+    t.add_column("how", style="dim")
+    t.add_row("training FLOPs", f"{r.flops_total:.3e}", "traincost's count per matmul, causal attention")
+    t.add_row("implied TFLOP/s per GPU", f"{r.implied['tflops_per_gpu']:,.0f}", "FLOPs / (GPU-hours x 3600)")
+    t.add_row("implied MFU", f"{r.implied['mfu']:.1%}", f"({r.implied['mfu_6nd']:.1%} with 6ND)")
+    b = r.best_published_mfu
+    t.add_row("best published MFU", f"{b['mfu']:.1%}", f"{b['scope']}: {b['row']} ({b['source']})")
+    e = r.estimate
+    t.add_row("traincost estimate", f"{e['gpu_hours_p50']:,.0f} GPU-h",
+              f"P10-P90 {e['gpu_hours_p10']:,.0f}-{e['gpu_hours_p90']:,.0f} on {e['gpus']:,} GPUs; the claim is "
+              f"{e['claim_vs_p50']:.0%} of the P50")
+    con.print(t)
+
+
 def print_validation(out: dict, con: Console) -> None:
+    if "runs" in out:
+        t = Table(title="published runs: traincost's P10/P50/P90 vs reported", title_justify="left", title_style="bold",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+        for col in ("run", "metric", "reported", "P10", "P50", "P90", "P50 error", "in P10-P90", "GPUs"):
+            t.add_column(col, justify="left" if col in ("run", "metric") else "right", no_wrap=True)
+        for r in out["runs"]["rows"]:
+            err = r["error_p50"]
+            color = "green" if abs(err) <= 0.20 else ("yellow" if abs(err) <= 0.5 else "red")
+            fmt = "{:,.0f}" if r["metric"] == "gpu_hours" else "{:,.1f}"
+            t.add_row(r["id"], r["metric"].replace("_", " "), fmt.format(r["reported"]), fmt.format(r["p10"]),
+                      fmt.format(r["p50"]), fmt.format(r["p90"]), f"[{color}]{err:+.0%}[/]", "yes" if r["inside_p10_p90"] else "[red]no[/]",
+                      f"{r['gpus']:,}" + ("" if r["gpus_stated"] else "*"))
+        con.print(t)
+        s = out["runs"]["summary"]
+        con.print(f"[bold]runs:[/] {s['runs']}, median |P50 error| {s['median_abs_error_p50']:.1%}, "
+                  f"reported value inside P10-P90 for {s['coverage_p10_p90']:.0%} "
+                  "[dim](* GPU count not published: 1,024 assumed)[/]")
     if "throughput" in out:
         t = Table(title="throughput: predicted vs measured tokens/s per GPU", title_justify="left", title_style="bold",
                   box=box.SIMPLE_HEAD, pad_edge=False)

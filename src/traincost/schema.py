@@ -95,6 +95,19 @@ class Scenario(BaseModel):
     prep_months: float | None = None
     eval_months: float | None = None
     embodied_kg_per_gpu: float | None = None
+    realization: float | None = None  # share of the best layout's throughput a real run achieves
+    samples: int | None = None  # Monte Carlo samples for the ranges
+    seed: int | None = None
+
+    @field_validator("samples", mode="before")
+    @classmethod
+    def _samples(cls, v):
+        return _positive_int(v, "a whole number of Monte Carlo samples from 100 to 200,000", lo=100, hi=200_000)
+
+    @field_validator("seed", mode="before")
+    @classmethod
+    def _seed(cls, v):
+        return _positive_int(v, "a whole number, 0 or more", lo=0, hi=2**32 - 1)
 
     @field_validator("grid_intensity", "host_w_per_node", "electricity_price", "server_price", "storage_price",
                      "checkpoints_kept", "interruption_rate", "restart_minutes", "engineers", "engineer_cost",
@@ -108,7 +121,7 @@ class Scenario(BaseModel):
     def _pos(cls, v):
         return _number(v, "a positive number", lo=0.0, strict=True)
 
-    @field_validator("power_fraction", "utilization", mode="before")
+    @field_validator("power_fraction", "utilization", "realization", mode="before")
     @classmethod
     def _frac(cls, v):
         x = _number(v, "a fraction in (0, 1]", lo=0.0, strict=True)
@@ -267,3 +280,32 @@ def make_request(model_cls, data: dict | None = None, /, **overrides):
         return model_cls(**merged)
     except ValidationError as e:
         raise first_error(e, model_cls) from None
+
+
+class AuditRequest(BaseModel):
+    """A published or proposed claim to check: a model, tokens and hardware, and one of GPU-hours, days on
+    a number of GPUs, or a cost at a price per GPU-hour."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str | None = None
+    tokens: float | None = None
+    seq_len: int | None = None
+    gpu: str | None = None
+    precision: Precision | None = None
+    gpu_hours: float | None = None
+    days: float | None = None
+    gpus: int | None = None
+    cost: float | None = None
+    price: float | None = None
+
+    _model = field_validator("model", "gpu", mode="before")(Scenario._nonempty.__func__)
+    _tokens = field_validator("tokens", mode="before")(Scenario._tokens.__func__)
+    _seq = field_validator("seq_len", mode="before")(Scenario._seq_len.__func__)
+    _gpus = field_validator("gpus", mode="before")(Scenario._gpus.__func__)
+    _price = field_validator("price", mode="before")(Scenario._price.__func__)
+
+    @field_validator("gpu_hours", "days", "cost", mode="before")
+    @classmethod
+    def _claim(cls, v):
+        return _number(v, "a positive number such as 80000, 80k or 1.5e6", lo=0.0, strict=True)

@@ -26,9 +26,10 @@ def arch_from_row(model: dict, seq_len: int, name: str) -> ArchSpec:
     h, H = int(model["hidden"]), int(model["heads"])
     kind = model.get("kind", "gpt")
     if kind == "gpt":
+        kv = int(model.get("kv_heads") or H)
         return ArchSpec(
             name=name, model_type="gpt2", vocab_size=int(model["vocab"]), hidden_size=h, num_layers=int(model["layers"]),
-            attention=Attention("mha", H, H, h // H, h // H, qkv_bias=True, o_bias=True),
+            attention=Attention("mha", H, kv, h // H, h // H, qkv_bias=True, o_bias=True),
             ffn=int(model.get("ffn") or 4 * h), gated_mlp=False, mlp_bias=True, norm="layer", norms_per_layer=2,
             tie_embeddings=bool(model.get("tied", True)), learned_positions=int(model.get("learned_positions") or 0),
         )
@@ -217,3 +218,77 @@ def run_memory_validation() -> list[MemoryCheck]:
         if m.get("activations_gib"):
             out.append(MemoryCheck(r["id"], "activations", float(m["activations_gib"]), acts))
     return out
+
+
+# ============================================================================ published training runs
+
+GPUS_WHEN_UNSTATED = 1024  # a publication that gives no GPU count is estimated on 128 nodes of 8
+
+
+@dataclass(frozen=True)
+class RunCheck:
+    id: str
+    name: str
+    kind: str
+    metric: str  # gpu_hours | wall_clock_days
+    reported: float
+    p10: float
+    p50: float
+    p90: float
+    point: float
+    gpus: int
+    gpus_stated: bool
+    layout: dict | None
+    note: str = ""
+
+    @property
+    def error(self) -> float:
+        return self.p50 / self.reported - 1.0
+
+    @property
+    def inside(self) -> bool:
+        return self.p10 <= self.reported <= self.p90
+
+
+def published_runs() -> list[dict]:
+    from . import catalog
+
+    return catalog.runs()["runs"]
+
+
+def check_run(row: dict, samples: int = 10_000, realization: float | None = None) -> RunCheck:
+    """Estimate a published run from what the publication states (model, tokens, hardware, GPU count if
+    given) and compare with what it reports."""
+    from . import pipeline
+
+    model = row["model"]
+    arch = None if isinstance(model, str) else arch_from_row(model, int(row["seq_len"]), row["id"])
+    stated = row.get("gpus") is not None
+    gpus = int(row["gpus"]) if stated else GPUS_WHEN_UNSTATED
+    kw = dict(tokens=row["tokens"], seq_len=row["seq_len"], gpu=row["hardware"], gpus=gpus,
+              precision=row.get("precision") or "bf16", price=1.0, engineers=0, samples=samples, realization=realization)
+    if arch is None:
+        kw["model"] = model
+    r = pipeline.estimate(arch=arch, **kw)
+    rep = row["reported"]
+    metric = "gpu_hours" if rep.get("gpu_hours") else "wall_clock_days"
+    q = r.ranges[metric]
+    point = r.time.gpu_hours if metric == "gpu_hours" else r.time.wall_clock_days
+    return RunCheck(row["id"], row["name"], row["kind"], metric, float(rep[metric]), q["p10"], q["p50"], q["p90"], point,
+                    gpus, stated, r.throughput.layout, row.get("mapping_note", ""))
+
+
+def run_published_validation(samples: int = 10_000, realization: float | None = None) -> list[RunCheck]:
+    return [check_run(r, samples, realization) for r in published_runs()]
+
+
+def summarize_runs(checks: list[RunCheck]) -> dict:
+    errs = np.array([abs(c.error) for c in checks])
+    return {
+        "runs": len(checks),
+        "median_abs_error_p50": float(np.median(errs)),
+        "mean_abs_error_p50": float(np.mean(errs)),
+        "worst_abs_error_p50": float(np.max(errs)),
+        "median_signed_error_p50": float(np.median([c.error for c in checks])),
+        "coverage_p10_p90": float(np.mean([c.inside for c in checks])),
+    }
