@@ -73,21 +73,41 @@ def cli() -> None:
     """
 
 
+def scenario_options(f):
+    """The scenario fields as flags (the same names as in scenario files and the API)."""
+    opts = [
+        ("--model", "model", "Catalog name (see `traincost models`) or path to a Hugging Face config.json."),
+        ("--tokens", "tokens", "Training tokens: 1T, 500B, 1.5e12, 2,000,000,000."),
+        ("--seq-len", "seq_len", "Sequence length in tokens (default 4096)."),
+        ("--gpu", "gpu", "Accelerator id (see `traincost hardware`)."),
+        ("--gpus", "gpus", "Number of accelerators."),
+        ("--mfu", "mfu", "Model FLOPs utilization in (0, 1]; default: predicted by the layout planner."),
+        ("--price", "price", "USD per GPU-hour; default: the catalog's dated price."),
+        ("--precision", "precision", "bf16 (default), fp16 or fp8."),
+        ("--global-batch", "global_batch", "Global batch in sequences (for the layout planner)."),
+        ("--global-batch-tokens", "global_batch_tokens", "Global batch in tokens, e.g. 4M."),
+        ("--optimizer", "optimizer", "adamw (default), adamw8bit, sgd, lion, adafactor."),
+        ("--hardware-file", "hardware_file", "Your own accelerators, in the shape of data/hardware.yaml."),
+        ("--realization", "realization", "Share of the best layout's throughput a real run achieves (default: fitted)."),
+        ("--kind", "kind", "continued-pretraining (default for catalog models) or from-scratch."),
+        ("--cpt-law", "cpt_law", "D-CPT law coefficients from pilot runs: E=..,A=..,alpha=..,B=..,beta=..[,ratio=..]."),
+        ("--serve", "serve", "Generated tokens per month to serve after training (adds the serving cost)."),
+        ("--months", "months", "Months of serving (default 12)."),
+        ("--serve-gpu", "serve_gpu", "Accelerator for serving (default: the training one)."),
+        ("--serve-price", "serve_price", "USD per GPU-hour for serving."),
+        ("--year", "year", "Project the compute cost to this year (price-performance trend)."),
+        ("--samples", "samples", "Monte Carlo samples for the ranges (default 10,000)."),
+        ("--seed", "seed", "Monte Carlo seed (default 0)."),
+    ]
+    f = bill_options(f)
+    for flag, dest, help_ in reversed(opts):
+        f = click.option(flag, dest, help=help_)(f)
+    return f
+
+
 @cli.command()
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False))
-@click.option("--model", help="Catalog name (see `traincost models`) or path to a Hugging Face config.json.")
-@click.option("--tokens", help="Training tokens: 1T, 500B, 1.5e12, 2,000,000,000.")
-@click.option("--seq-len", "seq_len", help="Sequence length in tokens (default 4096).")
-@click.option("--gpu", help="Accelerator id (see `traincost hardware`).")
-@click.option("--gpus", help="Number of accelerators.")
-@click.option("--mfu", help="Model FLOPs utilization in (0, 1]; default: a stated assumption.")
-@click.option("--price", help="USD per GPU-hour; default: the catalog's dated on-demand price.")
-@click.option("--precision", help="bf16 (default), fp16 or fp8.")
-@click.option("--global-batch", "global_batch", help="Global batch in sequences (for the layout planner).")
-@click.option("--global-batch-tokens", "global_batch_tokens", help="Global batch in tokens, e.g. 4M.")
-@click.option("--optimizer", help="adamw (default), adamw8bit, sgd, lion, adafactor.")
-@click.option("--hardware-file", "hardware_file", help="Your own accelerators, in the shape of data/hardware.yaml.")
-@bill_options
+@scenario_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def estimate(scenario, as_json, **flags) -> None:
     """Estimate FLOPs, time and cost of a training run (flags override the SCENARIO file)."""
@@ -102,6 +122,56 @@ def estimate(scenario, as_json, **flags) -> None:
         from .report import print_estimate
 
         print_estimate(result, _console())
+
+
+@cli.command()
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.option("--models", help="Candidate models, comma-separated (e.g. llama-3.1-8b,llama-3.1-70b).")
+@click.option("--gpus-list", "gpus_list", help="Candidate cluster sizes, comma-separated.")
+@click.option("--hardware", help="Candidate accelerators, comma-separated.")
+@click.option("--providers", help="Candidate cloud providers, comma-separated.")
+@click.option("--deadline", help="Find the smallest cluster (whole nodes) that finishes within it, e.g. 30d.")
+@click.option("--budget", help="Find the most tokens each candidate buys within it, e.g. 500k.")
+@click.option("--partners", help="Split each bill among partners, e.g. A:0.5,B:0.3,C:0.2.")
+@scenario_options
+@click.option("--csv", "as_csv", is_flag=True, help="Print the comparison as CSV.")
+@click.option("--plot", type=click.Path(dir_okay=False), help="Write charts to this .png or .svg file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, partners, as_csv, plot, as_json,
+            **flags) -> None:
+    """Compare candidate runs side by side: cost, days, energy, CO2, expected loss; the Pareto front."""
+    from .decisions import _split, expand, parse_budget, parse_deadline, parse_partners, run_compare, to_csv
+    from .files import read_scenario_file
+
+    for value, parse in ((deadline, parse_deadline), (budget, parse_budget), (partners, parse_partners)):
+        if value is not None:
+            parse(value)  # bad input fails before any work
+    data = read_scenario_file(scenario) if scenario else {}
+    file_candidates = data.pop("candidates", None)
+    base = {**data, **{k: v for k, v in flags.items() if v is not None}}
+    cands = expand(base, _split(models), _split(gpus_list), _split(hardware), _split(providers), file_candidates)
+    if plot and not plot.lower().endswith((".png", ".svg")):
+        raise InputError("plot", f"must end in .png or .svg (got {plot!r})")
+    from rich.progress import Progress
+
+    with Progress(console=_console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("estimating candidates", total=len(cands))
+        result = run_compare(base, cands, deadline, budget, partners,
+                             progress=lambda i, n: bar.update(task, completed=i))
+    if plot:
+        from .plots import compare_plots
+
+        compare_plots(result, base, plot)
+    if as_json:
+        click.echo(json.dumps(result, indent=2, default=float))
+    elif as_csv:
+        click.echo(to_csv(result), nl=False)
+    else:
+        from .report import print_compare
+
+        print_compare(result, _console())
+        if plot:
+            click.echo(f"wrote {plot}")
 
 
 @cli.command()

@@ -121,6 +121,9 @@ class Estimate(_Out):
     reliability: dict[str, float]
     comparison: dict[str, dict[str, float]] | None = None  # cloud vs owned, with --compare-ownership
     ranges: dict[str, Any] | None = None  # P10/P50/P90 of the headline figures (Monte Carlo)
+    quality: dict[str, Any] | None = None  # expected loss from scaling laws (an estimate)
+    serving: dict[str, Any] | None = None  # with --serve
+    projection: dict[str, Any] | None = None  # with --year
     assumptions: list[Assumption]
     notes: list[str]
 
@@ -262,6 +265,9 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         energy=priced.energy, carbon=priced.carbon, storage=priced.storage, reliability=priced.reliability,
         comparison=comparison,
         ranges=rng_out,
+        quality=_quality(scenario, arch, entry, tokens),
+        serving=_serving(scenario, arch, acc, price, assumptions),
+        projection=_projection(scenario, priced, assumptions),
         assumptions=assumptions,
         notes=notes,
     )
@@ -494,3 +500,54 @@ def run_audit(flags: dict) -> AuditOutput:
                   "gpu_hours_p90": rg["p90"], "mfu": est.throughput.mfu, "layout": est.throughput.layout,
                   "claim_vs_p50": hours / rg["p50"]},
     )
+
+
+def _quality(sc, arch, entry, tokens: float) -> dict[str, Any]:
+    from .quality import CptLaw, expected_quality
+
+    pre = entry.pretraining_tokens if entry else None
+    kind = sc.kind or ("continued-pretraining" if pre else "from-scratch")
+    law = CptLaw(**sc.cpt_law, rough=False) if sc.cpt_law else None
+    q = expected_quality(arch.active_params, tokens, kind, pre, law).to_dict()
+    q["base_pretraining_tokens"] = pre
+    return q
+
+
+def _serving(sc, arch, acc, train_price: float | None, assumptions: list[Assumption]) -> dict[str, Any] | None:
+    if not sc.serve:
+        return None
+    from .serving import serving_cost
+
+    s_acc = catalog.resolve_accelerator(sc.serve_gpu) if sc.serve_gpu else acc
+    if sc.serve_price is not None:
+        price = sc.serve_price
+    elif s_acc.id == acc.id and train_price is not None:
+        price = train_price
+    else:
+        _row, price = catalog.select_price(s_acc.id, sc.provider, sc.pricing or "on-demand")
+    months = sc.months or 12.0
+    if sc.months is None:
+        assumptions.append(Assumption(field="months", value=months, source="assumption: one year of serving"))
+    return serving_cost(arch, s_acc, sc.serve, months, price).to_dict()
+
+
+def _projection(sc, priced, assumptions: list[Assumption]) -> dict[str, Any] | None:
+    """Cost of the same run bought in a later year: compute gets cheaper with ML-hardware price-performance,
+    which doubles every ~2.1 years (Epoch AI, 'Trends in GPU price-performance': ML GPUs 2.07 years, 90% CI
+    1.54-3.13)."""
+    if not sc.year:
+        return None
+    base_year = 2026
+    doubling = 2.07
+    years = sc.year - base_year
+    factor = 2.0 ** (-years / doubling)
+    compute = priced.cost["compute_usd"] * factor
+    total = priced.cost["total_usd"] - priced.cost["compute_usd"] + compute
+    src = ("Epoch AI, Trends in GPU price-performance (ML GPUs: FLOP/s per $ doubles every 2.07 years, 90% CI "
+           "1.54-3.13); prices in the catalog are 2026 observations")
+    assumptions.append(Assumption(field="price_performance_doubling_years", value=doubling, source=src))
+    return {"year": sc.year, "base_year": base_year, "doubling_years": doubling, "factor": factor,
+            "compute_usd": compute, "total_usd": total,
+            "range_factor": [2.0 ** (-years / 1.54), 2.0 ** (-years / 3.13)] if years >= 0 else
+                            [2.0 ** (-years / 3.13), 2.0 ** (-years / 1.54)],
+            "note": "only compute (the accelerator-hour price or hardware) is projected; energy, storage and staff are not"}

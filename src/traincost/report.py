@@ -274,3 +274,61 @@ def print_validation(out: dict, con: Console) -> None:
         con.print(t)
         s = out["memory"]["summary"]
         con.print(f"[bold]memory:[/] {s['rows']} rows, median abs error {s['median_abs_error']:.1%}, worst {s['worst_abs_error']:.1%}")
+
+
+def print_compare(res: dict, con: Console) -> None:
+    rows = res["candidates"]
+    serve = any(r.get("serving") for r in rows)
+    scratch = any(r.get("from_scratch") for r in rows)
+    mode = res["mode"]
+    title = {"compare": "candidates", "deadline": "smallest cluster that meets the deadline",
+             "budget": "most tokens within the budget"}[mode]
+    t = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    cols = ["candidate", "GPUs", "layout", "days (P10-P90)", "GPU-hours", "cost (P10-P90)", "MWh", "tCO2e", "loss"]
+    if mode == "budget":
+        cols.insert(1, "tokens")
+    if serve:
+        cols.append("serving")
+    if scratch:
+        cols.append("from scratch")
+    cols.append("Pareto")
+    for c in cols:
+        if c == "layout":
+            t.add_column(c, min_width=16, max_width=26, overflow="fold")
+        else:
+            t.add_column(c, justify="left" if c == "candidate" else "right", no_wrap=True)
+    for r in rows:
+        if "cost" not in r:
+            err = (r.get("solve") or {}).get("error") or "infeasible"
+            t.add_row(r["label"], *(["-"] * (len(cols) - 2)), f"[red]{_clip(err, 40)}[/]")
+            continue
+        g = r["ranges"]
+        lay = r["throughput"].get("layout")
+        cells = [
+            r["label"], f"{r['hardware']['count']:,}", _layout_str(lay) if lay else "given MFU",
+            f"{r['time']['wall_clock_days']:,.1f} ({g['wall_clock_days']['p10']:,.1f}-{g['wall_clock_days']['p90']:,.1f})",
+            f"{r['time']['gpu_hours']:,.0f}",
+            f"{usd(r['cost']['total_usd'])} ({usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])})",
+            f"{r['energy']['kwh'] / 1000:,.0f}", f"{r['carbon']['total_t']:,.1f}", f"{r['quality']['loss']:.3f}",
+        ]
+        if mode == "budget":
+            cells.insert(1, human(r["tokens"]))
+        if serve:
+            cells.append(usd(r["serving"]["cost_usd"]) if r.get("serving") else "-")
+        if scratch:
+            fs = r.get("from_scratch")
+            cells.append(f"{usd(fs['cost_usd'])} ({human(fs['tokens'])} tok)" if fs else "-")
+        cells.append("[green]*[/]" if r.get("pareto") else "")
+        t.add_row(*cells)
+    con.print(t)
+    s = res["summary"]
+    con.print(f"cheapest: [bold]{s['cheapest']}[/]; fastest: [bold]{s['fastest']}[/]; lowest expected loss: "
+              f"[bold]{s['best_expected_loss']}[/]; time-cost Pareto front (*): {', '.join(s['pareto'])}")
+    q = next((r["quality"] for r in rows if r.get("quality")), None)
+    if q:
+        con.print(f"[dim]loss: {q['label']} ({q['law']}{', rough defaults' if q['rough'] else ''}); compute-optimal is "
+                  f"~{q['compute_optimal_tokens_per_param']:.0f} tokens per parameter (Epoch AI refit of Chinchilla).[/]")
+    for r in rows:
+        if r.get("partners"):
+            parts = ", ".join(f"{k} {usd(v['cost_usd'])}" for k, v in r["partners"].items())
+            con.print(f"[dim]{r['label']} split:[/] {parts}")

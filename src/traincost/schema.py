@@ -18,6 +18,7 @@ Depreciation = Literal["straight-line", "epoch"]
 Facility = Literal["colo", "build"]
 DataKind = Literal["english", "code", "multilingual"]
 StorageClass = Literal["object", "pfs"]
+RunKind = Literal["continued-pretraining", "from-scratch"]
 
 
 def _number(v, what: str, lo: float = 0.0, strict: bool = False):
@@ -96,6 +97,48 @@ class Scenario(BaseModel):
     eval_months: float | None = None
     embodied_kg_per_gpu: float | None = None
     realization: float | None = None  # share of the best layout's throughput a real run achieves
+    # --- decisions
+    kind: RunKind | None = None  # continued-pretraining (default for catalog models) or from-scratch
+    cpt_law: dict[str, float] | None = None  # D-CPT law coefficients fitted on pilot runs
+    serve: float | None = None  # generated tokens per month to serve after training
+    months: float | None = None  # months of serving
+    serve_gpu: str | None = None
+    serve_price: float | None = None
+    year: int | None = None  # project the cost to this year with the price-performance trend
+
+    @field_validator("serve", mode="before")
+    @classmethod
+    def _serve(cls, v):
+        return None if v is None else parse_count(v)
+
+    @field_validator("months", "serve_price", mode="before")
+    @classmethod
+    def _months(cls, v):
+        return _number(v, "a positive number", lo=0.0, strict=True)
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _year(cls, v):
+        return _positive_int(v, "a year from 2020 to 2040", lo=2020, hi=2040)
+
+    @field_validator("cpt_law", mode="before")
+    @classmethod
+    def _law(cls, v):
+        if v is None:
+            return v
+        if isinstance(v, str):  # "E=1.9,A=400,alpha=0.34,B=2000,beta=0.36,ratio=0.5"
+            try:
+                v = {k.strip(): float(x) for k, x in (part.split("=") for part in v.split(",") if part.strip())}
+            except ValueError:
+                raise ValueError("must look like E=1.9,A=400,alpha=0.34,B=2000,beta=0.36 (optional C, gamma, eta, epsilon, ratio)") from None
+        allowed = {"E", "A", "alpha", "B", "beta", "eta", "C", "gamma", "epsilon", "ratio"}
+        if not isinstance(v, dict) or not v or set(v) - allowed:
+            raise ValueError(f"coefficients must be among {', '.join(sorted(allowed))}")
+        if any(not isinstance(x, int | float) or x != x or x < 0 for x in v.values()):
+            raise ValueError("coefficients must be numbers, 0 or more")
+        if "ratio" in v and not 0 < v["ratio"] <= 1:
+            raise ValueError("ratio (the domain share of the mixture) must be in (0, 1]")
+        return {k: float(x) for k, x in v.items()}
     samples: int | None = None  # Monte Carlo samples for the ranges
     seed: int | None = None
 

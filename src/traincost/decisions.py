@@ -1,0 +1,249 @@
+"""Decisions: compare candidate runs side by side, mark the time-cost Pareto front, price continued
+pre-training against training from scratch, split the bill among partners, and solve for a deadline
+(smallest cluster that finishes in time) or a budget (most tokens it buys, best expected loss)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from . import catalog
+from .errors import InputError
+from .pipeline import Estimate, estimate
+from .schema import Scenario, make_scenario
+from .units import parse_count
+
+MAX_CANDIDATES = 200
+MAX_GPUS = 65536
+
+
+def _split(v: str | None) -> list[str] | None:
+    if v is None:
+        return None
+    items = [x.strip() for x in str(v).split(",") if x.strip()]
+    return items or None
+
+
+def parse_deadline(v: str) -> float:
+    """'30d', '6w', '3m' (months of 30.4 days), '720h' or a number of days."""
+    m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([hdwm]?)\s*", str(v).lower())
+    if not m:
+        raise InputError("deadline", f"must be a duration such as 30d, 6w, 3m or 720h (got {v!r})")
+    x = float(m.group(1)) * {"": 1.0, "d": 1.0, "h": 1 / 24, "w": 7.0, "m": 30.4375}[m.group(2)]
+    if x <= 0:
+        raise InputError("deadline", f"must be positive (got {v!r})")
+    return x
+
+
+def parse_budget(v: str) -> float:
+    try:
+        x = parse_count(str(v).replace("$", "").strip())
+    except ValueError:
+        raise InputError("budget", f"must be an amount in USD such as 500k, 2M or 750000 (got {v!r})") from None
+    return x
+
+
+def parse_partners(v: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for part in str(v).split(","):
+        if not part.strip():
+            continue
+        name, _, share = part.partition(":")
+        try:
+            x = float(share)
+        except ValueError:
+            raise InputError("partners", f"must look like A:0.5,B:0.3,C:0.2 (got {v!r})") from None
+        if not name.strip() or x <= 0:
+            raise InputError("partners", f"each partner needs a name and a positive share (got {part!r})")
+        out[name.strip()] = x
+    total = sum(out.values())
+    if not out or abs(total - 1.0) > 1e-6:
+        raise InputError("partners", f"shares must add up to 1 (they add up to {total:g})")
+    return out
+
+
+def expand(base: dict, models=None, gpus_list=None, hardware=None, providers=None,
+           candidates: list[dict] | None = None) -> list[dict]:
+    """Candidate scenarios: the file's `candidates:` entries, or the product of the lists given."""
+    if candidates:
+        if not isinstance(candidates, list) or not all(isinstance(c, dict) for c in candidates):
+            raise InputError("candidates", "must be a list of mappings, each overriding fields of the scenario")
+        out = [{**base, **c} for c in candidates]
+    else:
+        dims = [("model", models), ("gpus", gpus_list), ("gpu", hardware), ("provider", providers)]
+        keys = [k for k, v in dims if v]
+        if not keys:
+            raise InputError("models", "give candidates: --models, --gpus-list, --hardware or --providers (comma-separated), "
+                                       "or a scenario file with a 'candidates:' list")
+        out = [{**base, **dict(zip(keys, combo, strict=True))} for combo in itertools.product(*[v for _, v in dims if v])]
+    if len(out) > MAX_CANDIDATES:
+        raise InputError("candidates", f"at most {MAX_CANDIDATES} candidates per comparison (got {len(out)})")
+    return out
+
+
+def label(c: dict, varying: list[str]) -> str:
+    return " ".join(str(c.get(k)) for k in varying) or str(c.get("model"))
+
+
+def pareto_front(points: list[tuple[float, float]]) -> list[bool]:
+    """Non-dominated points (lower is better in both coordinates)."""
+    out = []
+    for i, (a, b) in enumerate(points):
+        dominated = any((x <= a and y <= b) and (x < a or y < b) for j, (x, y) in enumerate(points) if j != i)
+        out.append(not dominated)
+    return out
+
+
+def solve_deadline(sc: Scenario, days: float) -> tuple[Estimate | None, int | None]:
+    """Smallest cluster, in whole nodes, whose expected wall-clock time (failures included) meets the
+    deadline. Doubling search, then bisection on the node count."""
+    probe = estimate(sc, samples=200)
+    node = catalog.resolve_accelerator(probe.hardware.gpu, catalog.load_hardware_file(sc.hardware_file)
+                                       if sc.hardware_file else None).node_size
+
+    def days_at(nodes: int) -> tuple[float, Estimate | None]:
+        try:
+            r = estimate(sc, gpus=nodes * node, samples=200)
+        except InputError:
+            return math.inf, None
+        return r.time.wall_clock_days, r
+
+    hi, r_hi = 1, None
+    while hi * node <= MAX_GPUS:
+        d, r = days_at(hi)
+        if d <= days:
+            r_hi = r
+            break
+        hi *= 2
+    if r_hi is None:
+        return None, None
+    lo = hi // 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        d, r = days_at(mid)
+        if d <= days:
+            hi, r_hi = mid, r
+        else:
+            lo = mid
+    return estimate(sc, gpus=hi * node), hi * node
+
+
+def solve_budget(sc: Scenario, budget: float) -> tuple[Estimate | None, float | None]:
+    """Most training tokens whose expected total cost stays within the budget (bisection in log space)."""
+    lo, hi = 1e8, 1e15
+
+    def cost(tokens: float) -> float:
+        return estimate(sc, tokens=tokens, samples=200).cost.total_usd
+
+    if cost(lo) > budget:
+        return None, None
+    for _ in range(40):
+        mid = math.sqrt(lo * hi)
+        if cost(mid) <= budget:
+            lo = mid
+        else:
+            hi = mid
+        if hi / lo < 1.01:
+            break
+    tokens = float(f"{lo:.3g}")
+    return estimate(sc, tokens=tokens), tokens
+
+
+def run_compare(base: dict, candidates: list[dict], deadline: str | None = None, budget: str | None = None,
+                partners: str | None = None, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    deadline_days = parse_deadline(deadline) if deadline else None
+    budget_usd = parse_budget(budget) if budget else None
+    shares = parse_partners(partners) if partners else None
+    scenarios = [make_scenario(c) for c in candidates]
+    varying = [k for k in ("model", "gpu", "gpus", "provider", "pricing", "tokens", "seq_len")
+               if len({str(c.get(k)) for c in candidates}) > 1]
+    rows: list[dict[str, Any]] = []
+    for i, sc in enumerate(scenarios):
+        entry: dict[str, Any]
+        solved: dict[str, Any] = {}
+        try:
+            if deadline_days is not None:
+                r, g = solve_deadline(sc, deadline_days)
+                solved = {"deadline_days": deadline_days, "gpus": g, "feasible": r is not None}
+            elif budget_usd is not None:
+                r, t = solve_budget(sc, budget_usd)
+                solved = {"budget_usd": budget_usd, "tokens": t, "feasible": r is not None}
+            else:
+                r = estimate(sc)
+        except InputError as e:
+            r, solved = None, {"feasible": False, "error": str(e)}
+        entry = r.to_dict() if r is not None else {"feasible": False}
+        entry["label"] = label(candidates[i], varying) or f"candidate {i + 1}"
+        entry["scenario"] = {k: v for k, v in candidates[i].items() if v is not None}
+        if solved:
+            entry["solve"] = solved
+        if r is not None:
+            entry["from_scratch"] = _from_scratch(sc, r)
+            if shares:
+                entry["partners"] = {k: {"share": v, "cost_usd": r.cost.total_usd * v} for k, v in shares.items()}
+        rows.append(entry)
+        if progress:
+            progress(i + 1, len(scenarios))
+    ok = [r for r in rows if "cost" in r]
+    front = pareto_front([(r["time"]["wall_clock_days"], r["cost"]["total_usd"]) for r in ok])
+    for r, f in zip(ok, front, strict=True):
+        r["pareto"] = f
+    best_quality = min(ok, key=lambda r: r["quality"]["loss"], default=None)
+    cheapest = min(ok, key=lambda r: r["cost"]["total_usd"], default=None)
+    fastest = min(ok, key=lambda r: r["time"]["wall_clock_days"], default=None)
+    return {
+        "candidates": rows,
+        "varying": varying,
+        "summary": {
+            "cheapest": cheapest["label"] if cheapest else None,
+            "fastest": fastest["label"] if fastest else None,
+            "best_expected_loss": best_quality["label"] if best_quality else None,
+            "pareto": [r["label"] for r in ok if r.get("pareto")],
+        },
+        "mode": "deadline" if deadline_days is not None else ("budget" if budget_usd is not None else "compare"),
+    }
+
+
+def _from_scratch(sc: Scenario, r: Estimate) -> dict[str, Any] | None:
+    """What training the same model from scratch on its original token count would cost on the same
+    cluster (the value of starting from a checkpoint)."""
+    pre = r.quality.get("base_pretraining_tokens") if r.quality else None
+    if not pre or (sc.kind == "from-scratch"):
+        return None
+    s = estimate(sc, tokens=pre, kind="from-scratch", samples=200)
+    return {"tokens": pre, "cost_usd": s.cost.total_usd, "gpu_hours": s.time.gpu_hours,
+            "wall_clock_days": s.time.wall_clock_days, "ratio_to_cpt": s.cost.total_usd / r.cost.total_usd}
+
+
+CSV_COLUMNS = ["label", "model", "gpu", "gpus", "provider", "layout", "wall_clock_days", "days_p10", "days_p90", "gpu_hours",
+               "cost_usd", "cost_p10", "cost_p90", "energy_mwh", "co2_t", "loss", "tokens_per_param", "serving_cost_usd",
+               "from_scratch_cost_usd", "pareto"]
+
+
+def to_csv(result: dict[str, Any]) -> str:
+    import csv
+    import io
+
+    from .plan import fmt_layout
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(CSV_COLUMNS)
+    for r in result["candidates"]:
+        if "cost" not in r:
+            w.writerow([r["label"]] + [""] * (len(CSV_COLUMNS) - 1))
+            continue
+        lay = r["throughput"].get("layout")
+        w.writerow([
+            r["label"], r["model"]["name"], r["hardware"]["gpu"], r["hardware"]["count"], r["cost"].get("provider") or "",
+            fmt_layout(lay) if lay else "", f"{r['time']['wall_clock_days']:.3f}", f"{r['ranges']['wall_clock_days']['p10']:.3f}",
+            f"{r['ranges']['wall_clock_days']['p90']:.3f}", f"{r['time']['gpu_hours']:.0f}", f"{r['cost']['total_usd']:.0f}",
+            f"{r['ranges']['cost_usd']['p10']:.0f}", f"{r['ranges']['cost_usd']['p90']:.0f}", f"{r['energy']['kwh'] / 1000:.1f}",
+            f"{r['carbon']['total_t']:.2f}", f"{r['quality']['loss']:.4f}", f"{r['quality']['tokens_per_param']:.1f}",
+            f"{r['serving']['cost_usd']:.0f}" if r.get("serving") else "",
+            f"{r['from_scratch']['cost_usd']:.0f}" if r.get("from_scratch") else "", r.get("pareto", False),
+        ])
+    return buf.getvalue()

@@ -1,0 +1,100 @@
+"""Expected quality: loss estimates from published scaling laws. Estimates, never benchmark scores.
+
+* From scratch: the parametric law L(N, D) = E + A/N^alpha + B/D^beta with Epoch AI's refit of
+  Chinchilla (Besiroglu et al. 2024, arXiv 2404.10102: A = 482.01, B = 2085.43, E = 1.8172,
+  alpha = 0.3478, beta = 0.3658), in nats per token of the MassiveText-like data it was fitted on. Use it
+  for differences between options, not as an absolute prediction for your data.
+* Compute-optimal allocation under C = 6ND (closed form, Hoffmann et al. 2022 Approach 3 as coded in the
+  Epoch notebook): G = (alpha·A / (beta·B))^(1/(alpha+beta)), N_opt = G·(C/6)^(beta/(alpha+beta)),
+  D_opt = (C/6)/N_opt.
+* Continued pre-training: the D-CPT law's form (Que et al. 2024, arXiv 2406.01375),
+  L(N, D, r) = E + A/N^alpha + B·r^eta/D^beta + C/(r + eps)^gamma, with D the domain tokens and r the
+  domain share of the mixture. Its published coefficients are not available; users supply their own,
+  fitted on 2-3 pilot runs. The default is labelled rough: the Epoch law on the domain tokens alone, an
+  upper bound for a model that starts from a pre-trained checkpoint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EPOCH = {"E": 1.8172, "A": 482.01, "B": 2085.43, "alpha": 0.3478, "beta": 0.3658}
+EPOCH_SOURCE = ("Epoch AI refit of the Chinchilla law (Besiroglu et al. 2024, arXiv 2404.10102; "
+                "dymil/analyzing-chinchilla data_analysis.ipynb@9225883): E=1.8172, A=482.01, B=2085.43, "
+                "alpha=0.3478, beta=0.3658")
+
+
+def chinchilla_loss(n_params: float, tokens: float, E: float = EPOCH["E"], A: float = EPOCH["A"], B: float = EPOCH["B"],
+                    alpha: float = EPOCH["alpha"], beta: float = EPOCH["beta"]) -> float:
+    """L(N, D) = E + A/N^alpha + B/D^beta (nats per token)."""
+    return E + A / n_params**alpha + B / tokens**beta
+
+
+def compute_optimal(flops: float, A: float = EPOCH["A"], B: float = EPOCH["B"], alpha: float = EPOCH["alpha"],
+                    beta: float = EPOCH["beta"]) -> tuple[float, float]:
+    """(N_opt, D_opt) for a compute budget C = 6·N·D."""
+    G = ((alpha * A) / (beta * B)) ** (1 / (alpha + beta))
+    a = beta / (alpha + beta)
+    n_opt = G * (flops / 6) ** a
+    return n_opt, (flops / 6) / n_opt
+
+
+@dataclass(frozen=True)
+class CptLaw:
+    """D-CPT law coefficients (Que et al. 2024 form). The defaults are rough (see module docstring)."""
+
+    E: float = EPOCH["E"]
+    A: float = EPOCH["A"]
+    alpha: float = EPOCH["alpha"]
+    B: float = EPOCH["B"]
+    beta: float = EPOCH["beta"]
+    eta: float = 0.0
+    C: float = 0.0
+    gamma: float = 0.0
+    epsilon: float = 1e-3
+    ratio: float = 1.0  # domain share r of the continued pre-training mixture
+    rough: bool = True
+
+    def loss(self, n_params: float, domain_tokens: float) -> float:
+        r = self.ratio
+        return (self.E + self.A / n_params**self.alpha + self.B * r**self.eta / (domain_tokens * r) ** self.beta
+                + (self.C / (r + self.epsilon) ** self.gamma if self.C else 0.0))
+
+
+@dataclass(frozen=True)
+class Quality:
+    loss: float  # the headline: domain loss for CPT, loss for from-scratch training (nats/token, estimate)
+    kind: str  # continued-pretraining | from-scratch
+    law: str
+    source: str
+    loss_general: float | None  # CPT: the base model's general loss after pre-training + CPT tokens (Epoch law)
+    tokens_per_param: float
+    compute_optimal_tokens_per_param: float
+    rough: bool
+    label: str = "loss estimate from a published scaling law, not a benchmark score"
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def expected_quality(n_params: float, tokens: float, kind: str, pretraining_tokens: float | None,
+                     law: CptLaw | None = None) -> Quality:
+    """Quality estimate of a run of `tokens` on a model of `n_params` (active) parameters."""
+    c = 6.0 * n_params * tokens
+    n_opt, d_opt = compute_optimal(c)
+    opt_ratio = d_opt / n_opt
+    if kind == "from-scratch" or not pretraining_tokens:
+        return Quality(loss=chinchilla_loss(n_params, tokens), kind="from-scratch", law="epoch-chinchilla",
+                       source=EPOCH_SOURCE, loss_general=None, tokens_per_param=tokens / n_params,
+                       compute_optimal_tokens_per_param=opt_ratio, rough=False)
+    law = law or CptLaw()
+    total = pretraining_tokens + tokens
+    return Quality(
+        loss=law.loss(n_params, tokens), kind="continued-pretraining", law="d-cpt",
+        source=("D-CPT law form (Que et al. 2024, arXiv 2406.01375) with "
+                + ("rough default coefficients: the Epoch law on the domain tokens alone (an upper bound; "
+                   "fit your own on pilot runs)" if law.rough else "user-supplied coefficients")),
+        loss_general=chinchilla_loss(n_params, total), tokens_per_param=total / n_params,
+        compute_optimal_tokens_per_param=compute_optimal(6.0 * n_params * total)[1] / compute_optimal(6.0 * n_params * total)[0],
+        rough=law.rough,
+    )
