@@ -370,6 +370,27 @@ def init(path, force) -> None:
     click.echo(f"wrote {path}; run: traincost estimate {path}")
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default="8000", show_default=True, help="Port to listen on.")
+def serve(host, port) -> None:
+    """Run the web calculator and its JSON API (OpenAPI at /openapi.json)."""
+    try:
+        port_n = int(port)
+        if not 0 < port_n < 65536:
+            raise ValueError
+    except ValueError:
+        raise InputError("port", f"must be a TCP port from 1 to 65535 (got {port!r})") from None
+    try:
+        import uvicorn
+
+        from .web.app import create_app
+    except ImportError:
+        raise InputError("serve", "the web calculator needs its extra: pip install 'traincost[web]'") from None
+    click.echo(f"traincost web calculator on http://{host}:{port_n}/ (Ctrl-C to stop)", err=True)
+    uvicorn.run(create_app(), host=host, port=port_n, log_level="warning")
+
+
 def _fail(msg: str, code: int = 2) -> None:
     click.echo(f"error: {msg}", err=True)
     sys.exit(code)

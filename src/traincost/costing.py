@@ -355,7 +355,11 @@ def ranges(P: dict[str, Param], ctx: Context, n: int = 10_000, seed: int = 0) ->
         return {"p10": float(p10), "p50": float(p50), "p90": float(p90)}
 
     varied = [k for k, p in P.items() if not p.user and p.low is not None and p.high is not None and p.low != p.high]
+    cost = np.broadcast_to(np.asarray(o["total_usd"], dtype=float), (n,))
+    lo, hi = np.percentile(cost, [1, 99])
+    counts, edges = np.histogram(np.clip(cost, lo, hi), bins=30, range=(lo, hi if hi > lo else lo + 1))
     return {
+        "cost_histogram": {"edges": [float(x) for x in edges], "counts": [int(c) for c in counts]},
         "gpu_hours": q(o["gpu_hours"]), "wall_clock_days": q(o["days"]), "cost_usd": q(o["total_usd"]),
         "energy_kwh": q(o["kwh"]), "co2_t": q(o["operational_t"] + o["embodied_t"]),
         "samples": n, "seed": seed, "varied": varied,

@@ -159,6 +159,13 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         return v
 
     tokens = float(pick("tokens"))
+    if arch is None and scenario.config is not None:
+        from .arch import from_hf_config
+
+        try:
+            arch = from_hf_config(scenario.config, name=str(scenario.config.get("_name_or_path") or "custom config"))
+        except InputError as e:
+            raise InputError("config", e.message) from None
     prob, entry, _optimizer = build_problem(scenario, assumptions, pick, plan=scenario.mfu is None, arch=arch)
     arch, acc, n_gpus, seq_len = prob.arch, prob.acc, prob.n_gpus, prob.seq_len
     notes: list[str] = []

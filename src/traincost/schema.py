@@ -3,7 +3,7 @@ and the web API, so all of them accept the same things and report the same error
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -21,7 +21,7 @@ StorageClass = Literal["object", "pfs"]
 RunKind = Literal["continued-pretraining", "from-scratch"]
 
 
-def _number(v, what: str, lo: float = 0.0, strict: bool = False):
+def _number(v, what: str, lo: float = 0.0, strict: bool = False, hi: float = 1e15):
     if v is None:
         return v
     if isinstance(v, bool):
@@ -32,6 +32,8 @@ def _number(v, what: str, lo: float = 0.0, strict: bool = False):
         raise ValueError(f"must be {what} (got {v!r})") from None
     if x != x or x in (float("inf"), float("-inf")) or x < lo or (strict and x <= lo):
         raise ValueError(f"must be {what} (got {v!r})")
+    if x > hi:
+        raise ValueError(f"must be {what}, at most {hi:g} (got {v!r})")
     return x
 
 
@@ -54,6 +56,7 @@ class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     model: str | None = None
+    config: dict[str, Any] | None = None  # an inline Hugging Face config.json (instead of `model`)
     tokens: float | None = None
     seq_len: int | None = None
     gpu: str | None = None
@@ -109,12 +112,17 @@ class Scenario(BaseModel):
     @field_validator("serve", mode="before")
     @classmethod
     def _serve(cls, v):
-        return None if v is None else parse_count(v)
+        if v is None:
+            return v
+        x = parse_count(v)
+        if x > 1e16:
+            raise ValueError(f"must be at most 1e16 tokens per month (got {v!r})")
+        return x
 
     @field_validator("months", "serve_price", mode="before")
     @classmethod
     def _months(cls, v):
-        return _number(v, "a positive number", lo=0.0, strict=True)
+        return _number(v, "a positive number", lo=0.0, strict=True, hi=1e4)
 
     @field_validator("year", mode="before")
     @classmethod
@@ -153,16 +161,30 @@ class Scenario(BaseModel):
         return _positive_int(v, "a whole number, 0 or more", lo=0, hi=2**32 - 1)
 
     @field_validator("grid_intensity", "host_w_per_node", "electricity_price", "server_price", "storage_price",
-                     "checkpoints_kept", "interruption_rate", "restart_minutes", "engineers", "engineer_cost",
-                     "prep_months", "eval_months", "embodied_kg_per_gpu", "maintenance_share", mode="before")
+                     "checkpoints_kept", "engineers", "engineer_cost", "embodied_kg_per_gpu", mode="before")
     @classmethod
     def _nonneg(cls, v):
-        return _number(v, "a number, 0 or more", lo=0.0)
+        return _number(v, "a number, 0 or more", lo=0.0, hi=1e9)
+
+    @field_validator("interruption_rate", mode="before")
+    @classmethod
+    def _rate(cls, v):
+        return _number(v, "a rate per accelerator-hour from 0 to 1", lo=0.0, hi=1.0)
+
+    @field_validator("restart_minutes", "prep_months", "eval_months", mode="before")
+    @classmethod
+    def _durations(cls, v):
+        return _number(v, "a duration, 0 or more", lo=0.0, hi=1e4)
+
+    @field_validator("maintenance_share", mode="before")
+    @classmethod
+    def _share(cls, v):
+        return _number(v, "a share of capex per year from 0 to 1", lo=0.0, hi=1.0)
 
     @field_validator("lifetime_years", "bytes_per_token", "checkpoint_stall_s", "checkpoint_write_gb_s", mode="before")
     @classmethod
     def _pos(cls, v):
-        return _number(v, "a positive number", lo=0.0, strict=True)
+        return _number(v, "a positive number", lo=0.0, strict=True, hi=1e6)
 
     @field_validator("power_fraction", "utilization", "realization", mode="before")
     @classmethod
@@ -190,7 +212,12 @@ class Scenario(BaseModel):
     @field_validator("tokens", mode="before")
     @classmethod
     def _tokens(cls, v):
-        return None if v is None else parse_count(v)
+        if v is None:
+            return v
+        x = parse_count(v)
+        if x > 1e16:
+            raise ValueError(f"must be at most 1e16 tokens (got {v!r})")
+        return x
 
     @field_validator("seq_len", mode="before")
     @classmethod
@@ -227,7 +254,12 @@ class Scenario(BaseModel):
     @field_validator("global_batch_tokens", mode="before")
     @classmethod
     def _gbt(cls, v):
-        return None if v is None else parse_count(v)
+        if v is None:
+            return v
+        x = parse_count(v)
+        if x > 1e12:
+            raise ValueError(f"must be at most 1e12 tokens (got {v!r})")
+        return x
 
     @field_validator("mfu", mode="before")
     @classmethod
@@ -249,9 +281,9 @@ class Scenario(BaseModel):
             return v
         try:
             x = float(str(v).lstrip("$")) if isinstance(v, str) else float(v)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValueError(f"must be a positive price in USD per GPU-hour, such as 2.5 (got {v!r})") from None
-        if not x > 0 or x != x or x == float("inf"):
+        if not x > 0 or x != x or x > 1e6:
             raise ValueError(f"must be a positive price in USD per GPU-hour, such as 2.5 (got {v!r})")
         return x
 
@@ -351,4 +383,4 @@ class AuditRequest(BaseModel):
     @field_validator("gpu_hours", "days", "cost", mode="before")
     @classmethod
     def _claim(cls, v):
-        return _number(v, "a positive number such as 80000, 80k or 1.5e6", lo=0.0, strict=True)
+        return _number(v, "a positive number such as 80000, 80k or 1.5e6", lo=0.0, strict=True, hi=1e13)

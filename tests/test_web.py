@@ -1,0 +1,195 @@
+"""The web calculator: API tests against the real app, a browser test against a real server in headless
+Chromium, and property-based tests generated from the OpenAPI document."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+fastapi = pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from traincost.web.app import MAX_CANDIDATES, create_app  # noqa: E402
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "out"
+
+
+@pytest.fixture(scope="module")
+def client():
+    return TestClient(create_app())
+
+
+def test_openapi_lists_the_api(client):
+    spec = client.get("/openapi.json").json()
+    assert {"/api/estimate", "/api/plan", "/api/compare", "/api/audit"} <= set(spec["paths"])
+
+
+def test_estimate(client):
+    r = client.post("/api/estimate", json={"model": "llama-3.1-70b", "tokens": "1T", "gpu": "h100-sxm", "gpus": 512})
+    assert r.status_code == 200
+    d = r.json()
+    assert d["time"]["gpu_hours"] > 0 and d["ranges"]["cost_usd"]["p10"] < d["ranges"]["cost_usd"]["p90"]
+    # same schema and numbers as the Python API / CLI
+    import traincost
+
+    assert d["time"]["gpu_hours"] == pytest.approx(traincost.estimate(gpus=512).time.gpu_hours)
+
+
+def test_estimate_with_inline_config(client):
+    import traincost
+
+    cfg = traincost.catalog.models()["qwen2.5-0.5b"].config
+    d = client.post("/api/estimate", json={"config": cfg, "tokens": "10B", "gpus": 8}).json()
+    assert d["model"]["params"] == traincost.catalog.models()["qwen2.5-0.5b"].arch.params
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"model": "llama-3.1-70b", "tokens": "-5"}, "tokens"),
+        ({"model": "no-such-model"}, "model"),
+        ({"gpu": "no-such-gpu"}, "gpu"),
+        ({"gpus": 0}, "gpus"),
+        ({"mfu": 1.5}, "mfu"),
+        ({"tokns": "1T"}, "tokns"),
+        ({"model": "/etc/passwd"}, "model"),
+        ({"model": "../models/x.json"}, "model"),
+        ({"hardware_file": "/etc/hosts"}, "hardware_file"),
+        ({"samples": 10_000_000}, "samples"),
+        ({"config": {"model_type": "bert"}}, "config"),
+    ],
+)
+def test_bad_input_is_422_with_field(client, body, field):
+    r = client.post("/api/estimate", json=body)
+    assert r.status_code == 422
+    assert field in r.json()["error"]
+
+
+def test_plan_compare_audit(client):
+    p = client.post("/api/plan", json={"model": "llama-3.1-8b", "gpus": 64}).json()
+    assert p["layout"]["tp"] >= 1 and p["search"]["evaluated"] > 100
+    c = client.post("/api/compare", json={"models": ["llama-3.1-8b", "llama-3.1-70b"], "scenario": {"tokens": "1T"}}).json()
+    assert len(c["candidates"]) == 2 and c["candidates"][0]["quality"]["loss"] > c["candidates"][1]["quality"]["loss"]
+    a = client.post("/api/audit", json={"model": "llama-2-70b", "tokens": "1T", "gpu": "h100-sxm", "gpu_hours": 80000}).json()
+    assert a["verdict"] == "impossible"
+
+
+def test_limits(client):
+    r = client.post("/api/compare", json={"models": [f"m{i}" for i in range(MAX_CANDIDATES + 1)]})
+    assert r.status_code == 422
+    big = "x" * (300 * 1024)
+    r = client.post("/api/estimate", content=json.dumps({"model": big}), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_page_and_assets_are_local(client):
+    page = client.get("/").text
+    assert "<form" in page
+    for line in page.splitlines():
+        if "src=" in line or "href=" in line:
+            assert "http://" not in line and "https://" not in line  # nothing from a CDN
+    assert client.get("/static/app.js").status_code == 200
+
+
+# ----------------------------------------------------------------------------- a real server and browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "traincost", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail("server did not start")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def test_browser_fills_the_form_and_reads_the_answer(server):
+    exe = _chromium()
+    playwright = pytest.importorskip("playwright.sync_api")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Chromium (apt-get install chromium)")
+        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"]
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=args)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(server + "/")
+        page.wait_for_selector("#answer:not([hidden])", timeout=30_000)
+        page.select_option("#model", "llama-3.1-8b")
+        page.fill("#tokens", "500B")
+        page.fill("#gpus", "64")
+        page.fill("#price", "2.5")
+        page.click("#go")
+        page.wait_for_function("document.querySelector('#status').textContent.includes('500B tokens on 64')", timeout=30_000)
+        cost = page.text_content("#cost")
+        assert cost.startswith("$")
+        assert "model=llama-3.1-8b" in page.url and "gpus=64" in page.url  # the URL holds the inputs
+        expected = json.loads(urllib.request.urlopen(urllib.request.Request(
+            server + "/api/estimate", json.dumps({"model": "llama-3.1-8b", "tokens": "500B", "gpus": 64, "price": "2.5",
+                                                  "pricing": "on-demand", "seq_len": "4096", "gpu": "h100-sxm"}).encode(),
+            {"content-type": "application/json"})).read())
+        assert page.text_content("#total") == cost
+        assert abs(float(cost.strip("$kM").replace(",", "")) - expected["cost"]["total_usd"] / (1e6 if "M" in cost else 1e3)) < 0.1
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "web-calculator.png"), full_page=True)
+        # a shared URL restores the inputs
+        page.goto(page.url)
+        page.wait_for_selector("#answer:not([hidden])", timeout=30_000)
+        assert page.input_value("#gpus") == "64" and page.input_value("#tokens") == "500B"
+        browser.close()
+
+
+# ----------------------------------------------------------------------------- property-based API tests
+
+
+def test_openapi_fuzz_no_server_errors(server):
+    """schemathesis generates requests from /openapi.json; no response may be a 5xx."""
+    schemathesis = pytest.importorskip("schemathesis")
+    from hypothesis import HealthCheck, given, settings
+
+    schema = schemathesis.openapi.from_url(server + "/openapi.json")
+    failures = []
+    for op in schema.get_all_operations():
+        operation = op.ok()
+
+        @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+        @given(case=operation.as_strategy())
+        def check(case):
+            resp = case.call(timeout=60)
+            if resp.status_code >= 500:
+                failures.append((case.operation.label, resp.status_code, resp.text[:200]))
+
+        check()
+    assert not failures, failures
