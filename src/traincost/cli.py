@@ -371,6 +371,19 @@ def init(path, force) -> None:
 
 
 @cli.command()
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "output", default="report.html", show_default=True,
+              help="report.html (one self-contained file) or report.md (charts as PNG files beside it).")
+@scenario_options
+def report(scenario, output, **flags) -> None:
+    """Write a report of a scenario (and its candidates) to attach to a budget request."""
+    from .reporting import write_report
+
+    path = write_report(scenario, output, {k: v for k, v in flags.items() if v is not None})
+    click.echo(f"wrote {path}")
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default="8000", show_default=True, help="Port to listen on.")
 def serve(host, port) -> None:
