@@ -136,6 +136,19 @@ def _default(field: str) -> tuple[Any, str]:
     return d["value"], d.get("source") or d.get("why", "")
 
 
+def _picker(req, assumptions: list[Assumption]):
+    """A field's value from the request, or its documented default (recorded as an assumption)."""
+
+    def pick(field: str) -> Any:
+        v = getattr(req, field)
+        if v is None:
+            v, src = _default(field)
+            assumptions.append(Assumption(field=field, value=v, source=src))
+        return v
+
+    return pick
+
+
 def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: Any) -> Estimate:
     """Estimate a training run.
 
@@ -150,13 +163,7 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         base = scenario.model_dump(exclude_none=True) if isinstance(scenario, Scenario) else (scenario or {})
         scenario = make_scenario(base, **kwargs)
     assumptions: list[Assumption] = []
-
-    def pick(field: str) -> Any:
-        v = getattr(scenario, field)
-        if v is None:
-            v, src = _default(field)
-            assumptions.append(Assumption(field=field, value=v, source=src))
-        return v
+    pick = _picker(scenario, assumptions)
 
     tokens = float(pick("tokens"))
     if arch is None and scenario.config is not None:
@@ -367,13 +374,7 @@ def run_plan(flags: dict, top: int | str = 5) -> PlanOutput:
     except (TypeError, ValueError):
         raise InputError("top", f"must be a whole number from 1 to 50 (got {top!r})") from None
     assumptions: list[Assumption] = []
-
-    def pick(field: str) -> Any:
-        v = getattr(req, field)
-        if v is None:
-            v, src = _default(field)
-            assumptions.append(Assumption(field=field, value=v, source=src))
-        return v
+    pick = _picker(req, assumptions)
 
     prob, entry, optimizer = build_problem(req, assumptions, pick)
     fixed = {k: getattr(req, k) for k in LAYOUT_FIELDS if getattr(req, k) is not None}

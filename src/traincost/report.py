@@ -7,15 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .pipeline import Estimate
-from .units import human
-
-
-def usd(x: float) -> str:
-    if x >= 1e6:
-        return f"${x / 1e6:,.2f}M"
-    if x >= 1e4:
-        return f"${x / 1e3:,.1f}k"
-    return f"${x:,.2f}"
+from .units import human, usd
 
 
 def print_estimate(r: Estimate, con: Console) -> None:

@@ -11,15 +11,7 @@ from typing import Any
 from . import catalog
 from .errors import InputError
 from .pipeline import Estimate, estimate
-from .units import human
-
-
-def usd(x: float) -> str:
-    if x >= 1e6:
-        return f"${x / 1e6:,.2f}M"
-    if x >= 1e4:
-        return f"${x / 1e3:,.1f}k"
-    return f"${x:,.2f}"
+from .units import human, usd
 
 
 def _layout(lay: dict | None) -> str:

@@ -44,3 +44,12 @@ def human(x: float, digits: int = 3) -> str:
 def sci(x: float) -> str:
     """4.2e23 style."""
     return f"{x:.3g}" if abs(x) < 1e6 else f"{x:.3e}".replace("e+", "e")
+
+
+def usd(x: float) -> str:
+    """$2.37M, $366.0k, $235.13."""
+    if x >= 1e6:
+        return f"${x / 1e6:,.2f}M"
+    if x >= 1e4:
+        return f"${x / 1e3:,.1f}k"
+    return f"${x:,.2f}"

@@ -28,26 +28,27 @@ MAX_SAMPLES = 20_000
 TIMEOUT_S = 30.0
 
 
-def _no_files(v: Any, field: str) -> Any:
-    if isinstance(v, str) and ("/" in v or "\\" in v or v.endswith((".json", ".yaml", ".yml"))):
-        raise ValueError(f"must be a catalog name; the web API reads no files (send a config.json as 'config') (got {v!r})")
-    return v
+class _NoServerFiles(BaseModel):
+    """Web requests name catalog entries or send data inline; nothing in them may make the server read a file."""
 
-
-class WebScenario(Scenario):
-    """The estimate request: the CLI's scenario schema, without anything that would read a server file."""
-
-    @field_validator("model", mode="after")
+    @field_validator("model", "models", check_fields=False, mode="after")
     @classmethod
     def _model_no_path(cls, v):
-        return _no_files(v, "model")
+        for m in [v] if isinstance(v, str) else (v or []):
+            if "/" in m or "\\" in m or m.endswith((".json", ".yaml", ".yml")):
+                raise ValueError(f"must be a catalog name; the web API reads no files (send a config.json as 'config') (got {m!r})")
+        return v
 
-    @field_validator("hardware_file", mode="after")
+    @field_validator("hardware_file", check_fields=False, mode="after")
     @classmethod
     def _no_hw_file(cls, v):
         if v is not None:
             raise ValueError("is not accepted by the web API (it would read a server file)")
         return v
+
+
+class WebScenario(_NoServerFiles, Scenario):
+    """The estimate request: the CLI's scenario schema, without anything that would read a server file."""
 
     @field_validator("samples", mode="after")
     @classmethod
@@ -57,28 +58,15 @@ class WebScenario(Scenario):
         return v
 
 
-class WebPlanRequest(PlanRequest):
-    @field_validator("model", mode="after")
-    @classmethod
-    def _model_no_path(cls, v):
-        return _no_files(v, "model")
-
-    @field_validator("hardware_file", mode="after")
-    @classmethod
-    def _no_hw_file(cls, v):
-        if v is not None:
-            raise ValueError("is not accepted by the web API (it would read a server file)")
-        return v
+class WebPlanRequest(_NoServerFiles, PlanRequest):
+    pass
 
 
-class WebAuditRequest(AuditRequest):
-    @field_validator("model", mode="after")
-    @classmethod
-    def _model_no_path(cls, v):
-        return _no_files(v, "model")
+class WebAuditRequest(_NoServerFiles, AuditRequest):
+    pass
 
 
-class CompareRequest(BaseModel):
+class CompareRequest(_NoServerFiles):
     """A comparison: a base scenario and candidate lists (or explicit candidates)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -98,13 +86,6 @@ class CompareRequest(BaseModel):
     def _cap(cls, v):
         if v is not None and len(v) > MAX_CANDIDATES:
             raise ValueError(f"at most {MAX_CANDIDATES} entries per request (got {len(v)})")
-        return v
-
-    @field_validator("models", mode="after")
-    @classmethod
-    def _models(cls, v):
-        for m in v or []:
-            _no_files(m, "models")
         return v
 
 
