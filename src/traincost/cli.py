@@ -47,8 +47,7 @@ BILL_OPTIONS = [
 
 
 def bill_options(f):
-    for flag, help_ in reversed(BILL_OPTIONS):
-        f = click.option(flag, flag[2:].replace("-", "_"), help=help_)(f)
+    f = options(BILL_OPTIONS)(f)
     f = click.option("--compare-ownership", "compare_ownership", is_flag=True, default=None,
                      help="Show cloud and owned hardware side by side.")(f)
     f = click.option("--on-prem", "on_prem", is_flag=True, default=None,
@@ -71,6 +70,52 @@ def cli() -> None:
 
     Start with `traincost estimate` (70B model, 1T tokens of continued pre-training on H100s).
     """
+
+
+def options(specs):
+    """A decorator adding `(flag, help)` options; the destination is the flag's name with underscores."""
+
+    def deco(f):
+        for flag, help_ in reversed(specs):
+            f = click.option(flag, flag[2:].replace("-", "_"), help=help_)(f)
+        return f
+
+    return deco
+
+
+PLAN_OPTIONS = [
+    ("--model", "Catalog name or path to a config.json (default: llama-3.1-70b)."),
+    ("--gpu", "Accelerator id (default: h100-sxm)."),
+    ("--gpus", "Number of accelerators (default: 512)."),
+    ("--global-batch", "Global batch in sequences."),
+    ("--global-batch-tokens", "Global batch in tokens (e.g. 4M)."),
+    ("--seq-len", "Sequence length in tokens (default 4096)."),
+    ("--precision", "bf16 (default), fp16 or fp8."),
+    ("--optimizer", "adamw (default), adamw8bit, sgd, lion, adafactor."),
+    ("--hardware-file", "Your own accelerators, in the shape of data/hardware.yaml."),
+    ("--tp", "Tensor-parallel size (fixes it; omit to search)."),
+    ("--pp", "Pipeline-parallel size."),
+    ("--dp", "Data-parallel size."),
+    ("--cp", "Context-parallel size."),
+    ("--ep", "Expert-parallel size (MoE)."),
+    ("--zero", "ZeRO stage 0-3 (3 = FSDP full sharding)."),
+    ("--micro-batch", "Micro-batch size in sequences."),
+    ("--recompute", "none, selective or full activation recomputation."),
+    ("--interleave", "Virtual pipeline stages per GPU (interleaved 1F1B)."),
+]
+
+AUDIT_OPTIONS = [
+    ("--model", "Catalog name or config.json path (default: llama-3.1-70b)."),
+    ("--tokens", "Training tokens of the claim (default 1T)."),
+    ("--seq-len", "Sequence length (default 4096)."),
+    ("--gpu", "Accelerator of the claim (default h100-sxm)."),
+    ("--precision", "bf16 (default), fp16 or fp8."),
+    ("--gpu-hours", "Claimed accelerator-hours."),
+    ("--days", "Claimed wall-clock days (with --gpus)."),
+    ("--gpus", "Accelerators the claim assumes."),
+    ("--cost", "Claimed cost in USD (with --price)."),
+    ("--price", "USD per GPU-hour the claim assumes."),
+]
 
 
 def scenario_options(f):
@@ -175,24 +220,7 @@ def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, 
 
 
 @cli.command()
-@click.option("--model", help="Catalog name or path to a config.json (default: llama-3.1-70b).")
-@click.option("--gpu", help="Accelerator id (default: h100-sxm).")
-@click.option("--gpus", help="Number of accelerators (default: 512).")
-@click.option("--global-batch", "global_batch", help="Global batch in sequences.")
-@click.option("--global-batch-tokens", "global_batch_tokens", help="Global batch in tokens (e.g. 4M).")
-@click.option("--seq-len", "seq_len", help="Sequence length in tokens (default 4096).")
-@click.option("--precision", help="bf16 (default), fp16 or fp8.")
-@click.option("--optimizer", help="adamw (default), adamw8bit, sgd, lion, adafactor.")
-@click.option("--hardware-file", "hardware_file", help="Your own accelerators, in the shape of data/hardware.yaml.")
-@click.option("--tp", help="Tensor-parallel size (fixes it; omit to search).")
-@click.option("--pp", help="Pipeline-parallel size.")
-@click.option("--dp", help="Data-parallel size.")
-@click.option("--cp", help="Context-parallel size.")
-@click.option("--ep", help="Expert-parallel size (MoE).")
-@click.option("--zero", help="ZeRO stage 0-3 (3 = FSDP full sharding).")
-@click.option("--micro-batch", "micro_batch", help="Micro-batch size in sequences.")
-@click.option("--recompute", help="none, selective or full activation recomputation.")
-@click.option("--interleave", help="Virtual pipeline stages per GPU (interleaved 1F1B).")
+@options(PLAN_OPTIONS)
 @click.option("--top", default="5", show_default=True, help="How many layouts to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def plan(as_json, top, **flags) -> None:
@@ -211,16 +239,7 @@ def plan(as_json, top, **flags) -> None:
 
 
 @cli.command()
-@click.option("--model", help="Catalog name or config.json path (default: llama-3.1-70b).")
-@click.option("--tokens", help="Training tokens of the claim (default 1T).")
-@click.option("--seq-len", "seq_len", help="Sequence length (default 4096).")
-@click.option("--gpu", help="Accelerator of the claim (default h100-sxm).")
-@click.option("--precision", help="bf16 (default), fp16 or fp8.")
-@click.option("--gpu-hours", "gpu_hours", help="Claimed accelerator-hours.")
-@click.option("--days", help="Claimed wall-clock days (with --gpus).")
-@click.option("--gpus", help="Accelerators the claim assumes.")
-@click.option("--cost", help="Claimed cost in USD (with --price).")
-@click.option("--price", help="USD per GPU-hour the claim assumes.")
+@options(AUDIT_OPTIONS)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def audit(as_json, **flags) -> None:
     """Check a published or proposed claim: the FLOP/s and MFU it implies, and a verdict."""
