@@ -60,7 +60,7 @@ def _console(stderr: bool = False):
 
     stream = sys.stderr if stderr else sys.stdout
     # a pipe or file gets a fixed, wide layout instead of Rich's 80 columns
-    return Console(stderr=stderr, highlight=False, width=None if stream.isatty() else 140)
+    return Console(stderr=stderr, highlight=False, width=None if stream.isatty() else 170)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
