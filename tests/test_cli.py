@@ -137,3 +137,16 @@ def test_hardware_lists_catalog():
     d = json.loads(tc("hardware", "--json").stdout)
     ids = {a["id"] for a in d}
     assert {"a100-40gb", "a100-80gb", "h100-sxm", "h200"} <= ids
+
+
+def test_hub_lookup_only_behind_the_flag(monkeypatch):
+    """Without --hf-hub a repo id is not looked up (no network); with it, a failed lookup is one clear line."""
+    p = tc("estimate", "--model", "meta-llama/Llama-3.1-8B")
+    assert p.returncode == 2 and "cannot read config file" in p.stderr
+    pytest.importorskip("huggingface_hub")
+    import os
+
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    p = subprocess.run([sys.executable, "-m", "traincost", "estimate", "--model", "meta-llama/Llama-3.1-8B", "--hf-hub"],
+                       capture_output=True, text=True, timeout=120, env=env)
+    assert p.returncode == 2 and "Hugging Face Hub" in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr

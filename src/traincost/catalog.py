@@ -66,12 +66,40 @@ def _arch(model_id: str) -> ArchSpec:
     return from_hf_config(models()[model_id].config, name=model_id)
 
 
-def resolve_model(ref: str) -> tuple[ArchSpec, ModelEntry | None]:
-    """A catalog id (case-insensitive) or a path to a config.json (or a folder holding one)."""
+def hub_config(repo: str) -> dict:
+    """config.json of a Hugging Face Hub repository: the one network access traincost makes, and only when
+    asked (`--hf-hub`). Needs the `huggingface_hub` package."""
+    try:
+        from huggingface_hub import hf_hub_download
+    except ImportError:
+        raise InputError("hf_hub", "looking up the Hub needs huggingface_hub: pip install huggingface_hub") from None
+    import logging
+
+    log = logging.getLogger("huggingface_hub")
+    level = log.level
+    log.setLevel(logging.CRITICAL)  # its retry messages would break the one-line error rule
+    try:
+        path = hf_hub_download(repo_id=repo, filename="config.json")
+    except Exception as e:  # noqa: BLE001 - network, auth and not-found errors all become one clear line
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise InputError("model", f"cannot fetch config.json of '{repo}' from the Hugging Face Hub ({first[:160]})") from None
+    finally:
+        log.setLevel(level)
+    return load_config_file(path)
+
+
+def resolve_model(ref: str, hub: bool = False) -> tuple[ArchSpec, ModelEntry | None]:
+    """A catalog id (case-insensitive), a path to a config.json (or a folder holding one), or, with
+    `hub=True`, a Hugging Face Hub repository id such as meta-llama/Llama-3.1-8B."""
     key = ref.strip().lower()
     cat = models()
     if key in cat:
         return _arch(key), cat[key]
+    if hub and not Path(ref).exists():
+        try:
+            return from_hf_config(hub_config(ref.strip()), name=ref.strip()), None
+        except InputError as e:
+            raise InputError("model", f"{ref}: {e.message}") if e.field == "config.json" else e from None
     if key.endswith(".json") or "/" in ref or Path(ref).exists():
         cfg = load_config_file(ref)
         try:

@@ -48,6 +48,8 @@ BILL_OPTIONS = [
 
 def bill_options(f):
     f = options(BILL_OPTIONS)(f)
+    f = click.option("--hf-hub", "hf_hub", is_flag=True, default=None,
+                     help="Look --model up on the Hugging Face Hub (e.g. meta-llama/Llama-3.1-8B): the only network access.")(f)
     f = click.option("--compare-ownership", "compare_ownership", is_flag=True, default=None,
                      help="Show cloud and owned hardware side by side.")(f)
     f = click.option("--on-prem", "on_prem", is_flag=True, default=None,

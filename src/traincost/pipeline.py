@@ -348,7 +348,8 @@ def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True, a
     gpu_ref, n = pick("gpu"), int(pick("gpus"))
     seq_len, precision = int(pick("seq_len")), pick("precision")
     optimizer = req.optimizer or catalog.defaults()["optimizer"]["value"]
-    arch, entry = (arch, None) if arch is not None else catalog.resolve_model(pick("model"))
+    hub = bool(getattr(req, "hf_hub", False))
+    arch, entry = (arch, None) if arch is not None else catalog.resolve_model(pick("model"), hub=hub)
     if arch.max_position_embeddings and seq_len > arch.max_position_embeddings:
         raise InputError(
             "seq_len", f"{seq_len} is longer than {arch.name}'s maximum context of {arch.max_position_embeddings} tokens"

@@ -68,6 +68,7 @@ class Scenario(BaseModel):
     global_batch_tokens: float | None = None
     optimizer: Optimizer | None = None
     hardware_file: str | None = None
+    hf_hub: bool | None = None  # look `model` up on the Hugging Face Hub (the only network access)
     # --- the bill (issue: cloud vs owned, energy, carbon, storage, failures, people)
     provider: str | None = None
     pricing: Pricing | None = None

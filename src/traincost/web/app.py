@@ -46,6 +46,13 @@ class _NoServerFiles(BaseModel):
             raise ValueError("is not accepted by the web API (it would read a server file)")
         return v
 
+    @field_validator("hf_hub", check_fields=False, mode="after")
+    @classmethod
+    def _no_hub(cls, v):
+        if v:
+            raise ValueError("is not accepted by the web API (the server makes no network requests)")
+        return v
+
 
 class WebScenario(_NoServerFiles, Scenario):
     """The estimate request: the CLI's scenario schema, without anything that would read a server file."""
