@@ -153,8 +153,9 @@ def main() -> int:
     if args.dry_run:
         return 0
     table["generations"] = fitted
-    header = EFF_FILE.read_text().split("\ndefault:")[0]
-    EFF_FILE.write_text(header + "\n" + yaml.safe_dump({"default": table["default"], "generations": fitted},
+    header = EFF_FILE.read_text().split("\nuncalibrated:")[0]
+    EFF_FILE.write_text(header + "\n" + yaml.safe_dump({"uncalibrated": table.get("uncalibrated", {}),
+                                                        "default": table["default"], "generations": fitted},
                                                         sort_keys=False, width=120))
     print(f"wrote {EFF_FILE}")
     return 0

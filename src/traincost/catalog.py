@@ -241,7 +241,13 @@ def efficiency(acc: Accelerator):
     from .perf import Efficiency
 
     tab = _efficiency_table()
-    row = {**tab["default"], **(tab.get("generations") or {}).get(acc.generation, {})}
+    gens = tab.get("generations") or {}
+    if acc.generation in gens:
+        row = {**tab["default"], **gens[acc.generation]}
+    else:
+        unc = tab.get("uncalibrated") or {}
+        borrowed = gens.get(unc.get("borrow"), {})
+        row = {**tab["default"], **borrowed, **{k: v for k, v in unc.items() if k != "borrow"}, "calibrated": False}
     fields = Efficiency.__dataclass_fields__
     return Efficiency(**{k: v for k, v in row.items() if k in fields})
 
