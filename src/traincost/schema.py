@@ -49,21 +49,60 @@ def _positive_int(v, what: str, lo: int = 1, hi: int = 10_000_000):
     return int(x)
 
 
-class Scenario(BaseModel):
-    """A training run to estimate. Every field is optional; what is left out comes from the
-    documented defaults (``data/defaults.yaml``) and is reported as an assumption."""
+class RunFields(BaseModel):
+    """The fields every request shares: a model on a cluster of accelerators, with their validation."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     model: str | None = None
-    config: dict[str, Any] | None = None  # an inline Hugging Face config.json (instead of `model`)
-    tokens: float | None = None
     seq_len: int | None = None
     gpu: str | None = None
     gpus: int | None = None
+    precision: Precision | None = None
+
+    @field_validator("model", "gpu", mode="before")
+    @classmethod
+    def _nonempty(cls, v):
+        if v is not None and (not isinstance(v, str) or not v.strip()):
+            raise ValueError("must be a non-empty name")
+        return v
+
+    @field_validator("seq_len", mode="before")
+    @classmethod
+    def _seq_len(cls, v):
+        if v is None:
+            return v
+        try:
+            # context lengths are powers of two: "8K" means 8192 here
+            x = parse_count(v[:-1]) * 1024 if isinstance(v, str) and v.strip()[-1:] in "kK" else parse_count(v)
+        except ValueError:
+            raise ValueError(f"must be a positive whole number of tokens such as 4096 or 8K (got {v!r})") from None
+        if x != int(x) or x > 10_000_000:
+            raise ValueError(f"must be a positive whole number of tokens up to 10M (got {v!r})")
+        return int(x)
+
+    @field_validator("gpus", mode="before")
+    @classmethod
+    def _gpus(cls, v):
+        if v is None:
+            return v
+        try:
+            x = parse_count(v)
+        except ValueError:
+            raise ValueError(f"must be a whole number of accelerators, at least 1 (got {v!r})") from None
+        if x != int(x) or x > 10_000_000:
+            raise ValueError(f"must be a whole number of accelerators, at least 1 (got {v!r})")
+        return int(x)
+
+
+class Scenario(RunFields):
+    """A training run to estimate. Every field is optional; what is left out comes from the
+    documented defaults (``data/defaults.yaml``) and is reported as an assumption."""
+
+    config: dict[str, Any] | None = None  # an inline Hugging Face config.json (instead of `model`)
+    tokens: float | None = None
     mfu: float | None = None
     price: float | None = None
-    precision: Precision | None = None
     global_batch: int | None = None
     global_batch_tokens: float | None = None
     optimizer: Optimizer | None = None
@@ -203,13 +242,6 @@ class Scenario(BaseModel):
             raise ValueError(f"must be a PUE between 1.0 and 3.0 (got {v!r})")
         return x
 
-    @field_validator("model", "gpu", mode="before")
-    @classmethod
-    def _nonempty(cls, v):
-        if v is not None and (not isinstance(v, str) or not v.strip()):
-            raise ValueError("must be a non-empty name")
-        return v
-
     @field_validator("tokens", mode="before")
     @classmethod
     def _tokens(cls, v):
@@ -219,33 +251,6 @@ class Scenario(BaseModel):
         if x > 1e16:
             raise ValueError(f"must be at most 1e16 tokens (got {v!r})")
         return x
-
-    @field_validator("seq_len", mode="before")
-    @classmethod
-    def _seq_len(cls, v):
-        if v is None:
-            return v
-        try:
-            # context lengths are powers of two: "8K" means 8192 here
-            x = parse_count(v[:-1]) * 1024 if isinstance(v, str) and v.strip()[-1:] in "kK" else parse_count(v)
-        except ValueError:
-            raise ValueError(f"must be a positive whole number of tokens such as 4096 or 8K (got {v!r})") from None
-        if x != int(x) or x > 10_000_000:
-            raise ValueError(f"must be a positive whole number of tokens up to 10M (got {v!r})")
-        return int(x)
-
-    @field_validator("gpus", mode="before")
-    @classmethod
-    def _gpus(cls, v):
-        if v is None:
-            return v
-        try:
-            x = parse_count(v)
-        except ValueError:
-            raise ValueError(f"must be a whole number of accelerators, at least 1 (got {v!r})") from None
-        if x != int(x) or x > 10_000_000:
-            raise ValueError(f"must be a whole number of accelerators, at least 1 (got {v!r})")
-        return int(x)
 
     @field_validator("global_batch", mode="before")
     @classmethod
@@ -308,18 +313,11 @@ def make_scenario(data: dict | None = None, /, **overrides) -> Scenario:
     return make_request(Scenario, data, **overrides)
 
 
-class PlanRequest(BaseModel):
+class PlanRequest(RunFields):
     """Inputs of `traincost plan`: a model on a cluster, optionally with parts of the layout fixed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    model: str | None = None
-    gpu: str | None = None
-    gpus: int | None = None
-    seq_len: int | None = None
     global_batch: int | None = None
     global_batch_tokens: float | None = None
-    precision: Precision | None = None
     optimizer: Optimizer | None = None
     hardware_file: str | None = None
     tp: int | None = None
@@ -332,9 +330,6 @@ class PlanRequest(BaseModel):
     recompute: RecomputeName | None = None
     interleave: int | None = None
 
-    _model = field_validator("model", "gpu", mode="before")(Scenario._nonempty.__func__)
-    _seq = field_validator("seq_len", mode="before")(Scenario._seq_len.__func__)
-    _gpus = field_validator("gpus", mode="before")(Scenario._gpus.__func__)
     _gbt = field_validator("global_batch_tokens", mode="before")(Scenario._gbt.__func__)
 
     @field_validator("global_batch", "tp", "pp", "dp", "cp", "ep", "micro_batch", "interleave", mode="before")
@@ -358,27 +353,17 @@ def make_request(model_cls, data: dict | None = None, /, **overrides):
         raise first_error(e, model_cls) from None
 
 
-class AuditRequest(BaseModel):
+class AuditRequest(RunFields):
     """A published or proposed claim to check: a model, tokens and hardware, and one of GPU-hours, days on
     a number of GPUs, or a cost at a price per GPU-hour."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    model: str | None = None
     tokens: float | None = None
-    seq_len: int | None = None
-    gpu: str | None = None
-    precision: Precision | None = None
     gpu_hours: float | None = None
     days: float | None = None
-    gpus: int | None = None
     cost: float | None = None
     price: float | None = None
 
-    _model = field_validator("model", "gpu", mode="before")(Scenario._nonempty.__func__)
     _tokens = field_validator("tokens", mode="before")(Scenario._tokens.__func__)
-    _seq = field_validator("seq_len", mode="before")(Scenario._seq_len.__func__)
-    _gpus = field_validator("gpus", mode="before")(Scenario._gpus.__func__)
     _price = field_validator("price", mode="before")(Scenario._price.__func__)
 
     @field_validator("gpu_hours", "days", "cost", mode="before")
