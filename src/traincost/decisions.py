@@ -100,9 +100,9 @@ def pareto_front(points: list[tuple[float, float]]) -> list[bool]:
 def solve_deadline(sc: Scenario, days: float) -> tuple[Estimate | None, int | None]:
     """Smallest cluster, in whole nodes, whose expected wall-clock time (failures included) meets the
     deadline. Doubling search, then bisection on the node count."""
-    probe = estimate(sc, samples=200)
-    node = catalog.resolve_accelerator(probe.hardware.gpu, catalog.load_hardware_file(sc.hardware_file)
-                                       if sc.hardware_file else None).node_size
+    gpu = sc.gpu or catalog.defaults()["scenario"]["gpu"]["value"]
+    extra = catalog.load_hardware_file(sc.hardware_file) if sc.hardware_file else None
+    node = catalog.resolve_accelerator(gpu, extra).node_size
 
     def days_at(nodes: int) -> tuple[float, Estimate | None]:
         try:

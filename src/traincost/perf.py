@@ -275,7 +275,7 @@ def evaluate(
 
     layer_unsharded = (m.attn_params + max(m.dense_mlp_params, m.moe_shared_params + m.E * m.expert_params)) / t
     zero3_buffers = np.where(zi == 3, 2 * W * layer_unsharded, 0.0)  # current + prefetched layer
-    st_first = states(p_first - 0, D) + states(expert_p, D_exp) + zero3_buffers
+    st_first = states(p_first, D) + states(expert_p, D_exp) + zero3_buffers
     st_last = states(p_last, D) + states(expert_p, D_exp) + zero3_buffers
     # split for the breakdown (first stage, which is the one reported)
     P_first_total = p_first + expert_p

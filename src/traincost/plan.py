@@ -189,12 +189,15 @@ def _no_layout_reason(prob: Problem, fixed: dict | None) -> str:
 
 def _why_no_fit(prob: Problem, closest: LayoutResult) -> str:
     need, cap = closest.memory_gib["total"], closest.memory_gib["capacity"]
-    return (f"nothing fits in {prob.acc.memory_gb:g} GB: the leanest layout ({_fmt_layout(closest.layout)}) needs "
+    return (f"nothing fits in {prob.acc.memory_gb:g} GB: the leanest layout ({fmt_layout(closest.layout)}) needs "
             f"{need:.1f} GiB per GPU of {cap:.1f} GiB; try more GPUs, full recomputation, a smaller micro-batch "
             f"or an accelerator with more memory")
 
 
-def _fmt_layout(x: dict) -> str:
+def fmt_layout(x: dict | None) -> str:
+    """TP2 PP4 DP64 ZeRO-1 mb1 recompute none v2; 'given MFU' when no layout was planned."""
+    if not x:
+        return "given MFU"
     parts = [f"TP{x['tp']}", f"PP{x['pp']}", f"DP{x['dp']}"]
     if x["cp"] > 1:
         parts.append(f"CP{x['cp']}")
@@ -206,8 +209,6 @@ def _fmt_layout(x: dict) -> str:
     return " ".join(parts)
 
 
-fmt_layout = _fmt_layout
-
 
 def suggest(prob: Problem, accelerators: dict[str, Accelerator], efficiency_for) -> list[str]:
     """What would fit when nothing does: more GPUs (whole nodes, doubling) or a larger-memory part."""
@@ -218,7 +219,7 @@ def suggest(prob: Problem, accelerators: dict[str, Accelerator], efficiency_for)
                      prob.eff, prob.train, prob.dtype)
         r = search(p2, top=1)
         if r.best:
-            out.append(f"{n * mult} x {prob.acc.id} fits ({_fmt_layout(r.best.layout)}, "
+            out.append(f"{n * mult} x {prob.acc.id} fits ({fmt_layout(r.best.layout)}, "
                        f"{r.best.memory_gib['total']:.0f} GiB per GPU)")
             break
     bigger = sorted((a for a in accelerators.values() if a.memory_gb > prob.acc.memory_gb), key=lambda a: a.memory_gb)
@@ -229,6 +230,6 @@ def suggest(prob: Problem, accelerators: dict[str, Accelerator], efficiency_for)
         except InputError:
             continue
         if r.best:
-            out.append(f"{n} x {a.id} ({a.memory_gb:g} GB) fits ({_fmt_layout(r.best.layout)})")
+            out.append(f"{n} x {a.id} ({a.memory_gb:g} GB) fits ({fmt_layout(r.best.layout)})")
             break
     return out

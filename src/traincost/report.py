@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .pipeline import Estimate
+from .plan import fmt_layout
 from .units import human, usd
 
 
@@ -28,7 +29,7 @@ def print_estimate(r: Estimate, con: Console) -> None:
     basis = {"assumed": "assumed", "user": "given", "planner": "predicted"}[th.mfu_basis]
     t.add_row("MFU", f"{th.mfu:.1%}", f"{basis}; {th.tflops_per_gpu:.0f} of {hw.peak_tflops:.0f} dense {hw.precision} TFLOP/s per GPU")
     if th.layout:
-        t.add_row("layout", _layout_str(th.layout),
+        t.add_row("layout", fmt_layout(th.layout),
                   f"fastest that fits; step {th.step_time_s:.2f} s, {th.memory_gib:.0f} GiB per GPU, batch {th.global_batch:,} seq")
     t.add_row("throughput", f"{th.tokens_per_s:,.0f} tok/s", f"{th.tokens_per_s_per_gpu:,.0f} tokens/s per GPU")
     rel = r.reliability
@@ -144,12 +145,6 @@ def print_hardware(accs, con: Console) -> None:
     con.print("[dim]dense peaks (no sparsity); bandwidths per accelerator per direction; sources: `traincost hardware --json`[/]")
 
 
-def _layout_str(x: dict) -> str:
-    from .plan import fmt_layout
-
-    return fmt_layout(x)
-
-
 def print_plan(r, con: Console) -> None:
     con.print(f"[bold]{r.model}[/] on [bold]{r.gpus:,} x {r.gpu}[/], seq {r.seq_len}, global batch "
               f"{r.global_batch['sequences']:,} sequences ({human(r.global_batch['tokens'])} tokens), {r.precision}, {r.optimizer}")
@@ -173,7 +168,7 @@ def print_plan(r, con: Console) -> None:
     t.add_column("quantity", style="cyan", no_wrap=True)
     t.add_column("value", justify="right", no_wrap=True)
     t.add_column("detail", style="dim")
-    t.add_row("layout", _layout_str(chosen["layout"]), f"{chosen['microbatches']} micro-batches per step")
+    t.add_row("layout", fmt_layout(chosen["layout"]), f"{chosen['microbatches']} micro-batches per step")
     t.add_row("step time", f"{chosen['step_time_s']:.3f} s", "")
     t.add_row("throughput", f"{th['tokens_per_s']:,.0f} tok/s", f"{th['tokens_per_s_per_gpu']:,.0f} per GPU")
     t.add_row("MFU / HFU", f"{th['mfu']:.1%} / {th['hfu']:.1%}", "model / hardware FLOPs over dense peak")
@@ -190,7 +185,7 @@ def print_plan(r, con: Console) -> None:
         for col in ("layout", "step s", "MFU", "GiB"):
             a.add_column(col, justify="left" if col == "layout" else "right", no_wrap=True)
         for x in r.alternatives:
-            a.add_row(_layout_str(x["layout"]), f"{x['step_time_s']:.3f}", f"{x['throughput']['mfu']:.1%}",
+            a.add_row(fmt_layout(x["layout"]), f"{x['step_time_s']:.3f}", f"{x['throughput']['mfu']:.1%}",
                       f"{x['memory']['total_gib']:.1f}")
         con.print(a)
     cal = r.calibration
@@ -250,7 +245,7 @@ def print_validation(out: dict, con: Console) -> None:
             color = "green" if abs(err) <= 0.10 else ("yellow" if abs(err) <= 0.25 else "red")
             t.add_row(r["id"], f"{r['gpus']:,}", str(r["seq_len"]), f"{r['measured_tokens_per_s_per_gpu']:,.0f}",
                       f"{r['predicted_tokens_per_s_per_gpu']:,.0f}", f"[{color}]{err:+.1%}[/]",
-                      (_layout_str(r["layout"]) if r["layout"] else "-") + (f" ({r['note']})" if r["note"] else ""))
+                      (fmt_layout(r["layout"]) if r["layout"] else "-") + (f" ({r['note']})" if r["note"] else ""))
         con.print(t)
         s = out["throughput"]["summary"]
         con.print(f"[bold]throughput:[/] {s['rows']} rows, median abs error {s['median_abs_error']:.1%}, "
@@ -297,7 +292,7 @@ def print_compare(res: dict, con: Console) -> None:
         g = r["ranges"]
         lay = r["throughput"].get("layout")
         cells = [
-            r["label"], f"{r['hardware']['count']:,}", _layout_str(lay) if lay else "given MFU",
+            r["label"], f"{r['hardware']['count']:,}", fmt_layout(lay),
             f"{r['time']['wall_clock_days']:,.1f} ({g['wall_clock_days']['p10']:,.1f}-{g['wall_clock_days']['p90']:,.1f})",
             f"{r['time']['gpu_hours']:,.0f}",
             f"{usd(r['cost']['total_usd'])} ({usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])})",

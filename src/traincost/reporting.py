@@ -11,14 +11,8 @@ from typing import Any
 from . import catalog
 from .errors import InputError
 from .pipeline import Estimate, estimate
+from .plan import fmt_layout
 from .units import human, usd
-
-
-def _layout(lay: dict | None) -> str:
-    from .plan import fmt_layout
-
-    return fmt_layout(lay) if lay else "given MFU"
-
 
 # ----------------------------------------------------------------------------- charts
 
@@ -149,7 +143,7 @@ def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], lis
     th = r.throughput
     lay_rows = [["model", f"{r.model.display_name}: {r.model.params:,} parameters ({human(r.model.active_params)} active), {r.model.layers} layers"],
                 ["FLOPs", f"{r.flops.per_token:.3e} per token (6N = {r.flops.six_n_per_token:.3e}); {r.flops.total:.3e} in total"],
-                ["layout", _layout(th.layout)],
+                ["layout", fmt_layout(th.layout)],
                 ["throughput", f"{th.tokens_per_s:,.0f} tokens/s ({th.tokens_per_s_per_gpu:,.0f} per GPU), MFU {th.mfu:.1%}"]]
     if th.step_time_s:
         lay_rows.append(["step", f"{th.step_time_s:.2f} s per step of {th.global_batch:,} sequences; {th.memory_gib:.0f} GiB per GPU"])
@@ -164,7 +158,7 @@ def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], lis
                 rows.append([c["label"], "infeasible", "", "", "", ""])
                 continue
             cg = c["ranges"]
-            rows.append([c["label"], _layout(c["throughput"].get("layout")),
+            rows.append([c["label"], fmt_layout(c["throughput"].get("layout")),
                          f"{c['time']['wall_clock_days']:,.1f} ({cg['wall_clock_days']['p10']:,.1f}-{cg['wall_clock_days']['p90']:,.1f})",
                          f"{usd(c['cost']['total_usd'])} ({usd(cg['cost_usd']['p10'])}-{usd(cg['cost_usd']['p90'])})",
                          f"{c['quality']['loss']:.3f}", "yes" if c.get("pareto") else ""])
