@@ -11,7 +11,8 @@ import statistics
 import time
 
 import traincost
-from traincost import catalog, costing
+from traincost import catalog
+from traincost.money import costing
 
 
 def main() -> None:

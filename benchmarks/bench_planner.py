@@ -19,8 +19,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 from traincost import catalog  # noqa: E402
-from traincost.perf import Layouts  # noqa: E402
-from traincost.plan import Problem, enumerate_layouts, evaluate_layouts, search  # noqa: E402
+from traincost.parallel.perf import Layouts  # noqa: E402
+from traincost.parallel.plan import Problem, enumerate_layouts, evaluate_layouts, search  # noqa: E402
 
 
 def problem(model: str, gpu: str, n: int, seq: int = 4096, batch_tokens: int = 4 * 1024 * 1024) -> Problem:

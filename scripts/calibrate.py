@@ -24,8 +24,8 @@ import numpy as np
 import yaml
 
 from traincost import catalog
-from traincost.perf import Efficiency
-from traincost.validation import check_row, summarize, throughput_rows, training_for
+from traincost.parallel.perf import Efficiency
+from traincost.trust.validation import check_row, summarize, throughput_rows, training_for
 
 ROOT = Path(__file__).resolve().parents[1]
 EFF_FILE = ROOT / "src" / "traincost" / "data" / "efficiency.yaml"
@@ -137,7 +137,7 @@ def main() -> int:
     fitted = {}
     for gen, rows in sorted(by_gen.items()):
         eff, v = fit_generation(gen, rows, base, args.restarts, args.iters)
-        from traincost.validation import run_throughput_validation
+        from traincost.trust.validation import run_throughput_validation
 
         checks = run_throughput_validation(rows, eff_for=lambda _a, e=eff: e)
         summ = summarize(checks)

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from traincost import validation
+from traincost.trust import validation
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "traincost" / "data" / "realization.yaml"
 

@@ -11,8 +11,9 @@ import sys
 import pytest
 
 import traincost
-from traincost import bill, run
 from traincost.errors import InputError
+from traincost.money import bill
+from traincost.run import reliability as run
 
 BILL_KEYS = ["cost.compute_usd", "cost.energy_usd", "cost.storage_usd", "cost.staff_usd", "cost.facility_usd",
              "cost.total_usd", "energy.kwh", "carbon.operational_t", "carbon.embodied_t", "storage.dataset_tb",

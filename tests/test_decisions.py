@@ -12,10 +12,10 @@ import sys
 import pytest
 
 import traincost
-from traincost import quality
-from traincost.decisions import pareto_front, parse_deadline, parse_partners
+from traincost.decide import quality
+from traincost.decide.compare import pareto_front, parse_deadline, parse_partners
+from traincost.decide.serving import kv_bytes_per_token
 from traincost.errors import InputError
-from traincost.serving import kv_bytes_per_token
 
 
 def tc(*args, cwd=None):

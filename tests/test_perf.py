@@ -11,9 +11,14 @@ import numpy as np
 import pytest
 
 from traincost import catalog
-from traincost.perf import RECOMPUTE, Layouts, Training
-from traincost.plan import Problem, enumerate_layouts, evaluate_layouts, search
-from traincost.validation import arch_from_row, run_memory_validation, run_throughput_validation, summarize
+from traincost.parallel.perf import RECOMPUTE, Layouts, Training
+from traincost.parallel.plan import Problem, enumerate_layouts, evaluate_layouts, search
+from traincost.trust.validation import (
+    arch_from_row,
+    run_memory_validation,
+    run_throughput_validation,
+    summarize,
+)
 
 GPT_22B = {"kind": "gpt", "hidden": 6144, "layers": 48, "heads": 64, "ffn": 24576, "vocab": 51200,
            "learned_positions": 2048}

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 import traincost
-from traincost import bill, catalog, run
+from traincost import catalog
 from traincost.errors import InputError
+from traincost.money import bill
+from traincost.run import reliability as run
 
 
 def test_api_returns_typed_result():

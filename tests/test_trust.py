@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import traincost
-from traincost import costing
-from traincost.validation import run_published_validation, summarize_runs
+from traincost.money import costing
+from traincost.trust.validation import run_published_validation, summarize_runs
 
 KEYS = ("gpu_hours", "wall_clock_days", "cost_usd", "energy_kwh", "co2_t")
 

@@ -18,7 +18,7 @@ import pytest
 fastapi = pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
-from traincost.web.app import MAX_CANDIDATES, create_app  # noqa: E402
+from traincost.present.web.app import MAX_CANDIDATES, create_app  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "out"
 

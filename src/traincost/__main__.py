@@ -1,3 +1,3 @@
-from .cli import main
+from traincost.cli import main
 
 main()

@@ -13,9 +13,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .arch import ArchSpec, from_hf_config, load_config_file
-from .errors import InputError
-from .hardware import Accelerator, accelerator_from_dict
+from traincost.errors import InputError
+from traincost.hardware.accelerator import Accelerator, accelerator_from_dict
+from traincost.model.arch import ArchSpec, from_hf_config, load_config_file
 
 _DATA = resources.files("traincost") / "data"
 
@@ -238,7 +238,7 @@ def _efficiency_table() -> dict[str, Any]:
 
 def efficiency(acc: Accelerator):
     """Calibrated efficiency constants for the accelerator's generation (or the stated defaults)."""
-    from .perf import Efficiency
+    from traincost.parallel.perf import Efficiency
 
     tab = _efficiency_table()
     gens = tab.get("generations") or {}

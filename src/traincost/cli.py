@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from .errors import InputError
+from traincost.errors import InputError
 
 SCENARIO_FLAGS = ("model", "tokens", "seq_len", "gpu", "gpus", "mfu", "price", "precision")
 
@@ -158,15 +158,15 @@ def scenario_options(f):
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def estimate(scenario, as_json, **flags) -> None:
     """Estimate FLOPs, time and cost of a training run (flags override the SCENARIO file)."""
-    from .files import read_scenario_file
-    from .pipeline import estimate as run_estimate
+    from traincost.files import read_scenario_file
+    from traincost.pipeline import estimate as run_estimate
 
     data = read_scenario_file(scenario) if scenario else {}
     result = run_estimate(data, **{k: v for k, v in flags.items() if v is not None})
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
-        from .report import print_estimate
+        from traincost.present.terminal import print_estimate
 
         print_estimate(result, _console())
 
@@ -187,8 +187,16 @@ def estimate(scenario, as_json, **flags) -> None:
 def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, partners, as_csv, plot, as_json,
             **flags) -> None:
     """Compare candidate runs side by side: cost, days, energy, CO2, expected loss; the Pareto front."""
-    from .decisions import _split, expand, parse_budget, parse_deadline, parse_partners, run_compare, to_csv
-    from .files import read_scenario_file
+    from traincost.decide.compare import (
+        _split,
+        expand,
+        parse_budget,
+        parse_deadline,
+        parse_partners,
+        run_compare,
+        to_csv,
+    )
+    from traincost.files import read_scenario_file
 
     for value, parse in ((deadline, parse_deadline), (budget, parse_budget), (partners, parse_partners)):
         if value is not None:
@@ -206,7 +214,7 @@ def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, 
         result = run_compare(base, cands, deadline, budget, partners,
                              progress=lambda i, n: bar.update(task, completed=i))
     if plot:
-        from .plots import compare_plots
+        from traincost.present.plots import compare_plots
 
         compare_plots(result, base, plot)
     if as_json:
@@ -214,7 +222,7 @@ def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, 
     elif as_csv:
         click.echo(to_csv(result), nl=False)
     else:
-        from .report import print_compare
+        from traincost.present.terminal import print_compare
 
         print_compare(result, _console())
         if plot:
@@ -227,13 +235,13 @@ def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, 
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def plan(as_json, top, **flags) -> None:
     """Find the fastest parallel layout that fits in memory (or evaluate the one you give)."""
-    from .pipeline import run_plan
+    from traincost.pipeline import run_plan
 
     result = run_plan({k: v for k, v in flags.items() if v is not None}, top=top)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
-        from .report import print_plan
+        from traincost.present.terminal import print_plan
 
         print_plan(result, _console())
     if not result.fits:
@@ -245,13 +253,13 @@ def plan(as_json, top, **flags) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def audit(as_json, **flags) -> None:
     """Check a published or proposed claim: the FLOP/s and MFU it implies, and a verdict."""
-    from .pipeline import run_audit
+    from traincost.pipeline import run_audit
 
     result = run_audit({k: v for k, v in flags.items() if v is not None})
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
-        from .report import print_audit
+        from traincost.present.terminal import print_audit
 
         print_audit(result, _console())
 
@@ -264,7 +272,7 @@ def audit(as_json, **flags) -> None:
 def validate(runs, throughput, memory, as_json) -> None:
     """Compare traincost's predictions with published runs and measurements, row by row
     (default: published runs; --throughput and --memory check the performance model)."""
-    from .validation import (
+    from traincost.trust.validation import (
         run_memory_validation,
         run_published_validation,
         run_throughput_validation,
@@ -302,7 +310,7 @@ def validate(runs, throughput, memory, as_json) -> None:
     if as_json:
         click.echo(json.dumps(out, indent=2))
         return
-    from .report import print_validation
+    from traincost.present.terminal import print_validation
 
     print_validation(out, _console())
 
@@ -311,7 +319,7 @@ def validate(runs, throughput, memory, as_json) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
 def models(as_json) -> None:
     """List the built-in model catalog with parameter counts."""
-    from . import catalog
+    from traincost import catalog
 
     rows = []
     for m in catalog.models().values():
@@ -322,7 +330,7 @@ def models(as_json) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    from .report import print_models
+    from traincost.present.terminal import print_models
 
     print_models(rows, _console())
 
@@ -335,7 +343,7 @@ def prices(gpu, provider, as_json) -> None:
     """List the dated cloud price catalog (USD per accelerator-hour, with sources)."""
     from dataclasses import asdict
 
-    from . import catalog
+    from traincost import catalog
 
     rows = list(catalog.prices())
     if gpu:
@@ -350,7 +358,7 @@ def prices(gpu, provider, as_json) -> None:
     if as_json:
         click.echo(json.dumps([asdict(r) for r in rows], indent=2))
         return
-    from .report import print_prices
+    from traincost.present.terminal import print_prices
 
     print_prices(rows, _console())
 
@@ -361,13 +369,13 @@ def hardware(as_json) -> None:
     """List the accelerator catalog (dense peak FLOP/s, memory, interconnect)."""
     from dataclasses import asdict
 
-    from . import catalog
+    from traincost import catalog
 
     accs = list(catalog.accelerators().values())
     if as_json:
         click.echo(json.dumps([asdict(a) for a in accs], indent=2))
         return
-    from .report import print_hardware
+    from traincost.present.terminal import print_hardware
 
     print_hardware(accs, _console())
 
@@ -379,7 +387,7 @@ def init(path, force) -> None:
     """Write an annotated example scenario file (default: scenario.yaml)."""
     from pathlib import Path
 
-    from .files import EXAMPLE
+    from traincost.files import EXAMPLE
 
     p = Path(path)
     if p.exists() and not force:
@@ -398,7 +406,7 @@ def init(path, force) -> None:
 @scenario_options
 def report(scenario, output, **flags) -> None:
     """Write a report of a scenario (and its candidates) to attach to a budget request."""
-    from .reporting import write_report
+    from traincost.present.documents import write_report
 
     path = write_report(scenario, output, {k: v for k, v in flags.items() if v is not None})
     click.echo(f"wrote {path}")
@@ -418,7 +426,7 @@ def serve(host, port) -> None:
     try:
         import uvicorn
 
-        from .web.app import create_app
+        from traincost.present.web.app import create_app
     except ImportError:
         raise InputError("serve", "the web calculator needs its extra: pip install 'traincost[web]'") from None
     click.echo(f"traincost web calculator on http://{host}:{port_n}/ (Ctrl-C to stop)", err=True)

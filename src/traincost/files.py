@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import InputError
+from traincost.errors import InputError
 
 
 def read_scenario_file(path: str | Path) -> dict:

@@ -10,10 +10,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from . import catalog, run
-from .costing import make_bill, ranges, resolve
-from .errors import InputError
-from .schema import Scenario, make_scenario
+from traincost import catalog
+from traincost.errors import InputError
+from traincost.money.costing import make_bill, ranges, resolve
+from traincost.run import reliability as run
+from traincost.schema import Scenario, make_scenario
 
 
 class _Out(BaseModel):
@@ -156,7 +157,7 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
 
     Accepts a :class:`Scenario`, a dict with the same fields, or keyword arguments (which override
     the dict). Fields left out take the documented defaults, listed in ``result.assumptions``.
-    Raises :class:`traincost.InputError` for bad input. `arch` (an :class:`~traincost.arch.ArchSpec`)
+    Raises :class:`traincost.InputError` for bad input. `arch` (an :class:`~traincost.model.arch.ArchSpec`)
     replaces the model lookup, for shapes that are neither in the catalog nor in a config file.
     """
     if not isinstance(scenario, Scenario) or kwargs:
@@ -167,7 +168,7 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
 
     tokens = float(pick("tokens"))
     if arch is None and scenario.config is not None:
-        from .arch import from_hf_config
+        from traincost.model.arch import from_hf_config
 
         try:
             arch = from_hf_config(scenario.config, name=str(scenario.config.get("_name_or_path") or "custom config"))
@@ -188,7 +189,7 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         mfu, basis = scenario.mfu, "user"
         tps = run.tokens_per_second(n_gpus, peak, mfu, fl.training)
     else:
-        from .plan import fmt_layout, search
+        from traincost.parallel.plan import fmt_layout, search
 
         res = search(prob, top=1)
         if res.best is None:
@@ -342,8 +343,8 @@ def _global_batch(req, n_gpus: int, seq_len: int, assumptions: list[Assumption])
 
 def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True, arch=None):
     """Resolve model, accelerator, cluster, batch and training settings into a planning Problem."""
-    from .perf import OPTIMIZERS, Training
-    from .plan import Problem
+    from traincost.parallel.perf import OPTIMIZERS, Training
+    from traincost.parallel.plan import Problem
 
     gpu_ref, n = pick("gpu"), int(pick("gpus"))
     seq_len, precision = int(pick("seq_len")), pick("precision")
@@ -366,8 +367,8 @@ def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True, a
 
 def run_plan(flags: dict, top: int | str = 5) -> PlanOutput:
     """`traincost plan`: search layouts (or evaluate the fixed one) for a model on a cluster."""
-    from .plan import search, suggest
-    from .schema import PlanRequest, make_request
+    from traincost.parallel.plan import search, suggest
+    from traincost.schema import PlanRequest, make_request
 
     req = make_request(PlanRequest, flags)
     try:
@@ -460,7 +461,7 @@ def best_published_mfu(acc) -> dict[str, Any]:
 
 def run_audit(flags: dict) -> AuditOutput:
     """`traincost audit`: what a claimed GPU-hours / days / cost implies about FLOP/s per GPU and MFU."""
-    from .schema import AuditRequest, make_request
+    from traincost.schema import AuditRequest, make_request
 
     req = make_request(AuditRequest, flags)
     ways = [req.gpu_hours is not None, req.days is not None, req.cost is not None]
@@ -512,7 +513,7 @@ def run_audit(flags: dict) -> AuditOutput:
 
 
 def _quality(sc, arch, entry, tokens: float) -> dict[str, Any]:
-    from .quality import CptLaw, expected_quality
+    from traincost.decide.quality import CptLaw, expected_quality
 
     pre = entry.pretraining_tokens if entry else None
     kind = sc.kind or ("continued-pretraining" if pre else "from-scratch")
@@ -525,7 +526,7 @@ def _quality(sc, arch, entry, tokens: float) -> dict[str, Any]:
 def _serving(sc, arch, acc, train_price: float | None, assumptions: list[Assumption]) -> dict[str, Any] | None:
     if not sc.serve:
         return None
-    from .serving import serving_cost
+    from traincost.decide.serving import serving_cost
 
     s_acc = catalog.resolve_accelerator(sc.serve_gpu) if sc.serve_gpu else acc
     if sc.serve_price is not None:

@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import InputError
+from traincost.errors import InputError
 
 Recompute = Literal["none", "selective", "full"]
 

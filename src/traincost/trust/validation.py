@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arch import ArchSpec, Attention, from_hf_config
-from .hardware import Accelerator
-from .perf import Efficiency, Training
-from .plan import Problem, search
+from traincost.hardware.accelerator import Accelerator
+from traincost.model.arch import ArchSpec, Attention, from_hf_config
+from traincost.parallel.perf import Efficiency, Training
+from traincost.parallel.plan import Problem, search
 
 
 def arch_from_row(model: dict, seq_len: int, name: str) -> ArchSpec:
@@ -98,7 +98,7 @@ def check_row(row: dict, acc: Accelerator, eff: Efficiency, train: Training | No
     note = ""
     if best is None:
         # the source ran it, so it fits; our memory model disagrees: report the fastest layout regardless
-        from .plan import enumerate_layouts, evaluate_layouts
+        from traincost.parallel.plan import enumerate_layouts, evaluate_layouts
 
         lay_all = enumerate_layouts(prob, fixed)
         if len(lay_all) == 0:
@@ -154,7 +154,7 @@ def training_for(row: dict) -> Training:
 
 
 def throughput_rows() -> list[dict]:
-    from . import catalog
+    from traincost import catalog
 
     return [r for r in catalog.measurements()["rows"] if _usable(r)]
 
@@ -165,7 +165,7 @@ def _usable(row: dict) -> bool:
 
 
 def run_throughput_validation(rows: list[dict] | None = None, eff_for=None) -> list[Check]:
-    from . import catalog
+    from traincost import catalog
 
     rows = throughput_rows() if rows is None else rows
     eff_for = eff_for or catalog.efficiency
@@ -192,9 +192,9 @@ class MemoryCheck:
 
 def run_memory_validation() -> list[MemoryCheck]:
     """Korthikanti et al. 2022 Fig. 1: model states and activations per GPU, predicted for the same layout."""
-    from . import catalog
-    from .perf import GIB, RECOMPUTE, Layouts
-    from .plan import evaluate_layouts
+    from traincost import catalog
+    from traincost.parallel.perf import GIB, RECOMPUTE, Layouts
+    from traincost.parallel.plan import evaluate_layouts
 
     out = []
     for r in catalog.measurements().get("memory_rows", []):
@@ -251,7 +251,7 @@ class RunCheck:
 
 
 def published_runs() -> list[dict]:
-    from . import catalog
+    from traincost import catalog
 
     return catalog.runs()["runs"]
 
@@ -259,7 +259,7 @@ def published_runs() -> list[dict]:
 def check_run(row: dict, samples: int = 10_000, realization: float | None = None) -> RunCheck:
     """Estimate a published run from what the publication states (model, tokens, hardware, GPU count if
     given) and compare with what it reports."""
-    from . import pipeline
+    from traincost import pipeline
 
     model = row["model"]
     arch = None if isinstance(model, str) else arch_from_row(model, int(row["seq_len"]), row["id"])

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .arch import ArchSpec
-from .hardware import Accelerator
+from traincost.hardware.accelerator import Accelerator
+from traincost.model.arch import ArchSpec
 
 GIB = 1024**3
 RECOMPUTE = ("none", "selective", "full")

@@ -6,9 +6,9 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .pipeline import Estimate
-from .plan import fmt_layout
-from .units import human, usd
+from traincost.parallel.plan import fmt_layout
+from traincost.pipeline import Estimate
+from traincost.units import human, usd
 
 
 def print_estimate(r: Estimate, con: Console) -> None:

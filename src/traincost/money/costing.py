@@ -17,9 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from . import bill, catalog, run
-from .errors import InputError
-from .hardware import Accelerator
+from traincost import catalog
+from traincost.errors import InputError
+from traincost.hardware.accelerator import Accelerator
+from traincost.money import bill
+from traincost.run import reliability as run
 
 
 @dataclass(frozen=True)

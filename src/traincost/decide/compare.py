@@ -10,11 +10,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import catalog
-from .errors import InputError
-from .pipeline import Estimate, estimate
-from .schema import Scenario, make_scenario
-from .units import parse_count
+from traincost import catalog
+from traincost.errors import InputError
+from traincost.pipeline import Estimate, estimate
+from traincost.schema import Scenario, make_scenario
+from traincost.units import parse_count
 
 MAX_CANDIDATES = 200
 MAX_GPUS = 65536
@@ -227,7 +227,7 @@ def to_csv(result: dict[str, Any]) -> str:
     import csv
     import io
 
-    from .plan import fmt_layout
+    from traincost.parallel.plan import fmt_layout
 
     buf = io.StringIO()
     w = csv.writer(buf)

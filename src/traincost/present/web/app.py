@@ -17,9 +17,9 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .. import __version__, catalog
-from ..errors import InputError
-from ..schema import AuditRequest, PlanRequest, Scenario
+from traincost import __version__, catalog
+from traincost.errors import InputError
+from traincost.schema import AuditRequest, PlanRequest, Scenario
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 256 * 1024
@@ -131,25 +131,25 @@ def create_app() -> FastAPI:
 
     @app.post("/api/estimate", summary="Estimate a training run (the same fields as `traincost estimate`)")
     def api_estimate(req: WebScenario) -> dict[str, Any]:
-        from ..pipeline import estimate
+        from traincost.pipeline import estimate
 
         return estimate(req).to_dict()
 
     @app.post("/api/plan", summary="Search parallel layouts (or evaluate a fixed one)")
     def api_plan(req: WebPlanRequest) -> dict[str, Any]:
-        from ..pipeline import run_plan
+        from traincost.pipeline import run_plan
 
         return run_plan(req.model_dump(exclude_none=True)).to_dict()
 
     @app.post("/api/compare", summary="Compare candidate runs")
     def api_compare(req: CompareRequest) -> dict[str, Any]:
-        from ..decisions import expand, run_compare
+        from traincost.decide.compare import expand, run_compare
 
         base = req.scenario.model_dump(exclude_none=True)
         cands = expand(base, req.models, req.gpus_list, req.hardware, req.providers, req.candidates)
         if len(cands) > MAX_CANDIDATES:
             raise InputError("candidates", f"at most {MAX_CANDIDATES} candidates per request (got {len(cands)})")
-        from ..schema import make_request
+        from traincost.schema import make_request
 
         for c in cands:
             make_request(WebScenario, c)  # every candidate passes the web rules too
@@ -157,7 +157,7 @@ def create_app() -> FastAPI:
 
     @app.post("/api/audit", summary="Check a claim: implied MFU and a verdict")
     def api_audit(req: WebAuditRequest) -> dict[str, Any]:
-        from ..pipeline import run_audit
+        from traincost.pipeline import run_audit
 
         return run_audit(req.model_dump(exclude_none=True)).to_dict()
 
@@ -190,4 +190,4 @@ def _jsonable(x: Any) -> Any:
     return json.loads(json.dumps(x, default=lambda o: float(o) if hasattr(o, "__float__") else str(o)))
 
 
-app = None  # created by `traincost serve` (or `uvicorn traincost.web.app:create_app --factory`)
+app = None  # created by `traincost serve` (or `uvicorn traincost.present.web.app:create_app --factory`)

@@ -8,17 +8,17 @@ import io
 from pathlib import Path
 from typing import Any
 
-from . import catalog
-from .errors import InputError
-from .pipeline import Estimate, estimate
-from .plan import fmt_layout
-from .units import human, usd
+from traincost import catalog
+from traincost.errors import InputError
+from traincost.parallel.plan import fmt_layout
+from traincost.pipeline import Estimate, estimate
+from traincost.units import human, usd
 
 # ----------------------------------------------------------------------------- charts
 
 
 def _figs(r: Estimate, base: dict, compare: dict | None) -> dict[str, Any]:
-    from .plots import _mpl, cluster_sweep
+    from traincost.present.plots import _mpl, cluster_sweep
 
     plt = _mpl()
     figs: dict[str, Any] = {}
@@ -224,7 +224,7 @@ def render_markdown(r: Estimate, compare: dict | None, figs: dict[str, Any], out
 
 
 def write_report(scenario_path: str | None, out: str, overrides: dict | None = None) -> Path:
-    from .files import read_scenario_file
+    from traincost.files import read_scenario_file
 
     path = Path(out)
     if path.suffix.lower() not in (".html", ".htm", ".md"):
@@ -235,7 +235,7 @@ def write_report(scenario_path: str | None, out: str, overrides: dict | None = N
     r = estimate(base)
     compare = None
     if cands:
-        from .decisions import expand, run_compare
+        from traincost.decide.compare import expand, run_compare
 
         compare = run_compare(base, expand(base, candidates=cands))
     figs = _figs(r, base, compare)

@@ -11,7 +11,7 @@ def _mpl():
     try:
         import matplotlib
     except ImportError:  # pragma: no cover - depends on the install
-        from .errors import InputError
+        from traincost.errors import InputError
 
         raise InputError("plot", "charts need matplotlib: pip install 'traincost[plot]'") from None
     matplotlib.use("Agg")
@@ -22,8 +22,8 @@ def _mpl():
 
 def cluster_sweep(base: dict, model: str, gpu: str | None) -> list[dict[str, float]]:
     """Cost vs days of one model as the cluster grows (whole nodes, powers of two)."""
-    from .errors import InputError
-    from .pipeline import estimate
+    from traincost.errors import InputError
+    from traincost.pipeline import estimate
 
     out = []
     for n in CLUSTER_SWEEP:

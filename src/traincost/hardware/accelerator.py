@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import InputError
+from traincost.errors import InputError
 
 DTYPES = ("bf16", "fp16", "fp8", "tf32", "fp32")
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .arch import ArchSpec
-from .hardware import Accelerator
+from traincost.hardware.accelerator import Accelerator
+from traincost.model.arch import ArchSpec
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arch import ArchSpec
-from .errors import InputError
-from .hardware import Accelerator
-from .perf import GIB, RECOMPUTE, Efficiency, Evaluation, Layouts, ModelCosts, Training, evaluate
+from traincost.errors import InputError
+from traincost.hardware.accelerator import Accelerator
+from traincost.model.arch import ArchSpec
+from traincost.parallel.perf import (
+    GIB,
+    RECOMPUTE,
+    Efficiency,
+    Evaluation,
+    Layouts,
+    ModelCosts,
+    Training,
+    evaluate,
+)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""hardware stage of the traincost pipeline."""

@@ -1,0 +1,1 @@
+"""money stage of the traincost pipeline."""

@@ -1,0 +1,1 @@
+"""present stage of the traincost pipeline."""

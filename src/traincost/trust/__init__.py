@@ -1,0 +1,1 @@
+"""trust stage of the traincost pipeline."""
