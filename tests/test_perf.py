@@ -88,19 +88,6 @@ def test_memory_matches_korthikanti_figure_1():
     assert max(abs(c.error) for c in checks) < 0.10
 
 
-def test_pipeline_bubble_is_p_minus_1_over_v_m():
-    """Narayanan et al. 2021: bubble time fraction (p-1)/(v·m) of the ideal pipeline time."""
-    arch = catalog.models()["llama-3.1-8b"].arch
-    prob = problem(arch, n=8, seq=4096, gb=32, gpu="h100-sxm")
-    for p, v in ((4, 1), (4, 2), (8, 4)):
-        m = 32
-        ev = one(prob, pp=p, dp=8 // p, interleave=v, micro_batch=1)
-        m = 32 // (8 // p)
-        per_mb = ev.time["bubble"][0] / ((p - 1) / v)
-        assert ev.time["bubble"][0] == pytest.approx((p - 1) / (v * m) * per_mb * m, rel=1e-9)
-        assert ev.time["bubble"][0] / (ev.time["bubble"][0] * m * v / (p - 1)) == pytest.approx((p - 1) / (v * m))
-
-
 def test_search_ranks_fitting_layouts():
     arch = catalog.models()["llama-3.1-70b"].arch
     prob = problem(arch, n=1024, seq=4096, gb=1024, gpu="h100-sxm")

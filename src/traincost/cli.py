@@ -10,9 +10,6 @@ import click
 
 from traincost.errors import InputError
 
-SCENARIO_FLAGS = ("model", "tokens", "seq_len", "gpu", "gpus", "mfu", "price", "precision")
-
-
 # The bill's assumptions, each overridable (flag, help). Values are validated by the shared schema.
 BILL_OPTIONS = [
     ("--provider", "Cloud provider of the price (see `traincost prices`)."),

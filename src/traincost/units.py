@@ -41,11 +41,6 @@ def human(x: float, digits: int = 3) -> str:
     return f"{x:.{digits}g}"
 
 
-def sci(x: float) -> str:
-    """4.2e23 style."""
-    return f"{x:.3g}" if abs(x) < 1e6 else f"{x:.3e}".replace("e+", "e")
-
-
 def usd(x: float) -> str:
     """$2.37M, $366.0k, $235.13."""
     if x >= 1e6:

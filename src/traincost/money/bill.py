@@ -128,12 +128,6 @@ def token_id_bytes(vocab_size: int) -> int:
     return 2 if vocab_size <= 65536 else 4
 
 
-def checkpoint_bytes(params: int, weight_bytes: float = 2.0, optimizer_bytes: float = 12.0) -> float:
-    """A resumable checkpoint: bf16 weights plus the optimizer state (fp32 master weights and the two
-    AdamW moments: 12 B/param)."""
-    return params * (weight_bytes + optimizer_bytes)
-
-
 def storage_cost(gb: float, months: float, usd_per_gb_month: float) -> float:
     return gb * months * usd_per_gb_month
 
