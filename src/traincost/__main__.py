@@ -1,3 +1,5 @@
+"""`python -m traincost`: the command line."""
+
 from traincost.cli import main
 
 main()

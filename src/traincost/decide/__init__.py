@@ -1,1 +1,1 @@
-"""decide stage of the traincost pipeline."""
+"""Decision stage: compare candidate runs, expected quality from scaling laws, serving cost, deadline and budget solving."""

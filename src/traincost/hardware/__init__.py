@@ -1,1 +1,1 @@
-"""hardware stage of the traincost pipeline."""
+"""Hardware stage: accelerators as typed, validated data (peak FLOP/s per precision, memory, interconnect tiers)."""

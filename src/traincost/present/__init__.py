@@ -1,1 +1,1 @@
-"""present stage of the traincost pipeline."""
+"""Presentation stage: terminal tables, HTML/Markdown reports, charts and the web calculator. Nothing here computes a number."""

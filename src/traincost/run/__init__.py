@@ -1,1 +1,1 @@
-"""run stage of the traincost pipeline."""
+"""Run stage: from throughput to tokens/s, GPU-hours and wall-clock time, with failures, restarts and checkpoints."""
