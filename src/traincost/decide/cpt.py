@@ -37,6 +37,7 @@ from traincost import catalog
 from traincost.errors import InputError
 
 N_REF, D_REF, N_FORGET = 1e9, 1e11, 405e6
+DRAWS = 2000  # coefficient draws per candidate: the same for every run, so medians agree between commands
 LAW_KEYS = ("E", "A_ref", "alpha", "B_ref", "beta", "tau", "phi", "nu", "replay_b", "replay_psi")
 DOMAIN_KEYS = ("transfer", "forgetting", "c_mix")
 CANNOT = ("benchmark scores (accuracy on MMLU, HumanEval, LegalBench...): the law predicts validation loss only, "
@@ -234,7 +235,7 @@ def quality_for(sc, n_params: float, catalog_base_tokens: float | None, domain_t
     note = note or (lambda *_: None)
     base = sc.base_tokens or catalog_base_tokens
     kind = sc.kind or ("continued-pretraining" if base else "from-scratch")
-    n, seed = min(sc.samples or 4000, 4000), sc.seed or 0
+    n, seed = DRAWS, sc.seed or 0
     if kind == "from-scratch":
         return scratch_quality(n_params, domain_tokens, n, seed)
     if not base:

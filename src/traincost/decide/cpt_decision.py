@@ -16,7 +16,7 @@ import numpy as np
 
 from traincost.decide import cpt
 
-SAMPLES = 2000
+SAMPLES = cpt.DRAWS
 
 
 def _inputs(entry: dict[str, Any]) -> cpt.CptInputs | None:
@@ -106,7 +106,7 @@ def tokens_for_loss(entry: dict[str, Any], target: float, seed: int = 0) -> floa
 
     def med(tokens: float) -> tuple[float, float]:
         x = cpt.CptInputs(x0.n_params, tokens, x0.replay, x0.base_tokens, x0.domain, x0.schedule, x0.domain_loss)
-        s = cpt.simulate(x, cc, 500, seed)
+        s = cpt.simulate(x, cc, SAMPLES, seed)
         return float(np.median(s["domain_loss"])), float(np.median(s["base_domain_loss"]))
 
     lo, hi = 1e6, 1e15

@@ -63,9 +63,11 @@ def _inputs(row: Row, domain: str, schedule: str) -> cpt.CptInputs:
 
 def _free(rows: Sequence[Row]) -> tuple[list[str], list[str]]:
     """Which coefficients the pilots can identify: offsets and amplitudes always, the replay terms only
-    when the replay share varies, the token exponent of forgetting only with 3+ domain-token counts."""
+    when the replay share varies, the token exponent of forgetting only with 3+ domain-token counts spanning
+    a factor of 4 or more."""
     vary_r = len({r.replay for r in rows}) > 1
-    vary_d = len({r.domain_tokens for r in rows}) > 2
+    toks = [r.domain_tokens for r in rows]
+    vary_d = len(set(toks)) > 2 and max(toks) >= 4 * min(toks)
     dom = ["E", "transfer"] + (["c_mix"] if vary_r else [])
     gen = ["E_general", "forgetting"] + (["replay_b"] if vary_r else []) + (["phi"] if vary_d else [])
     return dom, gen

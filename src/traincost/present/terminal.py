@@ -271,10 +271,11 @@ def print_compare(res: dict, con: Console) -> None:
     scratch = any(r.get("from_scratch") for r in rows)
     mode = res["mode"]
     title = {"compare": "candidates", "deadline": "smallest cluster that meets the deadline",
-             "budget": "most tokens within the budget"}[mode]
+             "budget": "most tokens within the budget",
+             "target-loss": "fewest domain tokens reaching the target domain loss (P50)"}.get(mode, mode)
     t = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     cols = ["candidate", "GPUs", "layout", "days (P10-P90)", "GPU-hours", "cost (P10-P90)", "MWh", "tCO2e", "loss"]
-    if mode == "budget":
+    if mode in ("budget", "target-loss"):
         cols.insert(1, "tokens")
     if serve:
         cols.append("serving")
@@ -300,7 +301,7 @@ def print_compare(res: dict, con: Console) -> None:
             f"{usd(r['cost']['total_usd'])} ({usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])})",
             f"{r['energy']['kwh'] / 1000:,.0f}", f"{r['carbon']['total_t']:,.1f}", f"{r['quality']['loss']:.3f}",
         ]
-        if mode == "budget":
+        if mode in ("budget", "target-loss"):
             cells.insert(1, human(r["tokens"]))
         if serve:
             cells.append(usd(r["serving"]["cost_usd"]) if r.get("serving") else "-")
