@@ -242,3 +242,22 @@ def test_fit_cpt_writes_scenario_and_pilots_bill_line(tmp_path):
 def test_cpt_bad_input(args, field):
     p_ = tc(*args)
     assert p_.returncode == 2 and field in p_.stderr and len(p_.stderr.strip().splitlines()) == 1, p_.stderr
+
+
+def test_web_api_takes_the_cpt_fields():
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from traincost.present.web.app import create_app
+
+    client = TestClient(create_app())
+    r = client.post("/api/estimate", json={"model": "llama-3.1-8b", "tokens": "100B", "replay": 0.25, "domain": "code",
+                                           "schedule": "wsd", "samples": 200})
+    assert r.status_code == 200 and r.json()["quality"]["replay_tokens"] == pytest.approx(100e9 / 3)
+    assert client.post("/api/estimate", json={"replay": 2}).status_code == 422
+    bad = client.post("/api/estimate", json={"domain": "poetry", "samples": 200})
+    assert bad.status_code == 422 and "domain" in bad.json()["error"]
+    c = client.post("/api/compare", json={"models": ["llama-3.1-8b"], "target_loss": "2.09",
+                                          "scenario": {"samples": 200, "engineers": 0}}).json()
+    assert c["mode"] == "target-loss" and c["candidates"][0]["solve"]["feasible"]
+    assert "domain" in client.get("/").text
