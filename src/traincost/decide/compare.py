@@ -85,7 +85,8 @@ def expand(base: dict, models=None, gpus_list=None, hardware=None, providers=Non
 
 
 def label(c: dict, varying: list[str]) -> str:
-    return " ".join(str(c.get(k)) for k in varying) or str(c.get("model"))
+    named = ("replay", "domain", "schedule", "base_tokens")  # CPT inputs read better with their name
+    return " ".join(f"{k}={c.get(k)}" if k in named else str(c.get(k)) for k in varying) or str(c.get("model"))
 
 
 def pareto_front(points: list[tuple[float, float]]) -> list[bool]:
@@ -187,7 +188,8 @@ def run_compare(base: dict, candidates: list[dict], deadline: str | None = None,
     budget_usd = parse_budget(budget) if budget else None
     shares = parse_partners(partners) if partners else None
     scenarios = [make_scenario(c) for c in candidates]
-    varying = [k for k in ("model", "gpu", "gpus", "provider", "pricing", "tokens", "seq_len")
+    varying = [k for k in ("model", "gpu", "gpus", "provider", "pricing", "tokens", "seq_len", "replay", "domain", "schedule",
+                           "base_tokens")
                if len({str(c.get(k)) for c in candidates}) > 1]
     rows: list[dict[str, Any]] = []
     for i, sc in enumerate(scenarios):
@@ -253,7 +255,8 @@ def _from_scratch(sc: Scenario, r: Estimate) -> dict[str, Any] | None:
 
 CSV_COLUMNS = ["label", "model", "gpu", "gpus", "provider", "layout", "wall_clock_days", "days_p10", "days_p90", "gpu_hours",
                "cost_usd", "cost_p10", "cost_p90", "energy_mwh", "co2_t", "loss", "tokens_per_param", "serving_cost_usd",
-               "from_scratch_cost_usd", "pareto"]
+               "from_scratch_cost_usd", "pareto", "domain_loss_p10", "domain_loss_p90", "domain_gain_p50",
+               "general_loss_change_p50", "cost_per_domain_gain_usd"]
 
 
 def to_csv(result: dict[str, Any]) -> str:
@@ -278,5 +281,17 @@ def to_csv(result: dict[str, Any]) -> str:
             f"{r['carbon']['total_t']:.2f}", f"{r['quality']['loss']:.4f}", f"{r['quality']['tokens_per_param']:.1f}",
             f"{r['serving']['cost_usd']:.0f}" if r.get("serving") else "",
             f"{r['from_scratch']['cost_usd']:.0f}" if r.get("from_scratch") else "", r.get("pareto", False),
+            *_cpt_cells(r),
         ])
     return buf.getvalue()
+
+
+def _cpt_cells(r: dict[str, Any]) -> list[str]:
+    q, d = r.get("quality") or {}, r.get("decision") or {}
+
+    def f(x, fmt="{:.4f}"):
+        return fmt.format(x) if x is not None else ""
+
+    dl, g, gc = q.get("domain_loss") or {}, q.get("domain_gain") or {}, q.get("general_loss_change") or {}
+    return [f(dl.get("p10")), f(dl.get("p90")), f(g.get("p50")), f(gc.get("p50")),
+            f(d.get("cost_per_domain_gain_usd"), "{:.0f}")]

@@ -54,7 +54,7 @@ def decide(rows: list[dict[str, Any]], seed: int = 0) -> dict[str, Any]:
     for r in ok:
         q = r["quality"]
         gain = q.get("domain_gain") or None
-        cost = r["cost"]["total_usd"]
+        cost = r["ranges"]["cost_usd"]["p50"]  # training cost P50 (the bill's Monte Carlo)
         per_gain = cost / gain["p50"] if gain and gain["p50"] > 0 else None
         r["decision"] = {
             "cost_usd_p50": r["ranges"]["cost_usd"]["p50"], "cost_usd_p80": r["ranges"]["cost_usd"].get("p80"),

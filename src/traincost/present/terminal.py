@@ -339,7 +339,7 @@ def _pq(q: dict | None, fmt: str = "{:.3f}", signed: bool = False) -> str:
     if not q:
         return "-"
     f = (lambda x: f"{x:+.3f}") if signed else fmt.format
-    return f"{f(q['p50'])} ({f(q['p10'])} to {f(q['p90'])})"
+    return f"{f(q['p50'])} ({f(q['p10'])}..{f(q['p90'])})"
 
 
 def print_cpt_decision(res: dict, con: Console) -> None:
@@ -349,13 +349,15 @@ def print_cpt_decision(res: dict, con: Console) -> None:
     if not rows:
         return
     scratch = all((r.get("quality") or {}).get("kind") == "from-scratch" for r in rows)
-    t = Table(title="what each candidate buys (losses in nats/token: P50 and P10 to P90)", title_justify="left",
+    t = Table(title="what each candidate buys (losses in nats/token: P50 (P10..P90))", title_justify="left",
               title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     cols = ["candidate", "cost P50", "cost P80", "days"]
     cols += ["loss (from scratch)"] if scratch else ["domain loss", "domain gain", "general-loss change", "$ per 0.01 nat"]
     cols += ["serving", "dominated by"]
     for c in cols:
-        t.add_column(c, justify="left" if c in ("candidate", "dominated by") else "right", no_wrap=True)
+        wrap = c in ("domain loss", "domain gain", "general-loss change", "loss (from scratch)", "dominated by")
+        t.add_column(c, justify="left" if c in ("candidate", "dominated by") else "right", no_wrap=not wrap,
+                     overflow="fold")
     for r in rows:
         d, q = r["decision"], r["quality"]
         cells = [r["label"], usd(d["cost_usd_p50"]), usd(d["cost_usd_p80"]) if d.get("cost_usd_p80") else "-",
