@@ -262,3 +262,13 @@ def test_web_api_takes_the_cpt_fields():
                                           "scenario": {"samples": 200, "engineers": 0}}).json()
     assert c["mode"] == "target-loss" and c["candidates"][0]["solve"]["feasible"]
     assert "domain" in client.get("/").text
+
+
+def test_dominated_candidate_is_named():
+    """Same model, domain tokens and replay on two cluster sizes: equal losses, so the dearer one is dominated."""
+    d = json.loads(tc("compare", "--models", "llama-3.1-8b", "--gpus-list", "64,1024", "--tokens", "100B",
+                      "--samples", "200", "--json").stdout)
+    small, big = d["candidates"]
+    dearer, cheaper = (big, small) if big["cost"]["total_usd"] > small["cost"]["total_usd"] else (small, big)
+    assert dearer["decision"]["dominated_by"] == [cheaper["label"]] and not cheaper["decision"]["dominated_by"]
+    assert d["summary"]["quality_verdict"]["dominated"] == [dearer["label"]]

@@ -518,6 +518,8 @@ def run_audit(flags: dict) -> AuditOutput:
 
 def _trained_tokens(sc, tokens: float, notes: list[str]) -> float:
     """--tokens counts domain tokens; a replay share of general data comes on top and costs compute."""
+    if sc.replay and sc.kind == "from-scratch":
+        notes.append("Replay applies to continued pre-training only; --replay is ignored for --kind from-scratch.")
     if not sc.replay or sc.kind == "from-scratch":
         return tokens
     trained = tokens / (1.0 - sc.replay)

@@ -331,7 +331,7 @@ def print_compare(res: dict, con: Console) -> None:
 def _loss_verdict(s: dict) -> str:
     v = s.get("quality_verdict") or {}
     if v.get("indistinguishable_loss"):
-        return f"expected loss: [bold]indistinguishable[/] ({', '.join(v['indistinguishable_loss'])})"
+        return f"expected loss: [bold]indistinguishable[/] among the lowest ({', '.join(v['indistinguishable_loss'])})"
     return f"lowest expected loss: [bold]{s.get('best_expected_loss')}[/]"
 
 
