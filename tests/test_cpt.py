@@ -272,3 +272,15 @@ def test_dominated_candidate_is_named():
     dearer, cheaper = (big, small) if big["cost"]["total_usd"] > small["cost"]["total_usd"] else (small, big)
     assert dearer["decision"]["dominated_by"] == [cheaper["label"]] and not cheaper["decision"]["dominated_by"]
     assert d["summary"]["quality_verdict"]["dominated"] == [dearer["label"]]
+
+
+def test_cpt_catalog_is_sourced_and_ranges_bracket_values():
+    cat = traincost.catalog.cpt()
+    nodes = [*cat["coefficients"].items()]
+    nodes += [(f"{d}.{k}", v) for d, dom in cat["domains"].items() for k, v in dom.items() if isinstance(v, dict)]
+    nodes += [(f"{s}.{k}", v) for s, sch in cat["schedules"].items() for k, v in sch.items() if isinstance(v, dict)]
+    assert len(nodes) >= 40
+    for name, node in nodes:
+        assert str(node.get("source", "")).strip(), name
+        lo, hi = node.get("low", node["value"]), node.get("high", node["value"])
+        assert lo <= node["value"] <= hi, name
