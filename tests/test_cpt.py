@@ -18,11 +18,15 @@ GERMAN, SLIMPAJAMA = "new-language", "general"
 
 
 def tc(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=300, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=300, cwd=cwd
+    )
 
 
 def sim(n=8e9, d=100e9, r=0.0, base=15e12, domain="specialist", schedule="rewarm-decay", **kw):
-    return cpt.simulate(cpt.CptInputs(n, d, r, base, domain, schedule, kw.get("domain_loss")), kw.get("coefs"), 2000, 0)
+    return cpt.simulate(
+        cpt.CptInputs(n, d, r, base, domain, schedule, kw.get("domain_loss")), kw.get("coefs"), 2000, 0
+    )
 
 
 def p(x, q=50):
@@ -78,20 +82,37 @@ def test_replay_for_a_distant_domain_costs_domain_loss_even_at_equal_domain_toke
 def test_ibrahim_replay_table_leave_one_out():
     """Out of sample: fit forgetting F (per shift), b and psi on 11 of Ibrahim et al.'s 12 rows (405M,
     Table 2), predict the 12th. Median |error| of the held-out forgetting <= 0.06 nats."""
-    rows = [("sp", 300e9, r, y) for r, y in ((0, .27), (.005, .10), (.01, .09), (.05, .06), (.10, .04), (.50, -.01))]
-    rows += [("de", 200e9, r, y) for r, y in ((0, 1.39), (.01, .66), (.05, .40), (.10, .29), (.25, .16), (.50, .07))]
-    base = {k: v.value for k, v in cpt.params_for(cpt.CptInputs(405e6, 1e11, 0, 3e11, "general", "rewarm-decay")).items()}
+    rows = [
+        ("sp", 300e9, r, y)
+        for r, y in ((0, 0.27), (0.005, 0.10), (0.01, 0.09), (0.05, 0.06), (0.10, 0.04), (0.50, -0.01))
+    ]
+    rows += [
+        ("de", 200e9, r, y)
+        for r, y in ((0, 1.39), (0.01, 0.66), (0.05, 0.40), (0.10, 0.29), (0.25, 0.16), (0.50, 0.07))
+    ]
+    base = {
+        k: v.value
+        for k, v in cpt.params_for(cpt.CptInputs(405e6, 1e11, 0, 3e11, "general", "rewarm-decay")).items()
+    }
 
     def pred(x, shift, total, r):
-        c = {**base, "forgetting": np.exp(x[0] if shift == "sp" else x[1]), "replay_b": np.exp(x[2]),
-             "replay_psi": np.exp(x[3])}
-        return float(cpt.general_change(c, cpt.CptInputs(405e6, total * (1 - r), r, 300e9, "general", "rewarm-decay")))
+        c = {
+            **base,
+            "forgetting": np.exp(x[0] if shift == "sp" else x[1]),
+            "replay_b": np.exp(x[2]),
+            "replay_psi": np.exp(x[3]),
+        }
+        return float(
+            cpt.general_change(c, cpt.CptInputs(405e6, total * (1 - r), r, 300e9, "general", "rewarm-decay"))
+        )
 
     errs = []
     for k, held in enumerate(rows):
-        fit_rows = rows[:k] + rows[k + 1:]
-        x = least_squares(lambda x, fr=fit_rows: np.array([pred(x, s, t, r) - y for s, t, r, y in fr]),
-                          np.log([0.3, 1.4, 1000.0, 0.3]))
+        fit_rows = rows[:k] + rows[k + 1 :]
+        x = least_squares(
+            lambda x, fr=fit_rows: np.array([pred(x, s, t, r) - y for s, t, r, y in fr]),
+            np.log([0.3, 1.4, 1000.0, 0.3]),
+        )
         errs.append(pred(x, *held[:3]) - held[3])
     assert np.median(np.abs(errs)) <= 0.06
     assert max(abs(e) for e, h in zip(errs, rows, strict=True) if h[2] > 0) <= 0.12  # every replayed row
@@ -100,7 +121,10 @@ def test_ibrahim_replay_table_leave_one_out():
 def test_ibrahim_10b_replay_out_of_sample():
     """Ibrahim et al. 2024 Tables 4-5, 10B, Pile -> SlimPajama (not used in the replay fit, which is 405M):
     5% replay brings forgetting from 0.23 to 0.04 nats."""
-    no, five = sim(n=10e9, d=300e9, base=300e9, domain=SLIMPAJAMA), sim(n=10e9, d=285e9, r=0.05, base=300e9, domain=SLIMPAJAMA)
+    no, five = (
+        sim(n=10e9, d=300e9, base=300e9, domain=SLIMPAJAMA),
+        sim(n=10e9, d=285e9, r=0.05, base=300e9, domain=SLIMPAJAMA),
+    )
     assert p(no["general_loss_change"], 10) <= 0.23 <= p(no["general_loss_change"], 90)
     assert abs(p(five["general_loss_change"]) - 0.04) <= 0.03
 
@@ -110,14 +134,26 @@ def test_cmr_table2_held_out_mixture_row():
     (domain share, 20B CPT tokens on a 200B base), predict the held-out 25% row as the paper did
     (their fit: within 0.0008; ours: within 0.006) and the 75% row."""
     table = {460e6: (1.4628, 1.5122, 1.5387, 1.5561, 1.4844), 3.1e9: (1.2585, 1.2965, 1.3170, 1.3305, 1.2750)}
-    base = {k: v.value for k, v in cpt.params_for(cpt.CptInputs(1e9, 1e10, 0, 2e11, "finance", "rewarm-decay")).items()}
+    base = {
+        k: v.value
+        for k, v in cpt.params_for(cpt.CptInputs(1e9, 1e10, 0, 2e11, "finance", "rewarm-decay")).items()
+    }
     for n, losses in table.items():
+
         def loss(x, share, n=n):
             c = {**base, "E": x[0], "transfer": np.exp(x[1])}
-            return float(cpt.domain_losses(c, cpt.CptInputs(n, 20e9 * share, 1 - share, 200e9, "finance", "rewarm-decay"))[1])
+            return float(
+                cpt.domain_losses(
+                    c, cpt.CptInputs(n, 20e9 * share, 1 - share, 200e9, "finance", "rewarm-decay")
+                )[1]
+            )
 
-        x = least_squares(lambda x, n=n, ls=losses: np.array([loss(x, s) - y for s, y in zip((1, .5, 1 / 3), ls[:3], strict=True)]),
-                          np.array([1.0, np.log(0.01)]))
+        x = least_squares(
+            lambda x, n=n, ls=losses: np.array(
+                [loss(x, s) - y for s, y in zip((1, 0.5, 1 / 3), ls[:3], strict=True)]
+            ),
+            np.array([1.0, np.log(0.01)]),
+        )
         assert abs(loss(x, 0.25) - losses[3]) <= 0.006
         assert abs(loss(x, 0.75) - losses[4]) <= 0.006
 
@@ -156,9 +192,12 @@ def test_measured_domain_loss_sets_the_distance():
 
 def test_estimate_replay_tokens_cost_compute():
     """Convention: --tokens counts domain tokens; 25% replay trains tokens/(1 - 0.25)."""
-    a = traincost.estimate(model="llama-3.1-8b", tokens="1T", price=2, gpus=64, mfu=0.4, engineers=0, samples=200)
-    b = traincost.estimate(model="llama-3.1-8b", tokens="1T", price=2, gpus=64, mfu=0.4, engineers=0, samples=200,
-                           replay=0.25)
+    a = traincost.estimate(
+        model="llama-3.1-8b", tokens="1T", price=2, gpus=64, mfu=0.4, engineers=0, samples=200
+    )
+    b = traincost.estimate(
+        model="llama-3.1-8b", tokens="1T", price=2, gpus=64, mfu=0.4, engineers=0, samples=200, replay=0.25
+    )
     assert b.tokens == pytest.approx(1e12 / 0.75)
     assert b.time.failure_free_gpu_hours == pytest.approx(a.time.failure_free_gpu_hours / 0.75, rel=1e-6)
     assert b.quality["domain_tokens"] == 1e12 and b.quality["replay_tokens"] == pytest.approx(1e12 / 3)
@@ -166,16 +205,36 @@ def test_estimate_replay_tokens_cost_compute():
 
 
 def test_compare_contract_json():
-    p_ = tc("compare", "--models", "llama-3.1-8b,llama-3.1-70b", "--tokens", "1T", "--replay", "0.25", "--serve", "10B",
-            "--months", "12", "--json")
+    p_ = tc(
+        "compare",
+        "--models",
+        "llama-3.1-8b,llama-3.1-70b",
+        "--tokens",
+        "1T",
+        "--replay",
+        "0.25",
+        "--serve",
+        "10B",
+        "--months",
+        "12",
+        "--json",
+    )
     assert p_.returncode == 0, p_.stderr
     d = json.loads(p_.stdout)
     small, big = d["candidates"]
     for c in (small, big):
         q = c["quality"]
         assert q["domain_loss"]["p10"] <= q["domain_loss"]["p50"] <= q["domain_loss"]["p90"]
-        assert q["general_loss_change"]["p10"] <= q["general_loss_change"]["p50"] <= q["general_loss_change"]["p90"]
-        assert q["loss"] == q["domain_loss"]["p50"] and c["cost"]["total_usd"] > 0 and c["serving"]["cost_usd"] > 0
+        assert (
+            q["general_loss_change"]["p10"]
+            <= q["general_loss_change"]["p50"]
+            <= q["general_loss_change"]["p90"]
+        )
+        assert (
+            q["loss"] == q["domain_loss"]["p50"]
+            and c["cost"]["total_usd"] > 0
+            and c["serving"]["cost_usd"] > 0
+        )
         assert c["decision"]["cost_per_domain_gain_usd"] > 0
         assert c["decision"]["cost_usd_p80"] >= c["decision"]["cost_usd_p50"]
         assert c["tokens"] == pytest.approx(1e12 / 0.75)
@@ -185,7 +244,9 @@ def test_compare_contract_json():
 
 def test_compare_says_indistinguishable_on_a_tie():
     """Two runs whose domain-loss difference is well inside the coefficient uncertainty: no winner."""
-    p_ = tc("compare", "--models", "llama-3.1-8b,llama-3-8b", "--tokens", "100B", "--json", "--samples", "200")
+    p_ = tc(
+        "compare", "--models", "llama-3.1-8b,llama-3-8b", "--tokens", "100B", "--json", "--samples", "200"
+    )
     d = json.loads(p_.stdout)
     v = d["summary"]["quality_verdict"]
     assert d["summary"]["best_expected_loss"] is None and len(v["indistinguishable_loss"]) == 2
@@ -195,51 +256,103 @@ def test_compare_says_indistinguishable_on_a_tie():
 
 def test_from_scratch_changes_the_quality_output():
     cpt_ = tc("compare", "--models", "llama-3.1-8b", "--tokens", "1T", "--samples", "200")
-    scratch = tc("compare", "--models", "llama-3.1-8b", "--tokens", "1T", "--samples", "200", "--kind", "from-scratch")
+    scratch = tc(
+        "compare", "--models", "llama-3.1-8b", "--tokens", "1T", "--samples", "200", "--kind", "from-scratch"
+    )
     assert "domain gain" in cpt_.stdout and "domain gain" not in scratch.stdout
     assert "loss (from scratch)" in scratch.stdout
-    q = traincost.estimate(model="llama-3.1-8b", tokens="1T", price=2, kind="from-scratch", samples=200).quality
+    q = traincost.estimate(
+        model="llama-3.1-8b", tokens="1T", price=2, kind="from-scratch", samples=200
+    ).quality
     assert q["kind"] == "from-scratch" and q["domain_loss"] is None
 
 
 def test_target_loss_finds_cheapest_model_and_tokens():
-    d = json.loads(tc("compare", "--models", "llama-3.2-1b,llama-3.1-8b", "--target-loss", "2.065", "--domain", "finance",
-                      "--engineers", "0", "--samples", "200", "--json").stdout)
+    d = json.loads(
+        tc(
+            "compare",
+            "--models",
+            "llama-3.2-1b,llama-3.1-8b",
+            "--target-loss",
+            "2.065",
+            "--domain",
+            "finance",
+            "--engineers",
+            "0",
+            "--samples",
+            "200",
+            "--json",
+        ).stdout
+    )
     assert d["mode"] == "target-loss"
     one, eight = d["candidates"]
     assert not one["solve"]["feasible"]  # the 1B model's floor is above 2.065
-    assert eight["solve"]["feasible"] and eight["quality"]["domain_loss"]["p50"] == pytest.approx(2.065, abs=0.002)
+    assert eight["solve"]["feasible"] and eight["quality"]["domain_loss"]["p50"] == pytest.approx(
+        2.065, abs=0.002
+    )
     assert d["summary"]["cheapest"] == "llama-3.1-8b"
 
 
 def test_fit_cpt_writes_scenario_and_pilots_bill_line(tmp_path):
     """Ibrahim et al. 2024 Table 2 (405M, Pile -> SlimPajama, compute-equivalent replay) as pilots."""
-    rows = [(300e9, 0, 2.50, 2.44), (298.5e9, .005, 2.50, 2.27), (297e9, .01, 2.50, 2.26), (285e9, .05, 2.51, 2.23),
-            (270e9, .10, 2.51, 2.21), (150e9, .50, 2.54, 2.16)]
-    (tmp_path / "p.csv").write_text("params,domain_tokens,replay,domain_loss,general_loss\n"
-                                    + "".join(f"405M,{d:g},{r},{dl},{gl}\n" for d, r, dl, gl in rows))
+    rows = [
+        (300e9, 0, 2.50, 2.44),
+        (298.5e9, 0.005, 2.50, 2.27),
+        (297e9, 0.01, 2.50, 2.26),
+        (285e9, 0.05, 2.51, 2.23),
+        (270e9, 0.10, 2.51, 2.21),
+        (150e9, 0.50, 2.54, 2.16),
+    ]
+    (tmp_path / "p.csv").write_text(
+        "params,domain_tokens,replay,domain_loss,general_loss\n"
+        + "".join(f"405M,{d:g},{r},{dl},{gl}\n" for d, r, dl, gl in rows)
+    )
     p_ = tc("fit-cpt", "p.csv", "--base-tokens", "300B", "--domain", "general", "--json", cwd=tmp_path)
     assert p_.returncode == 0, p_.stderr
     fit = json.loads(p_.stdout)
     for lo, v, hi in fit["coefficients"].values():
         assert lo <= v <= hi
     assert fit["rms_general"] < 0.02
-    e = tc("estimate", "cpt-fit.yaml", "--model", "llama-3.1-8b", "--tokens", "10B", "--gpus", "64", "--mfu", "0.4",
-           "--price", "2", "--json", cwd=tmp_path)
+    e = tc(
+        "estimate",
+        "cpt-fit.yaml",
+        "--model",
+        "llama-3.1-8b",
+        "--tokens",
+        "10B",
+        "--gpus",
+        "64",
+        "--mfu",
+        "0.4",
+        "--price",
+        "2",
+        "--json",
+        cwd=tmp_path,
+    )
     d = json.loads(e.stdout)
     line = next(b for b in d["bill"] if b["category"] == "pilots")
     flops = sum(6 * 405e6 * t / (1 - r) for t, r, *_ in rows)
     assert line["quantity"] == pytest.approx(flops / (989.4e12 * 0.4 * 3600), rel=0.01)  # H100 SXM dense BF16
-    assert d["cost"]["pilots_usd"] == pytest.approx(line["usd"]) and line["usd"] == pytest.approx(2 * line["quantity"])
+    assert d["cost"]["pilots_usd"] == pytest.approx(line["usd"]) and line["usd"] == pytest.approx(
+        2 * line["quantity"]
+    )
 
 
-@pytest.mark.parametrize("args, field", [
-    (["estimate", "--replay", "1.2"], "replay"), (["estimate", "--domain", "poetry"], "domain"),
-    (["estimate", "--schedule", "cyclic"], "schedule"), (["estimate", "--domain-loss", "-1"], "domain_loss"),
-    (["estimate", "--model", "gpt2", "--seq-len", "1024", "--kind", "continued-pretraining"], "base_tokens"),
-    (["compare", "--models", "llama-3.1-8b", "--target-loss", "low"], "target_loss"),
-    (["fit-cpt", "missing.csv"], "pilots"),
-])
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (["estimate", "--replay", "1.2"], "replay"),
+        (["estimate", "--domain", "poetry"], "domain"),
+        (["estimate", "--schedule", "cyclic"], "schedule"),
+        (["estimate", "--domain-loss", "-1"], "domain_loss"),
+        (
+            ["estimate", "--model", "gpt2", "--seq-len", "1024", "--kind", "continued-pretraining"],
+            "base_tokens",
+        ),
+        (["compare", "--models", "llama-3.1-8b", "--target-loss", "low"], "target_loss"),
+        (["fit-cpt", "missing.csv"], "pilots"),
+    ],
+)
 def test_cpt_bad_input(args, field):
     p_ = tc(*args)
     assert p_.returncode == 2 and field in p_.stderr and len(p_.stderr.strip().splitlines()) == 1, p_.stderr
@@ -252,33 +365,66 @@ def test_web_api_takes_the_cpt_fields():
     from traincost.present.web.app import create_app
 
     client = TestClient(create_app())
-    r = client.post("/api/estimate", json={"model": "llama-3.1-8b", "tokens": "100B", "replay": 0.25, "domain": "code",
-                                           "schedule": "wsd", "samples": 200})
+    r = client.post(
+        "/api/estimate",
+        json={
+            "model": "llama-3.1-8b",
+            "tokens": "100B",
+            "replay": 0.25,
+            "domain": "code",
+            "schedule": "wsd",
+            "samples": 200,
+        },
+    )
     assert r.status_code == 200 and r.json()["quality"]["replay_tokens"] == pytest.approx(100e9 / 3)
     assert client.post("/api/estimate", json={"replay": 2}).status_code == 422
     bad = client.post("/api/estimate", json={"domain": "poetry", "samples": 200})
     assert bad.status_code == 422 and "domain" in bad.json()["error"]
-    c = client.post("/api/compare", json={"models": ["llama-3.1-8b"], "target_loss": "2.09",
-                                          "scenario": {"samples": 200, "engineers": 0}}).json()
+    c = client.post(
+        "/api/compare",
+        json={
+            "models": ["llama-3.1-8b"],
+            "target_loss": "2.09",
+            "scenario": {"samples": 200, "engineers": 0},
+        },
+    ).json()
     assert c["mode"] == "target-loss" and c["candidates"][0]["solve"]["feasible"]
     assert "domain" in client.get("/").text
 
 
 def test_dominated_candidate_is_named():
     """Same model, domain tokens and replay on two cluster sizes: equal losses, so the dearer one is dominated."""
-    d = json.loads(tc("compare", "--models", "llama-3.1-8b", "--gpus-list", "64,1024", "--tokens", "100B",
-                      "--samples", "200", "--json").stdout)
+    d = json.loads(
+        tc(
+            "compare",
+            "--models",
+            "llama-3.1-8b",
+            "--gpus-list",
+            "64,1024",
+            "--tokens",
+            "100B",
+            "--samples",
+            "200",
+            "--json",
+        ).stdout
+    )
     small, big = d["candidates"]
     dearer, cheaper = (big, small) if big["cost"]["total_usd"] > small["cost"]["total_usd"] else (small, big)
-    assert dearer["decision"]["dominated_by"] == [cheaper["label"]] and not cheaper["decision"]["dominated_by"]
+    assert (
+        dearer["decision"]["dominated_by"] == [cheaper["label"]] and not cheaper["decision"]["dominated_by"]
+    )
     assert d["summary"]["quality_verdict"]["dominated"] == [dearer["label"]]
 
 
 def test_cpt_catalog_is_sourced_and_ranges_bracket_values():
     cat = traincost.catalog.cpt()
     nodes = [*cat["coefficients"].items()]
-    nodes += [(f"{d}.{k}", v) for d, dom in cat["domains"].items() for k, v in dom.items() if isinstance(v, dict)]
-    nodes += [(f"{s}.{k}", v) for s, sch in cat["schedules"].items() for k, v in sch.items() if isinstance(v, dict)]
+    nodes += [
+        (f"{d}.{k}", v) for d, dom in cat["domains"].items() for k, v in dom.items() if isinstance(v, dict)
+    ]
+    nodes += [
+        (f"{s}.{k}", v) for s, sch in cat["schedules"].items() for k, v in sch.items() if isinstance(v, dict)
+    ]
     assert len(nodes) >= 40
     for name, node in nodes:
         assert str(node.get("source", "")).strip(), name

@@ -254,7 +254,7 @@ def fit_cpt(pilots, base_tokens, domain, schedule, output, force, as_json) -> No
     if as_json:
         click.echo(json.dumps(result, indent=2))
     else:
-        from traincost.present.terminal import print_cpt_fit
+        from traincost.present.cpt_terminal import print_cpt_fit
 
         print_cpt_fit(result, _console())
 

@@ -40,10 +40,12 @@ N_REF, D_REF, N_FORGET = 1e9, 1e11, 405e6
 DRAWS = 2000  # coefficient draws per candidate: the same for every run, so medians agree between commands
 LAW_KEYS = ("E", "A_ref", "alpha", "B_ref", "beta", "tau", "phi", "nu", "replay_b", "replay_psi")
 DOMAIN_KEYS = ("transfer", "forgetting", "c_mix")
-CANNOT = ("benchmark scores (accuracy on MMLU, HumanEval, LegalBench...): the law predicts validation loss only, "
-          "and published CPT runs show benchmark changes that loss does not express (Llama 3's annealing gain "
-          "vanishing at 405B; Swallow and DeepSeek-Coder-V2 general-benchmark drops); tokenizer changes; "
-          "instruction-tuned or MoE bases; overlap between your domain data and the base model's data")
+CANNOT = (
+    "benchmark scores (accuracy on MMLU, HumanEval, LegalBench...): the law predicts validation loss only, "
+    "and published CPT runs show benchmark changes that loss does not express (Llama 3's annealing gain "
+    "vanishing at 405B; Swallow and DeepSeek-Coder-V2 general-benchmark drops); tokenizer changes; "
+    "instruction-tuned or MoE bases; overlap between your domain data and the base model's data"
+)
 
 
 @dataclass(frozen=True)
@@ -93,8 +95,13 @@ def domain_losses(c: dict, x: CptInputs):
 
 def general_change(c: dict, x: CptInputs):
     """Change of the general (pre-training distribution) loss: forgetting minus what replay adds."""
-    forget = (c["s_forget"] * c["forgetting"] * (max(x.domain_tokens, 1.0) / D_REF) ** c["phi"]
-              * (x.n_params / N_FORGET) ** (-c["nu"]) / (1.0 + c["replay_b"] * x.replay) ** c["replay_psi"])
+    forget = (
+        c["s_forget"]
+        * c["forgetting"]
+        * (max(x.domain_tokens, 1.0) / D_REF) ** c["phi"]
+        * (x.n_params / N_FORGET) ** (-c["nu"])
+        / (1.0 + c["replay_b"] * x.replay) ** c["replay_psi"]
+    )
     replay_gain = data_term(c, x.base_tokens) - data_term(c, x.base_tokens + x.replay_tokens)
     return forget - replay_gain
 
@@ -109,8 +116,11 @@ def _solve_transfer(c: dict, x: CptInputs):
     gap (domain loss − the Epoch-law general loss of the same model): the measured distance of the domain."""
     gap = x.domain_loss - float(np.median(np.asarray(general_base(c, x))))
     if gap <= 0:
-        raise InputError("domain_loss", f"must be above the base model's general loss on the law's scale "
-                                        f"({x.domain_loss - gap:.3f} nats) for a domain to gain from CPT")
+        raise InputError(
+            "domain_loss",
+            f"must be above the base model's general loss on the law's scale "
+            f"({x.domain_loss - gap:.3f} nats) for a domain to gain from CPT",
+        )
     target = gap + data_term(c, x.base_tokens)  # the data term the domain must have
     w_n = D_REF * (target / c["B_ref"]) ** (-1.0 / c["beta"]) / x.base_tokens
     return w_n / (x.n_params / N_REF) ** c["tau"]
@@ -137,7 +147,9 @@ def params_for(x: CptInputs, overrides: dict | None = None) -> dict:
     if x.domain not in cat["domains"]:
         raise InputError("domain", f"unknown domain {x.domain!r}; accepted: {', '.join(cat['domains'])}")
     if x.schedule not in cat["schedules"]:
-        raise InputError("schedule", f"unknown schedule {x.schedule!r}; accepted: {', '.join(cat['schedules'])}")
+        raise InputError(
+            "schedule", f"unknown schedule {x.schedule!r}; accepted: {', '.join(cat['schedules'])}"
+        )
     P = {k: _param(k, cat["coefficients"][k], ov.get(k)) for k in LAW_KEYS}
     dom, sch = cat["domains"][x.domain], cat["schedules"][x.schedule]
     P.update({k: _param(k, dom[k], ov.get(k)) for k in DOMAIN_KEYS})
@@ -147,7 +159,9 @@ def params_for(x: CptInputs, overrides: dict | None = None) -> dict:
         P["E_general"] = _param("E_general", {}, ov["E_general"])
     unknown = set(ov) - set(P)
     if unknown:
-        raise InputError("cpt_coefficients", f"unknown coefficient {sorted(unknown)[0]!r}; accepted: {', '.join(P)}")
+        raise InputError(
+            "cpt_coefficients", f"unknown coefficient {sorted(unknown)[0]!r}; accepted: {', '.join(P)}"
+        )
     return P
 
 
@@ -163,7 +177,9 @@ def _q(x) -> dict[str, float]:
     return {"p10": float(p10), "p50": float(p50), "p90": float(p90)}
 
 
-def simulate(x: CptInputs, overrides: dict | None = None, n: int = 4000, seed: int = 0) -> dict[str, np.ndarray]:
+def simulate(
+    x: CptInputs, overrides: dict | None = None, n: int = 4000, seed: int = 0
+) -> dict[str, np.ndarray]:
     """Arrays of the losses over `n` draws of the coefficients (the same draws for every candidate)."""
     P = params_for(x, overrides)
     c = draw(P, n, seed)
@@ -174,9 +190,14 @@ def simulate(x: CptInputs, overrides: dict | None = None, n: int = 4000, seed: i
     dg = general_change(c, x)
     g0 = general_base(c, x)
     one = np.ones(n)
-    return {"base_domain_loss": (base + shift) * one, "domain_loss": (after + shift) * one,
-            "domain_gain": (base - after) * one, "general_loss": (g0 + dg) * one, "general_loss_change": dg * one,
-            "base_general_loss": g0 * one}
+    return {
+        "base_domain_loss": (base + shift) * one,
+        "domain_loss": (after + shift) * one,
+        "domain_gain": (base - after) * one,
+        "general_loss": (g0 + dg) * one,
+        "general_loss_change": dg * one,
+        "base_general_loss": g0 * one,
+    }
 
 
 def cpt_quality(x: CptInputs, overrides: dict | None = None, n: int = 4000, seed: int = 0) -> dict[str, Any]:
@@ -188,17 +209,29 @@ def cpt_quality(x: CptInputs, overrides: dict | None = None, n: int = 4000, seed
     cat = catalog.cpt()
     out = {k: _q(v) for k, v in s.items()}
     return {
-        "loss": out["domain_loss"]["p50"], "kind": "continued-pretraining", "law": "traincost-cpt",
+        "loss": out["domain_loss"]["p50"],
+        "kind": "continued-pretraining",
+        "law": "traincost-cpt",
         **out,
-        "domain": x.domain, "schedule": x.schedule, "replay": x.replay, "domain_tokens": x.domain_tokens,
-        "replay_tokens": x.replay_tokens, "trained_tokens": x.trained_tokens, "base_pretraining_tokens": x.base_tokens,
+        "domain": x.domain,
+        "schedule": x.schedule,
+        "replay": x.replay,
+        "domain_tokens": x.domain_tokens,
+        "replay_tokens": x.replay_tokens,
+        "trained_tokens": x.trained_tokens,
+        "base_pretraining_tokens": x.base_tokens,
         "measured_base_domain_loss": x.domain_loss,
         "loss_general": out["general_loss"]["p50"],
         "tokens_per_param": (x.base_tokens + x.trained_tokens) / x.n_params,
         "compute_optimal_tokens_per_param": _opt_ratio(6.0 * x.n_params * (x.base_tokens + x.trained_tokens)),
-        "rough": not overrides, "samples": n, "seed": seed,
-        "coefficients": {k: {"value": p.value, "p10": p.low, "p90": p.high, "source": p.source} for k, p in P.items()},
-        "source": cat["source"], "cannot_predict": CANNOT,
+        "rough": not overrides,
+        "samples": n,
+        "seed": seed,
+        "coefficients": {
+            k: {"value": p.value, "p10": p.low, "p90": p.high, "source": p.source} for k, p in P.items()
+        },
+        "source": cat["source"],
+        "cannot_predict": CANNOT,
         "label": "loss estimate from published scaling laws, not a benchmark score",
     }
 
@@ -219,15 +252,29 @@ def scratch_quality(n_params: float, tokens: float, n: int = 4000, seed: int = 0
     q = _q(loss * np.ones(n))
     from traincost.decide.quality import EPOCH_SOURCE
 
-    return {"loss": q["p50"], "kind": "from-scratch", "law": "epoch-chinchilla", "general_loss": q,
-            "domain_loss": None, "general_loss_change": None, "domain_gain": None, "loss_general": None,
-            "tokens_per_param": tokens / n_params, "compute_optimal_tokens_per_param": _opt_ratio(6.0 * n_params * tokens),
-            "rough": False, "samples": n, "seed": seed, "source": EPOCH_SOURCE, "cannot_predict": CANNOT,
-            "label": "loss estimate from a published scaling law, not a benchmark score"}
+    return {
+        "loss": q["p50"],
+        "kind": "from-scratch",
+        "law": "epoch-chinchilla",
+        "general_loss": q,
+        "domain_loss": None,
+        "general_loss_change": None,
+        "domain_gain": None,
+        "loss_general": None,
+        "tokens_per_param": tokens / n_params,
+        "compute_optimal_tokens_per_param": _opt_ratio(6.0 * n_params * tokens),
+        "rough": False,
+        "samples": n,
+        "seed": seed,
+        "source": EPOCH_SOURCE,
+        "cannot_predict": CANNOT,
+        "label": "loss estimate from a published scaling law, not a benchmark score",
+    }
 
 
-def quality_for(sc, n_params: float, catalog_base_tokens: float | None, domain_tokens: float,
-                note: Any = None) -> dict[str, Any]:
+def quality_for(
+    sc, n_params: float, catalog_base_tokens: float | None, domain_tokens: float, note: Any = None
+) -> dict[str, Any]:
     """The `quality` block of an estimate from a scenario: CPT (with its inputs' defaults reported through
     `note(field, value, source)`) or from-scratch training."""
     from traincost.decide.quality import CptLaw
@@ -239,8 +286,11 @@ def quality_for(sc, n_params: float, catalog_base_tokens: float | None, domain_t
     if kind == "from-scratch":
         return scratch_quality(n_params, domain_tokens, n, seed)
     if not base:
-        raise InputError("base_tokens", "continued pre-training needs the base model's pre-training tokens: "
-                                        "give --base-tokens (this model's catalog entry has none)")
+        raise InputError(
+            "base_tokens",
+            "continued pre-training needs the base model's pre-training tokens: "
+            "give --base-tokens (this model's catalog entry has none)",
+        )
     dflt = catalog.defaults()["scenario"]
     picked = {}
     for f in ("domain", "schedule", "replay"):
@@ -248,8 +298,15 @@ def quality_for(sc, n_params: float, catalog_base_tokens: float | None, domain_t
         if picked[f] is None:
             picked[f] = dflt[f]["value"]
             note(f, picked[f], dflt[f]["why"])
-    x = CptInputs(n_params, domain_tokens, float(picked["replay"]), float(base), picked["domain"], picked["schedule"],
-                  sc.domain_loss)
+    x = CptInputs(
+        n_params,
+        domain_tokens,
+        float(picked["replay"]),
+        float(base),
+        picked["domain"],
+        picked["schedule"],
+        sc.domain_loss,
+    )
     q = cpt_quality(x, sc.cpt_coefficients, n, seed)
     q["rough"] = not (sc.cpt_coefficients or sc.domain_loss)
     if sc.cpt_law:  # the user's own D-CPT law fit (Que et al. form) gives the domain loss

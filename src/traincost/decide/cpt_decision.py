@@ -23,17 +23,31 @@ def _inputs(entry: dict[str, Any]) -> cpt.CptInputs | None:
     q = entry.get("quality") or {}
     if q.get("kind") != "continued-pretraining":
         return None
-    return cpt.CptInputs(float(entry["model"]["active_params"]), float(q["domain_tokens"]), float(q["replay"]),
-                         float(q["base_pretraining_tokens"]), q["domain"], q["schedule"], q.get("measured_base_domain_loss"))
+    return cpt.CptInputs(
+        float(entry["model"]["active_params"]),
+        float(q["domain_tokens"]),
+        float(q["replay"]),
+        float(q["base_pretraining_tokens"]),
+        q["domain"],
+        q["schedule"],
+        q.get("measured_base_domain_loss"),
+    )
 
 
 def samples(entry: dict[str, Any], seed: int = 0) -> dict[str, np.ndarray]:
     """The candidate's loss draws: domain loss and general-loss change (CPT), or the loss (from scratch)."""
     x = _inputs(entry)
     if x is None:  # from scratch: the Epoch law's draws; no domain, no forgetting
-        P = {k: cpt._param(k, cpt.catalog.cpt()["coefficients"][k]) for k in ("E", "A_ref", "alpha", "B_ref", "beta")}
+        P = {
+            k: cpt._param(k, cpt.catalog.cpt()["coefficients"][k])
+            for k in ("E", "A_ref", "alpha", "B_ref", "beta")
+        }
         c = cpt.draw(P, SAMPLES, seed)
-        loss = (c["E"] + cpt.size_term(c, float(entry["model"]["active_params"])) + cpt.data_term(c, float(entry["tokens"])))
+        loss = (
+            c["E"]
+            + cpt.size_term(c, float(entry["model"]["active_params"]))
+            + cpt.data_term(c, float(entry["tokens"]))
+        )
         return {"domain_loss": loss * np.ones(SAMPLES), "general_loss_change": np.zeros(SAMPLES)}
     return cpt.simulate(x, (entry.get("scenario") or {}).get("cpt_coefficients"), SAMPLES, seed)
 
@@ -57,12 +71,19 @@ def decide(rows: list[dict[str, Any]], seed: int = 0) -> dict[str, Any]:
         cost = r["ranges"]["cost_usd"]["p50"]  # training cost P50 (the bill's Monte Carlo)
         per_gain = cost / gain["p50"] if gain and gain["p50"] > 0 else None
         r["decision"] = {
-            "cost_usd_p50": r["ranges"]["cost_usd"]["p50"], "cost_usd_p80": r["ranges"]["cost_usd"].get("p80"),
-            "wall_clock_days": r["time"]["wall_clock_days"], "serving_usd": (r.get("serving") or {}).get("cost_usd"),
-            "training_plus_serving_usd": _total(r), "domain_gain": gain, "general_loss_change": q.get("general_loss_change"),
+            "cost_usd_p50": r["ranges"]["cost_usd"]["p50"],
+            "cost_usd_p80": r["ranges"]["cost_usd"].get("p80"),
+            "wall_clock_days": r["time"]["wall_clock_days"],
+            "serving_usd": (r.get("serving") or {}).get("cost_usd"),
+            "training_plus_serving_usd": _total(r),
+            "domain_gain": gain,
+            "general_loss_change": q.get("general_loss_change"),
             "cost_per_domain_gain_usd": per_gain,
-            "cost_per_domain_gain_range_usd": ([cost / gain["p90"], cost / gain["p10"] if gain["p10"] > 0 else None]
-                                               if gain and gain["p90"] > 0 else None),
+            "cost_per_domain_gain_range_usd": (
+                [cost / gain["p90"], cost / gain["p10"] if gain["p10"] > 0 else None]
+                if gain and gain["p90"] > 0
+                else None
+            ),
             "dominated_by": [],
         }
     for i, (ri, si) in enumerate(zip(ok, draws, strict=True)):
@@ -81,10 +102,22 @@ def _verdict(ok: list[dict[str, Any]], draws: list[dict[str, np.ndarray]]) -> di
         return {"best_expected_loss": None, "indistinguishable_loss": [], "dominated": []}
     med = [float(np.median(s["domain_loss"])) for s in draws]
     b = int(np.argmin(med))
-    ties = [ok[j]["label"] for j in range(len(ok)) if j != b
-            and _interval(draws[b]["domain_loss"] - draws[j]["domain_loss"])[2] >= 0]
-    diffs = {ok[j]["label"]: dict(zip(("p10", "p50", "p90"), _interval(draws[j]["domain_loss"] - draws[b]["domain_loss"]),
-                                      strict=True)) for j in range(len(ok)) if j != b}
+    ties = [
+        ok[j]["label"]
+        for j in range(len(ok))
+        if j != b and _interval(draws[b]["domain_loss"] - draws[j]["domain_loss"])[2] >= 0
+    ]
+    diffs = {
+        ok[j]["label"]: dict(
+            zip(
+                ("p10", "p50", "p90"),
+                _interval(draws[j]["domain_loss"] - draws[b]["domain_loss"]),
+                strict=True,
+            )
+        )
+        for j in range(len(ok))
+        if j != b
+    }
     return {
         "best_expected_loss": None if ties else ok[b]["label"],
         "lowest_median_loss": ok[b]["label"],
@@ -92,7 +125,7 @@ def _verdict(ok: list[dict[str, Any]], draws: list[dict[str, np.ndarray]]) -> di
         "loss_difference_vs_lowest": diffs,
         "dominated": [r["label"] for r in ok if r["decision"]["dominated_by"]],
         "rule": "paired P10-P90 of the loss difference (same coefficient draws for every candidate); "
-                "indistinguishable when it contains 0",
+        "indistinguishable when it contains 0",
     }
 
 
@@ -105,7 +138,9 @@ def tokens_for_loss(entry: dict[str, Any], target: float, seed: int = 0) -> floa
     cc = (entry.get("scenario") or {}).get("cpt_coefficients")
 
     def med(tokens: float) -> tuple[float, float]:
-        x = cpt.CptInputs(x0.n_params, tokens, x0.replay, x0.base_tokens, x0.domain, x0.schedule, x0.domain_loss)
+        x = cpt.CptInputs(
+            x0.n_params, tokens, x0.replay, x0.base_tokens, x0.domain, x0.schedule, x0.domain_loss
+        )
         s = cpt.simulate(x, cc, SAMPLES, seed)
         return float(np.median(s["domain_loss"])), float(np.median(s["base_domain_loss"]))
 

@@ -73,7 +73,9 @@ def _free(rows: Sequence[Row]) -> tuple[list[str], list[str]]:
     return dom, gen
 
 
-def _fit_once(rows: Sequence[Row], names: list[str], target: str, base: dict, domain: str, schedule: str) -> dict:
+def _fit_once(
+    rows: Sequence[Row], names: list[str], target: str, base: dict, domain: str, schedule: str
+) -> dict:
     def unpack(x):
         return {k: (v if k in FREE_SIGNED else float(np.exp(v))) for k, v in zip(names, x, strict=True)}
 
@@ -92,25 +94,40 @@ def _fit_once(rows: Sequence[Row], names: list[str], target: str, base: dict, do
     return unpack(least_squares(residuals, x0))
 
 
-def fit_pilots(rows: Sequence[Row], domain: str = "general", schedule: str = "rewarm-decay", boot: int = 200,
-               seed: int = 0) -> dict[str, Any]:
+def fit_pilots(
+    rows: Sequence[Row],
+    domain: str = "general",
+    schedule: str = "rewarm-decay",
+    boot: int = 200,
+    seed: int = 0,
+) -> dict[str, Any]:
     """Coefficients [P10, fit, P90] for the scenario's `cpt_coefficients`, and the fit's residuals."""
     dom, gen = _free(rows)
     if len(rows) < len(dom) + 1 or len(rows) < len(gen) + 1:
-        raise InputError("pilots", f"need at least {max(len(dom), len(gen)) + 1} pilot runs to fit "
-                                   f"{', '.join(dom + gen)} (got {len(rows)})")
+        raise InputError(
+            "pilots",
+            f"need at least {max(len(dom), len(gen)) + 1} pilot runs to fit "
+            f"{', '.join(dom + gen)} (got {len(rows)})",
+        )
     P = cpt.params_for(_inputs(rows[0], domain, schedule))
     base = {k: float(p.value) for k, p in P.items()}
     base["E_general"] = base["E"]
-    full = {**_fit_once(rows, dom, "domain", base, domain, schedule), **_fit_once(rows, gen, "general", base, domain, schedule)}
+    full = {
+        **_fit_once(rows, dom, "domain", base, domain, schedule),
+        **_fit_once(rows, gen, "general", base, domain, schedule),
+    }
     rng = np.random.default_rng(seed)
     draws = []
     for _ in range(boot):
         pick = [rows[i] for i in rng.integers(0, len(rows), len(rows))]
         if len({r.params for r in pick}) < 2 and len({r.domain_tokens for r in pick}) < 2:
             continue
-        draws.append({**_fit_once(pick, dom, "domain", {**base, **full}, domain, schedule),
-                      **_fit_once(pick, gen, "general", {**base, **full}, domain, schedule)})
+        draws.append(
+            {
+                **_fit_once(pick, dom, "domain", {**base, **full}, domain, schedule),
+                **_fit_once(pick, gen, "general", {**base, **full}, domain, schedule),
+            }
+        )
     out = {}
     for k, v in full.items():
         vals = np.array([d[k] for d in draws]) if draws else np.array([v])
@@ -118,11 +135,19 @@ def fit_pilots(rows: Sequence[Row], domain: str = "general", schedule: str = "re
         out[k] = [float(min(lo, v)), float(v), float(max(hi, v))]
     c = {**base, **full}
     res_d = [cpt.domain_losses(c, _inputs(r, domain, schedule))[1] - r.domain_loss for r in rows]
-    res_g = [cpt.general_base(c, _inputs(r, domain, schedule)) + cpt.general_change(c, _inputs(r, domain, schedule))
-             - r.general_loss for r in rows]
-    return {"coefficients": out, "fitted": {"domain": dom, "general": gen}, "bootstrap": len(draws),
-            "rms_domain": float(np.sqrt(np.mean(np.square(res_d)))),
-            "rms_general": float(np.sqrt(np.mean(np.square(res_g))))}
+    res_g = [
+        cpt.general_base(c, _inputs(r, domain, schedule))
+        + cpt.general_change(c, _inputs(r, domain, schedule))
+        - r.general_loss
+        for r in rows
+    ]
+    return {
+        "coefficients": out,
+        "fitted": {"domain": dom, "general": gen},
+        "bootstrap": len(draws),
+        "rms_domain": float(np.sqrt(np.mean(np.square(res_d)))),
+        "rms_general": float(np.sqrt(np.mean(np.square(res_g)))),
+    }
 
 
 def parse_rows(records: Sequence[dict], base_tokens: float | None) -> list[Row]:
@@ -133,32 +158,61 @@ def parse_rows(records: Sequence[dict], base_tokens: float | None) -> list[Row]:
     for i, rec in enumerate(records, start=2):
         missing = [c for c in COLUMNS if not str(rec.get(c) or "").strip()]
         if missing:
-            raise InputError("pilots", f"line {i}: missing {', '.join(missing)}; columns: {', '.join(COLUMNS + OPTIONAL)}")
+            raise InputError(
+                "pilots", f"line {i}: missing {', '.join(missing)}; columns: {', '.join(COLUMNS + OPTIONAL)}"
+            )
         try:
-            v = {c: float(parse_count(str(rec[c]))) if c in ("params", "domain_tokens", "base_tokens") else float(rec[c])
-                 for c in COLUMNS + OPTIONAL if str(rec.get(c) or "").strip()}
+            v = {
+                c: float(parse_count(str(rec[c])))
+                if c in ("params", "domain_tokens", "base_tokens")
+                else float(rec[c])
+                for c in COLUMNS + OPTIONAL
+                if str(rec.get(c) or "").strip()
+            }
         except ValueError as e:
             raise InputError("pilots", f"line {i}: not a number ({e})") from None
         bt = v.get("base_tokens", base_tokens)
         if not bt:
             raise InputError("base_tokens", f"line {i}: give a base_tokens column or --base-tokens")
-        if not 0 <= v["replay"] < 1 or v["params"] <= 0 or v["domain_tokens"] <= 0 or min(v["domain_loss"], v["general_loss"]) <= 0:
-            raise InputError("pilots", f"line {i}: params and domain_tokens must be positive, replay in [0, 1), losses positive")
-        rows.append(Row(v["params"], v["domain_tokens"], v["replay"], v["domain_loss"], v["general_loss"], float(bt)))
+        if (
+            not 0 <= v["replay"] < 1
+            or v["params"] <= 0
+            or v["domain_tokens"] <= 0
+            or min(v["domain_loss"], v["general_loss"]) <= 0
+        ):
+            raise InputError(
+                "pilots",
+                f"line {i}: params and domain_tokens must be positive, replay in [0, 1), losses positive",
+            )
+        rows.append(
+            Row(v["params"], v["domain_tokens"], v["replay"], v["domain_loss"], v["general_loss"], float(bt))
+        )
     return rows
 
 
 def pilot_flops(pilots: Sequence[dict]) -> float:
     """Training FLOPs of the pilot runs: 6·N·D per run (Kaplan et al. 2020), D the trained tokens
     (domain tokens plus the replay on top, the same convention as the main run)."""
-    return float(sum(6.0 * float(p["params"]) * float(p["domain_tokens"]) / (1.0 - float(p.get("replay") or 0.0))
-                     for p in pilots))
+    return float(
+        sum(
+            6.0 * float(p["params"]) * float(p["domain_tokens"]) / (1.0 - float(p.get("replay") or 0.0))
+            for p in pilots
+        )
+    )
 
 
-def pilots_line(pilots: Sequence[dict], peak_flops: float, mfu: float, usd_per_gpu_hour: float) -> dict[str, Any]:
+def pilots_line(
+    pilots: Sequence[dict], peak_flops: float, mfu: float, usd_per_gpu_hour: float
+) -> dict[str, Any]:
     """The pilots' bill line: their FLOPs at the main run's accelerator and MFU, priced per GPU-hour
     like the main run (small pilots reach a lower MFU in practice: this is a floor)."""
     gpu_hours = pilot_flops(pilots) / (peak_flops * mfu * 3600.0)
-    return {"category": "pilots", "item": f"{len(pilots)} pilot runs to fit the CPT law (6ND FLOPs at the run's MFU {mfu:.1%})",
-            "quantity": gpu_hours, "unit": "GPU-h", "unit_price": usd_per_gpu_hour, "usd": gpu_hours * usd_per_gpu_hour,
-            "source": "traincost fit-cpt pilots; FLOPs 6·N·D (Kaplan et al. 2020) over the pilots' params and trained tokens"}
+    return {
+        "category": "pilots",
+        "item": f"{len(pilots)} pilot runs to fit the CPT law (6ND FLOPs at the run's MFU {mfu:.1%})",
+        "quantity": gpu_hours,
+        "unit": "GPU-h",
+        "unit_price": usd_per_gpu_hour,
+        "usd": gpu_hours * usd_per_gpu_hour,
+        "source": "traincost fit-cpt pilots; FLOPs 6·N·D (Kaplan et al. 2020) over the pilots' params and trained tokens",
+    }
