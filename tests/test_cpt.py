@@ -430,3 +430,15 @@ def test_cpt_catalog_is_sourced_and_ranges_bracket_values():
         assert str(node.get("source", "")).strip(), name
         lo, hi = node.get("low", node["value"]), node.get("high", node["value"])
         assert lo <= node["value"] <= hi, name
+
+
+def test_candidates_share_coefficient_draws():
+    """Common random numbers: at the reference 100B domain tokens the token exponent phi drops out of the
+    forgetting term, so fixing it must leave every draw of the general-loss change unchanged, although the
+    fixed run draws one coefficient fewer."""
+    free, fixed = sim(d=1e11), sim(d=1e11, coefs={"phi": 0.35})
+    assert np.allclose(free["general_loss_change"], fixed["general_loss_change"], rtol=1e-9, atol=1e-12)
+    rw, wsd = sim(schedule="rewarm-decay"), sim(schedule="wsd")
+    assert np.all(
+        wsd["domain_loss"] >= rw["domain_loss"] - 1e-12
+    )  # its gain factor's P50 and P90 are both 1.0

@@ -165,11 +165,18 @@ def params_for(x: CptInputs, overrides: dict | None = None) -> dict:
     return P
 
 
+ALL_KEYS = (*LAW_KEYS, *DOMAIN_KEYS, "s_gain", "s_forget", "E_general")
+
+
 def draw(P: dict, n: int, seed: int) -> dict:
-    """`n` joint draws of the coefficients (split log-normal through each P10/P50/P90, as the bill does)."""
+    """`n` draws of the coefficients (split log-normal through each P10/P50/P90, the bill's sampler). Each
+    coefficient has its own random stream, so two candidates share the draws of every coefficient they
+    share whatever else differs (common random numbers for paired differences)."""
     from traincost.money.costing import sample
 
-    return sample(P, n, np.random.default_rng(seed + 13))
+    return {
+        k: sample({k: p}, n, np.random.default_rng([seed, 13, ALL_KEYS.index(k)]))[k] for k, p in P.items()
+    }
 
 
 def _q(x) -> dict[str, float]:
