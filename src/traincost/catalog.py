@@ -287,3 +287,9 @@ def runs() -> dict[str, Any]:
 @cache
 def defaults() -> dict[str, Any]:
     return _yaml("defaults.yaml")
+
+
+@cache
+def cpt() -> dict[str, Any]:
+    """The continued pre-training law's coefficients, named domains and schedules (data/cpt.yaml)."""
+    return _yaml("cpt.yaml")

@@ -135,6 +135,11 @@ def scenario_options(f):
         ("--realization", "realization", "Share of the best layout's throughput a real run achieves (default: fitted)."),
         ("--kind", "kind", "continued-pretraining (default for catalog models) or from-scratch."),
         ("--cpt-law", "cpt_law", "D-CPT law coefficients from pilot runs: E=..,A=..,alpha=..,B=..,beta=..[,ratio=..]."),
+        ("--base-tokens", "base_tokens", "The base model's pre-training tokens (default: the model catalog, e.g. 15T for Llama 3.1)."),
+        ("--replay", "replay", "Share of the trained tokens that is general (replay) data, on top of --tokens: trained = tokens/(1-replay)."),
+        ("--schedule", "schedule", "CPT learning-rate schedule: rewarm-decay (default), wsd or constant."),
+        ("--domain", "domain", "Domain of the CPT data: specialist (default), finance, law, medicine, code, math, new-language, general."),
+        ("--domain-loss", "domain_loss", "The base model's measured loss on your domain (nats/token): sets the domain's distance."),
         ("--serve", "serve", "Generated tokens per month to serve after training (adds the serving cost)."),
         ("--months", "months", "Months of serving (default 12)."),
         ("--serve-gpu", "serve_gpu", "Accelerator for serving (default: the training one)."),
@@ -177,12 +182,13 @@ def estimate(scenario, as_json, **flags) -> None:
 @click.option("--deadline", help="Find the smallest cluster (whole nodes) that finishes within it, e.g. 30d.")
 @click.option("--budget", help="Find the most tokens each candidate buys within it, e.g. 500k.")
 @click.option("--partners", help="Split each bill among partners, e.g. A:0.5,B:0.3,C:0.2.")
+@click.option("--target-loss", "target_loss", help="Find the cheapest (model, domain tokens) reaching this domain loss (P50).")
 @scenario_options
 @click.option("--csv", "as_csv", is_flag=True, help="Print the comparison as CSV.")
 @click.option("--plot", type=click.Path(dir_okay=False), help="Write charts to this .png or .svg file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, partners, as_csv, plot, as_json,
-            **flags) -> None:
+def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, partners, target_loss, as_csv, plot,
+            as_json, **flags) -> None:
     """Compare candidate runs side by side: cost, days, energy, CO2, expected loss; the Pareto front."""
     from traincost.decide.compare import (
         _split,
@@ -190,12 +196,14 @@ def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, 
         parse_budget,
         parse_deadline,
         parse_partners,
+        parse_target_loss,
         run_compare,
         to_csv,
     )
     from traincost.files import read_scenario_file
 
-    for value, parse in ((deadline, parse_deadline), (budget, parse_budget), (partners, parse_partners)):
+    for value, parse in ((deadline, parse_deadline), (budget, parse_budget), (partners, parse_partners),
+                         (target_loss, parse_target_loss)):
         if value is not None:
             parse(value)  # bad input fails before any work
     data = read_scenario_file(scenario) if scenario else {}
@@ -209,7 +217,7 @@ def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, 
     with Progress(console=_console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("estimating candidates", total=len(cands))
         result = run_compare(base, cands, deadline, budget, partners,
-                             progress=lambda i, n: bar.update(task, completed=i))
+                             progress=lambda i, n: bar.update(task, completed=i), target_loss=target_loss)
     if plot:
         from traincost.present.plots import compare_plots
 
@@ -224,6 +232,28 @@ def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, 
         print_compare(result, _console())
         if plot:
             click.echo(f"wrote {plot}")
+
+
+@cli.command("fit-cpt")
+@click.argument("pilots", type=click.Path(dir_okay=False))
+@click.option("--base-tokens", "base_tokens", help="Pre-training tokens of the pilots' base models (or a base_tokens column).")
+@click.option("--domain", default="specialist", show_default=True, help="Domain whose defaults the fit starts from.")
+@click.option("--schedule", default="rewarm-decay", show_default=True, help="The pilots' learning-rate schedule.")
+@click.option("-o", "--output", "output", default="cpt-fit.yaml", show_default=True, help="Scenario file to write.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the fit as JSON.")
+def fit_cpt(pilots, base_tokens, domain, schedule, output, force, as_json) -> None:
+    """Fit the CPT law on pilot runs (CSV: params, domain_tokens, replay, domain_loss, general_loss
+    [, base_tokens]) and write the coefficients, with P10-P90 intervals, and the pilots to a scenario."""
+    from traincost.pipeline import run_fit_cpt
+
+    result = run_fit_cpt(pilots, base_tokens, domain, schedule, output, force)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+    else:
+        from traincost.present.cpt_terminal import print_cpt_fit
+
+        print_cpt_fit(result, _console())
 
 
 @cli.command()

@@ -61,3 +61,29 @@ precision: bf16
 # Price in USD per GPU-hour. Leave it out to use the catalog's dated on-demand price.
 # price: 2.50
 """
+
+
+def read_csv_records(path: str | Path, field: str = "pilots") -> list[dict]:
+    """Rows of a CSV file as dicts keyed by the (lower-cased, stripped) header."""
+    import csv
+
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as e:
+        raise InputError(field, f"cannot read '{path}': {e.strerror or e}") from None
+    rows = list(csv.DictReader(text.splitlines()))
+    if not rows:
+        raise InputError(field, f"'{path}' has no data rows under a header line")
+    return [{(k or "").strip().lower(): (v or "").strip() for k, v in r.items()} for r in rows]
+
+
+def write_yaml(path: str | Path, data: dict, header: str = "", force: bool = False) -> None:
+    import yaml
+
+    p = Path(path)
+    if p.exists() and not force:
+        raise InputError("output", f"'{path}' exists; pass --force to overwrite it")
+    try:
+        p.write_text(header + yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    except OSError as e:
+        raise InputError("output", f"cannot write '{path}': {e.strerror or e}") from None

@@ -92,6 +92,7 @@ class CostInfo(_Out):
     price_source: str
     provider: str | None = None
     pricing: str | None = None
+    pilots_usd: float = 0.0  # pilot runs that fitted the CPT law (in total_usd)
 
 
 class BillLine(_Out):
@@ -177,6 +178,7 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
     prob, entry, _optimizer = build_problem(scenario, assumptions, pick, plan=scenario.mfu is None, arch=arch)
     arch, acc, n_gpus, seq_len = prob.arch, prob.acc, prob.n_gpus, prob.seq_len
     notes: list[str] = []
+    domain_tokens, tokens = tokens, _trained_tokens(scenario, tokens, notes)
     fl = arch.flops_per_token(seq_len, causal=True)
     train_dtype = prob.dtype
     if train_dtype != (scenario.precision or "bf16"):
@@ -233,6 +235,7 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
 
     P, ctx, priced = priced_for(owned)
     rng_out = ranges(P, ctx, n=scenario.samples or 10_000, seed=scenario.seed or 0)
+    pilots = _pilots(scenario, priced, peak, mfu, rng_out)
     comparison = None
     if scenario.compare_ownership:
         other = priced_for(not owned)[2]
@@ -273,14 +276,15 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
             memory_gib=best.memory_gib["total"] if best else None, global_batch=prob.global_batch or None,
         ),
         time=TimeInfo(**priced.time),
-        cost=CostInfo(**priced.cost, ownership=priced.ownership, price_per_gpu_hour=None if owned else price,
+        cost=CostInfo(**{**priced.cost, "total_usd": priced.cost["total_usd"] + (pilots["usd"] if pilots else 0.0)},
+                      pilots_usd=pilots["usd"] if pilots else 0.0, ownership=priced.ownership, price_per_gpu_hour=None if owned else price,
                       price_source=price_src if not owned else "owned hardware (see bill)", provider=provider,
                       pricing=pricing),
-        bill=[BillLine(**vars(x)) for x in priced.lines],
+        bill=[BillLine(**vars(x)) for x in priced.lines] + ([BillLine(**pilots)] if pilots else []),
         energy=priced.energy, carbon=priced.carbon, storage=priced.storage, reliability=priced.reliability,
         comparison=comparison,
         ranges=rng_out,
-        quality=_quality(scenario, arch, entry, tokens),
+        quality=_quality(scenario, arch, entry, domain_tokens, assumptions),
         serving=_serving(scenario, arch, acc, price, assumptions),
         projection=_projection(scenario, priced, assumptions),
         assumptions=assumptions,
@@ -512,15 +516,43 @@ def run_audit(flags: dict) -> AuditOutput:
     )
 
 
-def _quality(sc, arch, entry, tokens: float) -> dict[str, Any]:
-    from traincost.decide.quality import CptLaw, expected_quality
+def _trained_tokens(sc, tokens: float, notes: list[str]) -> float:
+    """--tokens counts domain tokens; a replay share of general data comes on top and costs compute."""
+    if sc.replay and sc.kind == "from-scratch":
+        notes.append("Replay applies to continued pre-training only; --replay is ignored for --kind from-scratch.")
+    if not sc.replay or sc.kind == "from-scratch":
+        return tokens
+    trained = tokens / (1.0 - sc.replay)
+    notes.append(f"Replay: {sc.replay:.0%} of the trained tokens are general data, so {trained:.4g} tokens are trained "
+                 f"for {tokens:.4g} domain tokens (trained = domain / (1 - replay)).")
+    return trained
+
+
+def _quality(sc, arch, entry, domain_tokens: float, assumptions: list[Assumption]) -> dict[str, Any]:
+    from traincost.decide.cpt import quality_for
 
     pre = entry.pretraining_tokens if entry else None
-    kind = sc.kind or ("continued-pretraining" if pre else "from-scratch")
-    law = CptLaw(**sc.cpt_law, rough=False) if sc.cpt_law else None
-    q = expected_quality(arch.active_params, tokens, kind, pre, law).to_dict()
-    q["base_pretraining_tokens"] = pre
-    return q
+    if sc.base_tokens is None and pre and sc.kind != "from-scratch":
+        assumptions.append(Assumption(field="base_tokens", value=pre, source=entry.pretraining_tokens_source))
+
+    def note(field: str, value: Any, source: str) -> None:
+        assumptions.append(Assumption(field=field, value=value, source=source))
+
+    return quality_for(sc, arch.active_params, pre, domain_tokens, note)
+
+
+def _pilots(sc, priced, peak: float, mfu: float, rng_out: dict) -> dict[str, Any] | None:
+    """The pilot runs' bill line (scenario `pilots:`, written by `traincost fit-cpt`), added to the total."""
+    if not sc.pilots:
+        return None
+    from traincost.decide.cpt_fit import pilots_line
+
+    hours = priced.time["gpu_hours"]
+    per_hour = priced.cost["compute_usd"] / hours if hours else 0.0
+    line = pilots_line(sc.pilots, peak, mfu, per_hour)
+    for q in rng_out["cost_usd"]:
+        rng_out["cost_usd"][q] += line["usd"]
+    return line
 
 
 def _serving(sc, arch, acc, train_price: float | None, assumptions: list[Assumption]) -> dict[str, Any] | None:
@@ -561,3 +593,23 @@ def _projection(sc, priced, assumptions: list[Assumption]) -> dict[str, Any] | N
             "range_factor": [2.0 ** (-years / 1.54), 2.0 ** (-years / 3.13)] if years >= 0 else
                             [2.0 ** (-years / 3.13), 2.0 ** (-years / 1.54)],
             "note": "only compute (the accelerator-hour price or hardware) is projected; energy, storage and staff are not"}
+
+
+def run_fit_cpt(path: str, base_tokens: str | None, domain: str, schedule: str, output: str,
+                force: bool = False) -> dict[str, Any]:
+    """`traincost fit-cpt`: fit the CPT law on pilot runs and write a scenario with the coefficients
+    (P10, fit, P90) and the pilots (their cost becomes a bill line)."""
+    from traincost.decide.cpt_fit import fit_pilots, parse_rows
+    from traincost.files import read_csv_records, write_yaml
+    from traincost.schema import make_scenario
+
+    sc = make_scenario(base_tokens=base_tokens, domain=domain, schedule=schedule)
+    rows = parse_rows(read_csv_records(path), sc.base_tokens)
+    fit = fit_pilots(rows, domain=domain, schedule=schedule)
+    scenario = {"domain": domain, "schedule": schedule, "cpt_coefficients": fit["coefficients"],
+                "pilots": [{"params": r.params, "domain_tokens": r.domain_tokens, "replay": r.replay} for r in rows]}
+    make_scenario(scenario)  # what we write must read back
+    header = (f"# CPT law fitted by `traincost fit-cpt {path}` on {len(rows)} pilot runs; coefficients are\n"
+              f"# [P10, fit, P90] ({fit['bootstrap']} bootstrap refits). Use: traincost compare {output} --models ...\n")
+    write_yaml(output, scenario, header, force)
+    return {**fit, "pilots": len(rows), "output": output}

@@ -19,6 +19,7 @@ Facility = Literal["colo", "build"]
 DataKind = Literal["english", "code", "multilingual"]
 StorageClass = Literal["object", "pfs"]
 RunKind = Literal["continued-pretraining", "from-scratch"]
+Schedule = Literal["rewarm-decay", "wsd", "constant"]
 
 
 def _number(v, what: str, lo: float = 0.0, strict: bool = False, hi: float = 1e15):
@@ -143,6 +144,66 @@ class Scenario(RunFields):
     # --- decisions
     kind: RunKind | None = None  # continued-pretraining (default for catalog models) or from-scratch
     cpt_law: dict[str, float] | None = None  # D-CPT law coefficients fitted on pilot runs
+    # --- continued pre-training quality (decide/cpt.py, data/cpt.yaml)
+    base_tokens: float | None = None  # the base model's pre-training tokens (default: the model catalog)
+    replay: float | None = None  # share of the trained tokens that is general (replay) data, on top of --tokens
+    schedule: Schedule | None = None  # learning-rate schedule of the CPT run
+    domain: str | None = None  # a named domain of data/cpt.yaml
+    domain_loss: float | None = None  # the base model's measured loss on the domain, nats/token
+    cpt_coefficients: dict[str, float | list[float]] | None = None  # overrides, or [P10, value, P90] from fit-cpt
+    pilots: list[dict[str, float]] | None = None  # pilot runs (params, domain_tokens, replay): a bill line
+
+    @field_validator("base_tokens", mode="before")
+    @classmethod
+    def _base_tokens(cls, v):
+        return _number(v, "a positive number of tokens such as 15T", lo=0.0, strict=True, hi=1e16)
+
+    @field_validator("replay", mode="before")
+    @classmethod
+    def _replay(cls, v):
+        x = _number(v, "a share of the trained tokens in [0, 0.95], such as 0.25", lo=0.0)
+        if x is not None and x > 0.95:
+            raise ValueError(f"must be a share of the trained tokens in [0, 0.95], such as 0.25 (got {v!r})")
+        return x
+
+    @field_validator("domain_loss", mode="before")
+    @classmethod
+    def _domain_loss(cls, v):
+        return _number(v, "a loss in nats per token, such as 2.1", lo=0.0, strict=True, hi=20.0)
+
+    @field_validator("cpt_coefficients", mode="before")
+    @classmethod
+    def _coefs(cls, v):
+        if v is None:
+            return v
+        if not isinstance(v, dict) or not v:
+            raise ValueError("must be a mapping of coefficient names (data/cpt.yaml) to a number or [P10, value, P90]")
+        for k, x in v.items():
+            xs = x if isinstance(x, list) else [x]
+            if len(xs) not in (1, 3) or any(isinstance(t, bool) or not isinstance(t, int | float) or t != t for t in xs):
+                raise ValueError(f"{k}: must be a number or [P10, value, P90]")
+            if len(xs) == 3 and not xs[0] <= xs[1] <= xs[2]:
+                raise ValueError(f"{k}: [P10, value, P90] must be in increasing order")
+        return v
+
+    @field_validator("pilots", mode="before")
+    @classmethod
+    def _pilots(cls, v):
+        if v is None:
+            return v
+        if not isinstance(v, list) or len(v) > 1000:
+            raise ValueError("must be a list (at most 1000) of runs with params, domain_tokens and replay")
+        out = []
+        for run in v:
+            if not isinstance(run, dict):
+                raise ValueError("each pilot must be a mapping with params, domain_tokens and replay")
+            p = _number(run.get("params"), "positive params", lo=0.0, strict=True, hi=1e13)
+            d = _number(run.get("domain_tokens"), "positive domain_tokens", lo=0.0, strict=True, hi=1e15)
+            r = _number(run.get("replay", 0.0), "a replay share in [0, 0.95]", lo=0.0, hi=0.95)
+            if p is None or d is None:
+                raise ValueError("each pilot needs params and domain_tokens")
+            out.append({"params": p, "domain_tokens": d, "replay": r})
+        return out
     serve: float | None = None  # generated tokens per month to serve after training
     months: float | None = None  # months of serving
     serve_gpu: str | None = None

@@ -85,7 +85,8 @@ def expand(base: dict, models=None, gpus_list=None, hardware=None, providers=Non
 
 
 def label(c: dict, varying: list[str]) -> str:
-    return " ".join(str(c.get(k)) for k in varying) or str(c.get("model"))
+    named = ("replay", "domain", "schedule", "base_tokens")  # CPT inputs read better with their name
+    return " ".join(f"{k}={c.get(k)}" if k in named else str(c.get(k)) for k in varying) or str(c.get("model"))
 
 
 def pareto_front(points: list[tuple[float, float]]) -> list[bool]:
@@ -152,13 +153,43 @@ def solve_budget(sc: Scenario, budget: float) -> tuple[Estimate | None, float | 
     return estimate(sc, tokens=tokens), tokens
 
 
+def solve_target_loss(sc: Scenario, target: float) -> tuple[Estimate | None, dict[str, Any]]:
+    """Fewest domain tokens whose P50 domain loss reaches the target (CPT law), and their cost."""
+    from traincost.decide.cpt_decision import tokens_for_loss
+
+    probe = estimate(sc, samples=200)
+    t = tokens_for_loss(probe.to_dict(), target, sc.seed or 0)
+    if t is None:
+        return None, {"target_loss": target, "feasible": False,
+                      "error": "the CPT law's floor for this model is above the target (or it is not a CPT run)"}
+    if t == 0:
+        return None, {"target_loss": target, "feasible": True, "tokens": 0.0,
+                      "error": "the base model already reaches the target: no CPT needed"}
+    return estimate(sc, tokens=t), {"target_loss": target, "tokens": t, "feasible": True}
+
+
+def parse_target_loss(v: str) -> float:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        x = -1.0
+    if not 0 < x < 20:
+        raise InputError("target_loss", f"must be a domain loss in nats per token, such as 2.05 (got {v!r})")
+    return x
+
+
 def run_compare(base: dict, candidates: list[dict], deadline: str | None = None, budget: str | None = None,
-                partners: str | None = None, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+                partners: str | None = None, progress: Callable[[int, int], None] | None = None,
+                target_loss: str | None = None) -> dict[str, Any]:
+    from traincost.decide.cpt_decision import decide
+
+    target = parse_target_loss(target_loss) if target_loss is not None else None
     deadline_days = parse_deadline(deadline) if deadline else None
     budget_usd = parse_budget(budget) if budget else None
     shares = parse_partners(partners) if partners else None
     scenarios = [make_scenario(c) for c in candidates]
-    varying = [k for k in ("model", "gpu", "gpus", "provider", "pricing", "tokens", "seq_len")
+    varying = [k for k in ("model", "gpu", "gpus", "provider", "pricing", "tokens", "seq_len", "replay", "domain", "schedule",
+                           "base_tokens")
                if len({str(c.get(k)) for c in candidates}) > 1]
     rows: list[dict[str, Any]] = []
     for i, sc in enumerate(scenarios):
@@ -171,6 +202,8 @@ def run_compare(base: dict, candidates: list[dict], deadline: str | None = None,
             elif budget_usd is not None:
                 r, t = solve_budget(sc, budget_usd)
                 solved = {"budget_usd": budget_usd, "tokens": t, "feasible": r is not None}
+            elif target is not None:
+                r, solved = solve_target_loss(sc, target)
             else:
                 r = estimate(sc)
         except InputError as e:
@@ -191,7 +224,7 @@ def run_compare(base: dict, candidates: list[dict], deadline: str | None = None,
     front = pareto_front([(r["time"]["wall_clock_days"], r["cost"]["total_usd"]) for r in ok])
     for r, f in zip(ok, front, strict=True):
         r["pareto"] = f
-    best_quality = min(ok, key=lambda r: r["quality"]["loss"], default=None)
+    verdict = decide(rows, scenarios[0].seed or 0 if scenarios else 0)
     cheapest = min(ok, key=lambda r: r["cost"]["total_usd"], default=None)
     fastest = min(ok, key=lambda r: r["time"]["wall_clock_days"], default=None)
     return {
@@ -200,10 +233,12 @@ def run_compare(base: dict, candidates: list[dict], deadline: str | None = None,
         "summary": {
             "cheapest": cheapest["label"] if cheapest else None,
             "fastest": fastest["label"] if fastest else None,
-            "best_expected_loss": best_quality["label"] if best_quality else None,
+            "best_expected_loss": verdict["best_expected_loss"],  # None on a tie: see quality_verdict
             "pareto": [r["label"] for r in ok if r.get("pareto")],
+            "quality_verdict": verdict,
         },
-        "mode": "deadline" if deadline_days is not None else ("budget" if budget_usd is not None else "compare"),
+        "mode": "deadline" if deadline_days is not None else ("budget" if budget_usd is not None else
+                                                              ("target-loss" if target is not None else "compare")),
     }
 
 
@@ -220,7 +255,8 @@ def _from_scratch(sc: Scenario, r: Estimate) -> dict[str, Any] | None:
 
 CSV_COLUMNS = ["label", "model", "gpu", "gpus", "provider", "layout", "wall_clock_days", "days_p10", "days_p90", "gpu_hours",
                "cost_usd", "cost_p10", "cost_p90", "energy_mwh", "co2_t", "loss", "tokens_per_param", "serving_cost_usd",
-               "from_scratch_cost_usd", "pareto"]
+               "from_scratch_cost_usd", "pareto", "domain_loss_p10", "domain_loss_p90", "domain_gain_p50",
+               "general_loss_change_p50", "cost_per_domain_gain_usd"]
 
 
 def to_csv(result: dict[str, Any]) -> str:
@@ -245,5 +281,17 @@ def to_csv(result: dict[str, Any]) -> str:
             f"{r['carbon']['total_t']:.2f}", f"{r['quality']['loss']:.4f}", f"{r['quality']['tokens_per_param']:.1f}",
             f"{r['serving']['cost_usd']:.0f}" if r.get("serving") else "",
             f"{r['from_scratch']['cost_usd']:.0f}" if r.get("from_scratch") else "", r.get("pareto", False),
+            *_cpt_cells(r),
         ])
     return buf.getvalue()
+
+
+def _cpt_cells(r: dict[str, Any]) -> list[str]:
+    q, d = r.get("quality") or {}, r.get("decision") or {}
+
+    def f(x, fmt="{:.4f}"):
+        return fmt.format(x) if x is not None else ""
+
+    dl, g, gc = q.get("domain_loss") or {}, q.get("domain_gain") or {}, q.get("general_loss_change") or {}
+    return [f(dl.get("p10")), f(dl.get("p90")), f(g.get("p50")), f(gc.get("p50")),
+            f(d.get("cost_per_domain_gain_usd"), "{:.0f}")]

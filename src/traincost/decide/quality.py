@@ -7,11 +7,11 @@
 * Compute-optimal allocation under C = 6ND (closed form, Hoffmann et al. 2022 Approach 3 as coded in the
   Epoch notebook): G = (alpha·A / (beta·B))^(1/(alpha+beta)), N_opt = G·(C/6)^(beta/(alpha+beta)),
   D_opt = (C/6)/N_opt.
-* Continued pre-training: the D-CPT law's form (Que et al. 2024, arXiv 2406.01375),
-  L(N, D, r) = E + A/N^alpha + B·r^eta/D^beta + C/(r + eps)^gamma, with D the domain tokens and r the
-  domain share of the mixture. Its published coefficients are not available; users supply their own,
-  fitted on 2-3 pilot runs. The default is labelled rough: the Epoch law on the domain tokens alone, an
-  upper bound for a model that starts from a pre-trained checkpoint.
+* Continued pre-training: a user's own fit of the D-CPT law (Que et al. 2024, arXiv 2406.01375),
+  L(N, D, r) = E + A/N^alpha + B·r^eta/D^beta + C/(r + eps)^gamma, with D the CPT dataset size (all trained
+  tokens, domain and general) and r the domain share of the mixture, so D = domain tokens / r. Its
+  published coefficients are not available. traincost's own CPT law, with ranges and forgetting, is in
+  ``decide/cpt.py``.
 """
 
 from __future__ import annotations
@@ -56,8 +56,11 @@ class CptLaw:
     rough: bool = True
 
     def loss(self, n_params: float, domain_tokens: float) -> float:
+        """Domain loss after CPT on `domain_tokens` at domain share r: the law's D is the whole CPT dataset,
+        D = domain_tokens / r (Que et al. 2024 define D as the dataset size and r as the mixture ratio)."""
         r = self.ratio
-        return (self.E + self.A / n_params**self.alpha + self.B * r**self.eta / (domain_tokens * r) ** self.beta
+        d = domain_tokens / r
+        return (self.E + self.A / n_params**self.alpha + self.B * r**self.eta / d**self.beta
                 + (self.C / (r + self.epsilon) ** self.gamma if self.C else 0.0))
 
 

@@ -362,7 +362,7 @@ def ranges(P: dict[str, Param], ctx: Context, n: int = 10_000, seed: int = 0) ->
     counts, edges = np.histogram(np.clip(cost, lo, hi), bins=30, range=(lo, hi if hi > lo else lo + 1))
     return {
         "cost_histogram": {"edges": [float(x) for x in edges], "counts": [int(c) for c in counts]},
-        "gpu_hours": q(o["gpu_hours"]), "wall_clock_days": q(o["days"]), "cost_usd": q(o["total_usd"]),
+        "gpu_hours": q(o["gpu_hours"]), "wall_clock_days": q(o["days"]), "cost_usd": {**q(o["total_usd"]), "p80": float(np.percentile(cost, 80))},
         "energy_kwh": q(o["kwh"]), "co2_t": q(o["operational_t"] + o["embodied_t"]),
         "samples": n, "seed": seed, "varied": varied,
         "method": "Monte Carlo: each uncertain input drawn from a split log-normal with its catalog P10/P50/P90 "

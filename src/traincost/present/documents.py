@@ -151,6 +151,8 @@ def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], lis
     lay_rows.append(["failures", f"{rel['interruptions']:.1f} interruptions expected, goodput {rel['goodput']:.1%}, "
                                  f"checkpoint every {rel['checkpoint_interval_min']:.0f} min"])
     out.append(("Layout and run", ["", ""], lay_rows))
+    if r.quality:
+        out.append(_quality_table(r.quality))
     if compare:
         rows = []
         for c in compare["candidates"]:
@@ -166,6 +168,19 @@ def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], lis
     out.append(("Assumptions", ["field", "value", "source"],
                 [[a.field, str(a.value), a.source] for a in r.assumptions]))
     return out
+
+
+def _quality_table(q: dict) -> tuple[str, list[str], list[list[str]]]:
+    """Expected quality (docs/cpt.md): CPT losses with P10-P90, or the from-scratch loss; never benchmark scores."""
+    keys = ([("loss after training from scratch", "general_loss")] if q["kind"] == "from-scratch" else
+            [("base model on the domain", "base_domain_loss"), ("domain loss after CPT", "domain_loss"),
+             ("domain gain", "domain_gain"), ("general-loss change (forgetting)", "general_loss_change")])
+    rows = [[name, *(f"{q[k][p]:.3f}" for p in ("p10", "p50", "p90"))] for name, k in keys if q.get(k)]
+    if q["kind"] != "from-scratch":
+        rows.append([f"{human(q['domain_tokens'])} domain + {human(q['replay_tokens']) if q['replay_tokens'] else '0'} replay "
+                     f"tokens on a {human(q['base_pretraining_tokens'])}-token base; domain {q['domain']}, schedule "
+                     f"{q['schedule']}", "", "", ""])
+    return (f"Expected quality ({q['label']}; nats/token)", ["loss", "P10", "P50", "P90"], rows)
 
 
 CSS = """body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d232a;max-width:980px;margin:24px auto;padding:0 16px}

@@ -80,6 +80,10 @@ def print_estimate(r: Estimate, con: Console) -> None:
             label = k.replace("_usd", "")
             c.add_row(label, usd(r.comparison["cloud"][k]), usd(r.comparison["owned"][k]))
         con.print(c)
+    if r.quality:
+        from traincost.present.cpt_terminal import print_quality
+
+        print_quality(r.quality, con)
     if r.assumptions:
         a = Table(title="assumptions (defaults used; override with flags or a scenario file)", box=box.SIMPLE,
                   title_justify="left", title_style="bold", show_header=False, pad_edge=False)
@@ -269,10 +273,11 @@ def print_compare(res: dict, con: Console) -> None:
     scratch = any(r.get("from_scratch") for r in rows)
     mode = res["mode"]
     title = {"compare": "candidates", "deadline": "smallest cluster that meets the deadline",
-             "budget": "most tokens within the budget"}[mode]
+             "budget": "most tokens within the budget",
+             "target-loss": "fewest domain tokens reaching the target domain loss (P50)"}.get(mode, mode)
     t = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     cols = ["candidate", "GPUs", "layout", "days (P10-P90)", "GPU-hours", "cost (P10-P90)", "MWh", "tCO2e", "loss"]
-    if mode == "budget":
+    if mode in ("budget", "target-loss"):
         cols.insert(1, "tokens")
     if serve:
         cols.append("serving")
@@ -298,7 +303,7 @@ def print_compare(res: dict, con: Console) -> None:
             f"{usd(r['cost']['total_usd'])} ({usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])})",
             f"{r['energy']['kwh'] / 1000:,.0f}", f"{r['carbon']['total_t']:,.1f}", f"{r['quality']['loss']:.3f}",
         ]
-        if mode == "budget":
+        if mode in ("budget", "target-loss"):
             cells.insert(1, human(r["tokens"]))
         if serve:
             cells.append(usd(r["serving"]["cost_usd"]) if r.get("serving") else "-")
@@ -309,8 +314,11 @@ def print_compare(res: dict, con: Console) -> None:
         t.add_row(*cells)
     con.print(t)
     s = res["summary"]
-    con.print(f"cheapest: [bold]{s['cheapest']}[/]; fastest: [bold]{s['fastest']}[/]; lowest expected loss: "
-              f"[bold]{s['best_expected_loss']}[/]; time-cost Pareto front (*): {', '.join(s['pareto'])}")
+    from traincost.present.cpt_terminal import loss_verdict, print_cpt_decision
+
+    con.print(f"cheapest: [bold]{s['cheapest']}[/]; fastest: [bold]{s['fastest']}[/]; {loss_verdict(s)}; "
+              f"time-cost Pareto front (*): {', '.join(s['pareto'])}")
+    print_cpt_decision(res, con)
     q = next((r["quality"] for r in rows if r.get("quality")), None)
     if q:
         con.print(f"[dim]loss: {q['label']} ({q['law']}{', rough defaults' if q['rough'] else ''}); compute-optimal is "

@@ -87,6 +87,7 @@ class CompareRequest(_NoServerFiles):
     deadline: str | None = None
     budget: str | None = None
     partners: str | None = None
+    target_loss: str | None = None  # cheapest (model, domain tokens) reaching this domain loss
 
     @field_validator("models", "hardware", "providers", "gpus_list", "candidates", mode="after")
     @classmethod
@@ -153,7 +154,7 @@ def create_app() -> FastAPI:
 
         for c in cands:
             make_request(WebScenario, c)  # every candidate passes the web rules too
-        return _jsonable(run_compare(base, cands, req.deadline, req.budget, req.partners))
+        return _jsonable(run_compare(base, cands, req.deadline, req.budget, req.partners, target_loss=req.target_loss))
 
     @app.post("/api/audit", summary="Check a claim: implied MFU and a verdict")
     def api_audit(req: WebAuditRequest) -> dict[str, Any]:

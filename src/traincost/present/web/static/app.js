@@ -2,7 +2,8 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const FIELDS = ["model", "tokens", "seq_len", "gpu", "gpus", "provider", "pricing", "price", "engineers", "on_prem"];
+const FIELDS = ["model", "tokens", "seq_len", "gpu", "gpus", "provider", "pricing", "price", "engineers", "on_prem",
+  "domain", "replay", "schedule", "base_tokens"];
 const CUSTOM = "__custom__";
 
 function usd(x) {
@@ -100,6 +101,10 @@ function render(r) {
   $("layout").textContent = layoutStr(r.throughput.layout);
   $("energy").textContent = num(r.energy.kwh / 1000) + " MWh";
   $("co2").textContent = num(r.carbon.total_t, 1) + " tCO2e";
+  const q = r.quality || {}, f3 = (x) => (x >= 0 ? "+" : "") + x.toFixed(3);
+  $("dloss").textContent = q.loss !== undefined ? q.loss.toFixed(3) + " nats" : "-";
+  $("dgain").textContent = q.domain_gain ? `gain ${f3(q.domain_gain.p50)} (${f3(q.domain_gain.p10)} to ${f3(q.domain_gain.p90)}), ` +
+    `general ${f3(q.general_loss_change.p50)}; a loss estimate, not a benchmark score` : "from scratch: Epoch law; not a benchmark score";
   const cats = {};
   for (const l of r.bill) cats[l.category] = (cats[l.category] || 0) + l.usd;
   barChart($("chart-bill"), Object.entries(cats).filter(([, v]) => v > 0).map(([k, v]) => ({ label: k, value: v })));
