@@ -429,18 +429,23 @@ def _gpt_neox(cfg: dict, name: str) -> ArchSpec:
 
 
 def load_config_file(path: str | Path) -> dict:
-    """Read a config.json from a local path (a file, or a directory holding config.json)."""
+    """Read a config.json from a local path (a file, or a directory holding config.json); at most
+    1 MiB of UTF-8 text (checked before parsing)."""
+    from traincost.files import MAX_CONFIG_BYTES, read_user_text
+
     p = Path(path)
-    if p.is_dir():
-        p = p / "config.json"
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as e:
-        raise InputError("model", f"cannot read config file '{path}': {e.strerror or e}") from None
+        if p.is_dir():
+            p = p / "config.json"
+    except (OSError, ValueError):
+        pass  # read_user_text reports it
+    text = read_user_text(p, "model", MAX_CONFIG_BYTES)
     try:
         cfg = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError("model", f"'{path}' is not valid JSON (line {e.lineno}: {e.msg})") from None
+    except RecursionError:
+        raise InputError("model", f"'{path}' is nested too deeply to be a config.json") from None
     if not isinstance(cfg, dict):
         raise InputError("model", f"'{path}' must hold a JSON object (a Hugging Face config.json)")
     return cfg
