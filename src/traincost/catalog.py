@@ -66,9 +66,44 @@ def _arch(model_id: str) -> ArchSpec:
     return from_hf_config(models()[model_id].config, name=model_id)
 
 
+HUB_CONNECT_S = 3.0
+
+
+def _check_hub_reachable() -> None:
+    """Fail in seconds, not minutes, when the Hub cannot be reached: HF_HUB_OFFLINE is honoured, and one
+    TCP connection (name lookup included) must succeed within HUB_CONNECT_S before the download starts;
+    the download's own timeouts are shortened too (HF_HUB_ETAG_TIMEOUT, HF_HUB_DOWNLOAD_TIMEOUT)."""
+    import os
+    import socket
+    import threading
+    from urllib.parse import urlparse
+
+    if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on"):
+        raise InputError("hf_hub", "HF_HUB_OFFLINE is set, so the Hugging Face Hub is not asked; give a path to a config.json instead")
+    host = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co").hostname or "huggingface.co"
+    ok: list[bool] = []
+
+    def probe() -> None:
+        try:
+            socket.create_connection((host, 443), timeout=HUB_CONNECT_S).close()
+            ok.append(True)
+        except (OSError, ValueError):
+            pass
+
+    t = threading.Thread(target=probe, daemon=True)
+    t.start()
+    t.join(HUB_CONNECT_S + 0.5)
+    if not ok:
+        raise InputError("hf_hub", f"cannot reach the Hugging Face Hub ({host}) within {HUB_CONNECT_S:g} s (offline?); "
+                                   "give a path to a config.json instead")
+    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", "5")
+    os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", "10")
+
+
 def hub_config(repo: str) -> dict:
     """config.json of a Hugging Face Hub repository: the one network access traincost makes, and only when
     asked (`--hf-hub`). Needs the `huggingface_hub` package."""
+    _check_hub_reachable()
     try:
         from huggingface_hub import hf_hub_download
     except ImportError:
@@ -175,6 +210,8 @@ def load_hardware_file(path: str | Path) -> dict[str, Accelerator]:
     data = parse_yaml(read_user_text(path, "hardware_file", MAX_HARDWARE_BYTES), path, "hardware_file")
     if not isinstance(data, dict) or not isinstance(data.get("accelerators"), list):
         raise InputError("hardware_file", f"'{path}' must have a top-level 'accelerators:' list")
+    if len(data["accelerators"]) > 1000:
+        raise InputError("hardware_file", f"'{path}' lists more than 1000 accelerators")
     return {a.id: a for a in (accelerator_from_dict(d, origin=str(path)) for d in data["accelerators"])}
 
 

@@ -189,6 +189,7 @@ def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, 
     """Compare candidate runs side by side: cost, days, energy, CO2, expected loss; the Pareto front."""
     from traincost.decide.compare import (
         _split,
+        check_modes,
         expand,
         parse_budget,
         parse_deadline,
@@ -198,15 +199,16 @@ def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, 
     )
     from traincost.files import read_scenario_file
 
+    check_modes(deadline, budget)
     for value, parse in ((deadline, parse_deadline), (budget, parse_budget), (partners, parse_partners)):
         if value is not None:
             parse(value)  # bad input fails before any work
+    if plot:
+        _check_output_path(plot, "plot", (".png", ".svg"))
     data = read_scenario_file(scenario) if scenario else {}
     file_candidates = data.pop("candidates", None)
     base = {**data, **{k: v for k, v in flags.items() if v is not None}}
     cands = expand(base, _split(models), _split(gpus_list), _split(hardware), _split(providers), file_candidates)
-    if plot and not plot.lower().endswith((".png", ".svg")):
-        raise InputError("plot", f"must end in .png or .svg (got {plot!r})")
     from rich.progress import Progress
 
     with Progress(console=_console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
@@ -244,8 +246,8 @@ def plan(as_json, top, **flags) -> None:
         from traincost.present.terminal import print_plan
 
         print_plan(result, _console())
-    if not result.fits:
-        sys.exit(1)  # valid input, but no layout fits: the output says why and what would
+    if not result.fits:  # the output says why and what would fit; the exit code is 2 in both modes
+        raise InputError("gpus", result.why_not or "no layout fits")
 
 
 @cli.command()
@@ -408,6 +410,7 @@ def report(scenario, output, **flags) -> None:
     """Write a report of a scenario (and its candidates) to attach to a budget request."""
     from traincost.present.documents import write_report
 
+    _check_output_path(output, "output", (".html", ".md"))
     path = write_report(scenario, output, {k: v for k, v in flags.items() if v is not None})
     click.echo(f"wrote {path}")
 
@@ -431,6 +434,17 @@ def serve(host, port) -> None:
         raise InputError("serve", "the web calculator needs its extra: pip install 'traincost[web]'") from None
     click.echo(f"traincost web calculator on http://{host}:{port_n}/ (Ctrl-C to stop)", err=True)
     uvicorn.run(create_app(), host=host, port=port_n, log_level="warning")
+
+
+def _check_output_path(path: str, field: str, suffixes: tuple[str, ...]) -> None:
+    """An output file's name and folder are checked before any work is done."""
+    from pathlib import Path
+
+    if not path.lower().endswith(suffixes):
+        raise InputError(field, f"must end in {' or '.join(suffixes)} (got {path!r})")
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise InputError(field, f"the folder '{folder}' does not exist (got {path!r})")
 
 
 def _fail(msg: str, code: int = 2) -> None:

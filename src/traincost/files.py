@@ -32,7 +32,7 @@ def files_allowed() -> bool:
     return _FILES_ALLOWED.get()
 
 
-def read_user_text(path: str | Path, field: str, max_bytes: int) -> str:
+def read_user_text(path: str | Path, field: str, max_bytes: int, what: str = "") -> str:
     """The text of a user's file: refused when reading files is off, when it is not a regular file, when it
     is larger than `max_bytes` (checked before anything is parsed; at most max_bytes + 1 are ever read) or
     when it is not UTF-8 text."""
@@ -45,7 +45,7 @@ def read_user_text(path: str | Path, field: str, max_bytes: int) -> str:
     except IsADirectoryError:
         raise InputError(field, f"'{path}' is a folder, not a file") from None
     except OSError as e:
-        raise InputError(field, f"cannot read '{path}': {e.strerror or e}") from None
+        raise InputError(field, f"cannot read {what + ' ' if what else ''}'{path}': {e.strerror or e}") from None
     except ValueError:  # a NUL byte in the name
         raise InputError(field, f"cannot read {str(path)!r}: not a valid file name") from None
     if len(raw) > max_bytes:

@@ -372,9 +372,12 @@ def run_plan(flags: dict, top: int | str = 5) -> PlanOutput:
 
     req = make_request(PlanRequest, flags)
     try:
-        top = max(1, min(int(top), 50))
+        top_n = int(str(top).strip())
     except (TypeError, ValueError):
-        raise InputError("top", f"must be a whole number from 1 to 50 (got {top!r})") from None
+        top_n = 0
+    if not 1 <= top_n <= 50:
+        raise InputError("top", f"must be a whole number from 1 to 50 (got {top!r})")
+    top = top_n
     assumptions: list[Assumption] = []
     pick = _picker(req, assumptions)
 
@@ -412,6 +415,9 @@ def _check_fixed(prob, fixed: dict) -> None:
         raise InputError("micro_batch", f"must divide the per-replica batch of {prob.global_batch // fixed['dp']} sequences")
     if fixed.get("ep", 1) > 1 and prob.arch.moe is None:
         raise InputError("ep", f"{prob.arch.name} has no experts; expert parallelism needs an MoE model")
+    from traincost.parallel.layout_rules import check_layout_fits_model
+
+    check_layout_fits_model(prob.arch, prob.seq_len, fixed)
 
 
 def _cloud_price(sc, acc, assumptions: list[Assumption]):
