@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,7 +23,7 @@ from traincost import __version__, catalog
 from traincost.errors import InputError
 from traincost.present.web.guard import BodyGuard
 from traincost.present.web.workers import WorkerBug, WorkerBusy, WorkerPool, WorkerStopped
-from traincost.schema import AuditRequest, PlanRequest, Scenario
+from traincost.schema import AuditRequest, Gpus, Name, PlanRequest, Scenario
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 256 * 1024
@@ -67,6 +67,8 @@ class _NoServerFiles(BaseModel):
 class WebScenario(_NoServerFiles, Scenario):
     """The estimate request: the CLI's scenario schema, without anything that would read a server file."""
 
+    samples: Annotated[int, Field(ge=100, le=MAX_SAMPLES)] | None = None
+
     @field_validator("samples", mode="after")
     @classmethod
     def _samples_cap(cls, v):
@@ -89,14 +91,14 @@ class CompareRequest(_NoServerFiles):
     model_config = ConfigDict(extra="forbid")
 
     scenario: WebScenario = Field(default_factory=WebScenario)
-    models: list[str] | None = None
-    gpus_list: list[int] | None = None
-    hardware: list[str] | None = None
-    providers: list[str] | None = None
-    candidates: list[dict[str, Any]] | None = None
-    deadline: str | None = None
-    budget: str | None = None
-    partners: str | None = None
+    models: Annotated[list[Name], Field(min_length=1, max_length=MAX_CANDIDATES)] | None = None
+    gpus_list: Annotated[list[Gpus], Field(min_length=1, max_length=MAX_CANDIDATES)] | None = None
+    hardware: Annotated[list[Name], Field(min_length=1, max_length=MAX_CANDIDATES)] | None = None
+    providers: Annotated[list[Name], Field(min_length=1, max_length=MAX_CANDIDATES)] | None = None
+    candidates: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_CANDIDATES)] | None = None
+    deadline: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    budget: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    partners: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
 
     @field_validator("models", "hardware", "providers", "gpus_list", "candidates", mode="after")
     @classmethod
