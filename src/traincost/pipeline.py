@@ -534,7 +534,10 @@ def _serving(sc, arch, acc, train_price: float | None, assumptions: list[Assumpt
         return None
     from traincost.decide.serving import serving_cost
 
-    s_acc = catalog.resolve_accelerator(sc.serve_gpu) if sc.serve_gpu else acc
+    try:
+        s_acc = catalog.resolve_accelerator(sc.serve_gpu) if sc.serve_gpu else acc
+    except InputError as e:
+        raise InputError("serve_gpu", e.message) from None
     if sc.serve_price is not None:
         price = sc.serve_price
     elif s_acc.id == acc.id and train_price is not None:
