@@ -208,7 +208,6 @@ def test_openapi_fuzz_no_server_errors(server):
     (derandomize) and a bounded number of examples: no response may be a 5xx, and every refusal is one line
     naming the field."""
     schemathesis = pytest.importorskip("schemathesis")
-    from hypothesis import HealthCheck, given, settings
     from hypothesis.errors import Unsatisfiable
     from schemathesis.generation import GenerationMode
 
@@ -217,21 +216,25 @@ def test_openapi_fuzz_no_server_errors(server):
     for op in schema.get_all_operations():
         operation = op.ok()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-
-            @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
-                      database=None)
-            @given(case=operation.as_strategy(generation_mode=mode))
-            def check(case, mode=mode):
-                resp = case.call(timeout=60)
-                if resp.status_code >= 500 and resp.status_code != 503:
-                    failures.append((case.operation.label, mode.value, resp.status_code, resp.text[:200]))
-                elif resp.status_code in (413, 422):
-                    err = resp.json().get("error", "")
-                    if not err or "\n" in err or "Traceback" in err or ":" not in err:
-                        failures.append((case.operation.label, mode.value, resp.status_code, resp.text[:200]))
-
             try:
-                check()
+                _fuzz(operation, mode, failures)
             except Unsatisfiable:  # no invalid input exists for an operation without parameters (GET /api/catalog)
                 assert mode is GenerationMode.NEGATIVE
     assert not failures, failures
+
+
+def _fuzz(operation, mode, failures: list) -> None:
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def check(case):
+        resp = case.call(timeout=60)
+        if resp.status_code >= 500 and resp.status_code != 503:
+            failures.append((case.operation.label, mode.value, resp.status_code, resp.text[:200]))
+        elif resp.status_code in (413, 422):
+            err = resp.json().get("error", "")
+            if not err or "\n" in err or "Traceback" in err or ":" not in err:
+                failures.append((case.operation.label, mode.value, resp.status_code, resp.text[:200]))
+
+    check()

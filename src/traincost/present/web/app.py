@@ -137,7 +137,8 @@ def create_app(timeout_s: float = TIMEOUT_S, workers: int = WORKERS, queue_wait_
         except WorkerBusy:
             raise _Refusal(503, "request", f"the server is busy ({workers} requests running); retry in a few seconds") from None
         except WorkerStopped as e:
-            why = f"took longer than {timeout_s:g} s" if str(e) == "deadline" else f"needed more than {WORKER_MEMORY // 1024**3} GiB"
+            why = (f"took longer than {timeout_s:g} s" if str(e) == "deadline"
+                   else f"ran out of its {WORKER_MEMORY // 1024**3} GiB of memory")
             raise _Refusal(503, "request", f"{why} and was stopped; ask for fewer candidates or samples") from None
         except WorkerBug as e:
             raise _Refusal(500, "internal", f"internal error ({e}); please report it") from None
@@ -159,6 +160,8 @@ def create_app(timeout_s: float = TIMEOUT_S, workers: int = WORKERS, queue_wait_
         first = errs[0] if errs else {}
         loc = [str(x) for x in first.get("loc", ()) if x not in ("body",)]
         msg = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+        if first.get("type") == "json_invalid":  # the loc is a character position, not a field
+            loc, msg = [], f"not valid JSON (at character {first.get('loc', ('', '?'))[-1]}: {(first.get('ctx') or {}).get('error', msg)})"
         content = {"detail": [{k: v for k, v in err.items() if k in ("loc", "msg", "type")} for err in errs],
                    "error": f"{'.'.join(loc) or 'body'}: {msg}"}
         return JSONResponse(status_code=422, content=_jsonable(content))

@@ -12,11 +12,13 @@ files (:func:`traincost.files.no_file_access`) and make no network requests.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing as mp
+import json
 import os
 import queue
+import subprocess
+import sys
 import threading
-from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 STARTUP_S = 60.0
@@ -59,49 +61,81 @@ def run_job(kind: str, payload: dict[str, Any]) -> Any:
     raise ValueError(f"unknown job {kind!r}")
 
 
-def _worker_main(conn, mem_bytes: int) -> None:  # pragma: no cover - runs in the child process
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+def _worker_main(mem_bytes: int) -> None:  # pragma: no cover - runs in the child process
+    """A worker: one JSON request per line on stdin, one JSON answer per line on stdout."""
+    proto = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    sys.stdout = sys.stderr  # nothing else may write on the protocol's stream
     with contextlib.suppress(OSError):
         os.nice(5)  # the server process (light requests) goes first
     if mem_bytes:
-        try:
+        with contextlib.suppress(ImportError, ValueError, OSError):
             import resource
 
             resource.setrlimit(resource.RLIMIT_AS, (mem_bytes, mem_bytes))
-        except (ImportError, ValueError, OSError):
-            pass
-    import json
-
     import traincost.pipeline  # noqa: F401 - warm the imports before the first job
     from traincost.errors import InputError
 
-    conn.send(("ready", None))
-    while True:
+    proto.write(json.dumps(["ready", None]) + "\n")
+    proto.flush()
+    for line in sys.stdin:
         try:
-            kind, payload = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            out = ("ok", json.loads(json.dumps(run_job(kind, payload), default=_plain)))
+            kind, payload = json.loads(line)
+            out = ["ok", json.loads(json.dumps(run_job(kind, payload), default=_plain))]
         except InputError as e:
-            out = ("input", (e.field, e.message))
+            out = ["input", [e.field, e.message]]
         except MemoryError:
-            out = ("memory", "")
+            out = ["memory", ""]
         except Exception as e:  # noqa: BLE001 - reported to the server as a bug, in one line
-            out = ("bug", f"{type(e).__name__}: {e}"[:300])
-        conn.send(out)
+            out = ["bug", f"{type(e).__name__}: {e}"[:300]]
+        proto.write(json.dumps(out, default=_plain) + "\n")
+        proto.flush()
 
 
 def _plain(o: Any) -> Any:
     return float(o) if hasattr(o, "__float__") else str(o)
 
 
-@dataclass
 class _Worker:
-    process: Any
-    conn: Any
-    ready: bool = False
+    """A worker process and a thread that reads its answers into a queue (portable: no select on pipes)."""
+
+    def __init__(self, mem_bytes: int):
+        src = str(Path(__file__).resolve().parents[3])  # the folder holding the traincost package
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH")) if p),
+               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "traincost.present.web.workers", str(mem_bytes)], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True, encoding="utf-8", bufsize=1)
+        self.answers: queue.Queue[Any] = queue.Queue()
+        self.ready = False
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            try:
+                self.answers.put(json.loads(line))
+            except ValueError:
+                continue
+        self.answers.put(None)  # the process ended
+
+    def ask(self, kind: str, payload: dict[str, Any]) -> None:
+        self.process.stdin.write(json.dumps([kind, payload]) + "\n")
+        self.process.stdin.flush()
+
+    def answer(self, timeout: float) -> Any:
+        """The next answer; raises queue.Empty after `timeout`, EOFError when the process ended."""
+        out = self.answers.get(timeout=timeout)
+        if out is None:
+            raise EOFError
+        return out
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        with contextlib.suppress(Exception):
+            self.process.wait(timeout=5)
+        for f in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(Exception):
+                f.close()
 
 
 class WorkerPool:
@@ -110,18 +144,13 @@ class WorkerPool:
     def __init__(self, size: int = 2, timeout_s: float = 20.0, queue_wait_s: float = 5.0,
                  mem_bytes: int = 3 * 1024**3):
         self.size, self.timeout_s, self.queue_wait_s, self.mem_bytes = size, timeout_s, queue_wait_s, mem_bytes
-        self._ctx = mp.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._started = False
         self.killed = 0  # workers stopped at their deadline or memory cap
 
     def _spawn(self) -> _Worker:
-        parent, child = self._ctx.Pipe()
-        p = self._ctx.Process(target=_worker_main, args=(child, self.mem_bytes), daemon=True, name="traincost-worker")
-        p.start()
-        child.close()
-        return _Worker(p, parent)
+        return _Worker(self.mem_bytes)
 
     def _ensure(self) -> None:
         with self._lock:
@@ -140,17 +169,19 @@ class WorkerPool:
         healthy = False
         try:
             if not w.ready:  # a worker's start-up (imports) does not count against the request's deadline
-                if not w.conn.poll(STARTUP_S):
-                    raise WorkerStopped("deadline")
-                w.conn.recv()
+                try:
+                    w.answer(STARTUP_S)
+                except (queue.Empty, EOFError):
+                    raise WorkerBug("a worker process did not start") from None
                 w.ready = True
-            w.conn.send((kind, payload))
-            if not w.conn.poll(self.timeout_s):
-                raise WorkerStopped("deadline")
-            status, value = w.conn.recv()
+            w.ask(kind, payload)
+            try:
+                status, value = w.answer(self.timeout_s)
+            except queue.Empty:
+                raise WorkerStopped("deadline") from None
             healthy = True
         except (EOFError, OSError):
-            raise WorkerStopped("memory") from None  # the worker died (its memory cap) or its pipe broke
+            raise WorkerStopped("crashed") from None  # the worker died (out of memory) or its pipe broke
         finally:
             if healthy:
                 self._idle.put(w)
@@ -164,9 +195,7 @@ class WorkerPool:
 
     def _replace(self, w: _Worker) -> None:
         self.killed += 1
-        w.process.kill()
-        w.process.join(timeout=5)
-        w.conn.close()
+        w.kill()
         self._idle.put(self._spawn())
 
     def close(self) -> None:
@@ -176,6 +205,9 @@ class WorkerPool:
                     w = self._idle.get_nowait()
                 except queue.Empty:
                     break
-                w.process.kill()
-                w.process.join(timeout=5)
+                w.kill()
             self._started = False
+
+
+if __name__ == "__main__":  # pragma: no cover - the worker process
+    _worker_main(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
