@@ -328,3 +328,26 @@ def test_limits_state_their_bounds(files):
     assert "64 attention heads and 8 KV heads" in err and "1, 2, 4, 8" in err
     _, _, err = run_cli(["plan", "--gpus", "64", "--top", "0"])
     assert "from 1 to 50" in err
+
+
+def test_hf_hub_offline_fails_fast_without_network(monkeypatch):
+    """--hf-hub with no network: one line in seconds (it took 26 s). No connection is attempted in the test:
+    the probe's socket call is replaced by one that fails the way an offline machine does."""
+    import socket
+
+    calls = []
+
+    def offline(addr, timeout=None):
+        calls.append((addr, timeout))
+        raise OSError("Network is unreachable")
+
+    monkeypatch.setattr(socket, "create_connection", offline)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    t0 = time.perf_counter()
+    code, _, err = run_cli(["estimate", "--model", "meta-llama/Llama-3.1-8B", "--hf-hub"])
+    assert code == 2 and err.startswith("error: hf_hub: cannot reach the Hugging Face Hub") and "\n" not in err.strip()
+    assert time.perf_counter() - t0 < 5 and calls and calls[0][1] <= 3
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    calls.clear()
+    code, _, err = run_cli(["estimate", "--model", "meta-llama/Llama-3.1-8B", "--hf-hub"])
+    assert code == 2 and "HF_HUB_OFFLINE" in err and not calls
