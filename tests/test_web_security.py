@@ -210,3 +210,93 @@ def test_work_past_the_deadline_is_killed_and_the_server_keeps_answering():
         assert c.get("/api/catalog").status_code == 200
         r = c.post("/api/estimate", json={"model": "llama-3.1-8b", "gpus": 64, "mfu": 0.4, "price": 2})
         assert r.status_code == 200  # a fresh worker took its place
+
+
+# ----------------------------------------------------------------------------- a real HTTP server
+
+
+@pytest.fixture(scope="module")
+def live():
+    """A real uvicorn server (HTTP parsing, chunked bodies, threads) with one worker and short waits."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(timeout_s=3.0, workers=1, queue_wait_s=0.3)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="on"))
+    t = threading.Thread(target=server.run, daemon=True)
+    t.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield app, port
+    server.should_exit = True
+    t.join(timeout=10)
+
+
+def _http(port: int, method: str, path: str, body: bytes | None = None, timeout: float = 30) -> tuple[int, dict]:
+    import http.client
+
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    c.request(method, path, body=body, headers={"content-type": "application/json"} if body is not None else {})
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    return r.status, json.loads(data) if data else {}
+
+
+def test_live_chunked_2mb_body_is_413_and_the_server_keeps_answering(live):
+    import socket
+
+    _, port = live
+    chunk = b" " * 65536
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(b"POST /api/estimate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Transfer-Encoding: chunked\r\n\r\n")
+        sent = 0
+        try:
+            while sent < 2 * 1024 * 1024:
+                s.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+                sent += len(chunk)
+            s.sendall(b"0\r\n\r\n")
+        except OSError:
+            pass  # the server stopped reading and closed the connection: what it should do
+        head = s.recv(200)
+    assert head.startswith(b"HTTP/1.1 413"), head
+    assert _http(port, "GET", "/healthz")[0] == 200
+
+
+def test_live_heavy_requests_do_not_starve_light_ones(live):
+    """While the one worker is busy past its deadline, /healthz and /api/catalog answer at once, another
+    heavy request is refused 503 'busy' quickly, and the busy one is stopped at its 3 s deadline."""
+    import threading
+
+    app, port = live
+    heavy = json.dumps({"models": ["llama-3.1-8b", "llama-3.1-70b", "qwen2.5-72b", "mixtral-8x7b", "llama-3.1-405b"],
+                        "gpus_list": [64, 128, 256, 512], "budget": "50M"}).encode()
+    assert _http(port, "POST", "/api/estimate", json.dumps({"model": "llama-3.1-8b", "gpus": 8, "mfu": 0.4, "price": 2}).encode())[0] == 200
+    out: dict = {}
+
+    def slow():
+        t0 = time.perf_counter()
+        out["status"], out["body"] = _http(port, "POST", "/api/compare", heavy)
+        out["took"] = time.perf_counter() - t0
+
+    th = threading.Thread(target=slow)
+    th.start()
+    time.sleep(0.5)
+    for path in ("/healthz", "/api/catalog"):
+        t0 = time.perf_counter()
+        assert _http(port, "GET", path)[0] == 200
+        assert time.perf_counter() - t0 < 1.0, path
+    t0 = time.perf_counter()
+    status, body = _http(port, "POST", "/api/estimate", json.dumps({"model": "llama-3.1-8b", "gpus": 8}).encode())
+    assert status == 503 and "busy" in body["error"] and time.perf_counter() - t0 < 2.0
+    th.join(timeout=30)
+    assert out["status"] == 503 and "longer than 3 s" in out["body"]["error"] and out["took"] < 6
+    assert app.state.pool.killed >= 1

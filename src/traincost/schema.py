@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from traincost.errors import InputError
 from traincost.units import parse_count
@@ -86,7 +86,7 @@ class RunFields(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    model: Name | None = None
+    model: PathText | None = None  # a catalog name, or (CLI and Python API only) a path to a config.json
     seq_len: SeqLen | None = None
     gpu: Name | None = None
     gpus: Gpus | None = None
@@ -94,11 +94,12 @@ class RunFields(BaseModel):
 
     @field_validator("model", "gpu", mode="before")
     @classmethod
-    def _nonempty(cls, v):
+    def _nonempty(cls, v, info: ValidationInfo):
         if v is not None and (not isinstance(v, str) or not v.strip()):
             raise ValueError("must be a non-empty name")
-        if v is not None and len(v) > MAX_NAME:
-            raise ValueError(f"must be a name of at most {MAX_NAME} characters (got {len(v):,})")
+        limit = MAX_NAME if info.field_name == "gpu" else 4096
+        if v is not None and len(v) > limit:
+            raise ValueError(f"must be a name of at most {limit} characters (got {len(v):,})")
         return v
 
     @field_validator("seq_len", mode="before")

@@ -67,6 +67,8 @@ class _NoServerFiles(BaseModel):
 class WebScenario(_NoServerFiles, Scenario):
     """The estimate request: the CLI's scenario schema, without anything that would read a server file."""
 
+    model: Name | None = None  # a catalog name only
+
     samples: Annotated[int, Field(ge=100, le=MAX_SAMPLES)] | None = None
 
     @field_validator("samples", mode="after")
@@ -78,11 +80,11 @@ class WebScenario(_NoServerFiles, Scenario):
 
 
 class WebPlanRequest(_NoServerFiles, PlanRequest):
-    pass
+    model: Name | None = None  # a catalog name only
 
 
 class WebAuditRequest(_NoServerFiles, AuditRequest):
-    pass
+    model: Name | None = None  # a catalog name only
 
 
 class CompareRequest(_NoServerFiles):
