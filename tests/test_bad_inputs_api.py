@@ -115,12 +115,13 @@ for body, field in [
     ({"models": M2, "partners": "A:x"}, "partners"), ({"models": ["llama-3-8b", "gpt-9"]}, "models"),
     ({"models": []}, "models"), ({}, "models"), ({"models": ["m"] * 21}, "models"),
     ({"gpus_list": [0, 8]}, "gpus_list"), ({"gpus_list": [8, 1_000_000]}, "gpus_list"), ({"hardware": ["nope"]}, "gpu"),
-    ({"providers": ["nope"]}, "provider"), ({"candidates": [{"model": "gpt-9"}]}, "model"),
-    ({"candidates": [{"model": "pyproject.toml"}]}, "model"), ({"candidates": [{"hardware_file": "/etc/hosts"}]}, "hardware_file"),
-    ({"candidates": [{"gpus": 0}]}, "gpus"), ({"candidates": [{}] * 21}, "candidates"), ({"candidates": [5]}, "candidates"),
+    ({"providers": ["nope"]}, "provider"), ({"candidates": [{"model": "gpt-9"}]}, "candidates"),
+    ({"candidates": [{"model": "pyproject.toml"}]}, "candidates"), ({"candidates": [{"hardware_file": "/etc/hosts"}]}, "candidates"),
+    ({"candidates": [{"gpus": 0}]}, "candidates"), ({"candidates": [{}] * 21}, "candidates"), ({"candidates": [5]}, "candidates"),
     ({"models": M2, "scenario": {"tokens": -1}}, "scenario"), ({"models": M2, "scenario": {"model": "/etc/passwd"}}, "scenario"),
     ({"models": M2, "gpus_list": [8 * i for i in range(1, 12)]}, "candidates"),
     ({"models": ["llama-3.1-405b"], "scenario": {"gpus": 8}}, "gpus"), ({"models": M2, "extra": 1}, "extra"),
+    ({"models": M2, "scenario": {"gpus": 262144, "interruption_rate": 0.01}}, "interruption_rate"),
 ]:
     CASES.append(("/api/compare", body, field))
 

@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -202,6 +203,7 @@ CASES += [
     ([*P, "--ep", "2"], "ep"), ([*P, "--pp", "0"], "pp"), ([*P, "--pp", "128"], "pp"), ([*P, "--pp", "2", "--interleave", "64"], "pp"),
     ([*P, "--cp", "3"], "cp"), ([*P, "--cp", "0"], "cp"), ([*P, "--zero", "4"], "zero"), ([*P, "--zero", "-1"], "zero"),
     ([*P, "--micro-batch", "0"], "micro_batch"), ([*P, "--recompute", "some"], "recompute"),
+    ([*E, "--gpus", "262144", "--interruption-rate", "0.01"], "interruption_rate"),
     ([*P, "--interleave", "0"], "interleave"), ([*P, "--interleave", "2000"], "interleave"),
     ([*P, "--top", "0"], "top"), ([*P, "--top", "-1"], "top"), ([*P, "--top", "abc"], "top"), ([*P, "--top", "51"], "top"),
     ([*P, "--top", "1.5"], "top"), (["plan", "--gpus", "1000000"], "gpus"), (["plan", "--model", "gpt-9"], "model"),
@@ -276,7 +278,8 @@ def _expand(args: list[str], d: Path) -> list[str]:
 def run_cli(args: list[str]) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # a numeric warning would be a second stderr line
         try:
             main(args)
         except SystemExit as e:

@@ -232,6 +232,9 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         return P, ctx, make_bill(P, ctx)
 
     P, ctx, priced = priced_for(owned)
+    from traincost.run.feasibility import check_finishes
+
+    check_finishes(priced.time, priced.reliability, n_gpus, user_rate=scenario.interruption_rate is not None)
     rng_out = ranges(P, ctx, n=scenario.samples or 10_000, seed=scenario.seed or 0)
     comparison = None
     if scenario.compare_ownership:

@@ -182,7 +182,7 @@ class Scenario(RunFields):
     serve: Tokens | None = None  # generated tokens per month to serve after training
     months: Months | None = None  # months of serving
     serve_gpu: Name | None = None
-    serve_price: Price | None = None
+    serve_price: Months | None = None  # USD per GPU-hour, at most 1e4
     year: Annotated[int, _between(2020, 2040)] | None = None  # project the cost with the price-performance trend
 
     @field_validator("serve", mode="before")

@@ -18,12 +18,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from traincost import __version__, catalog
 from traincost.errors import InputError
 from traincost.present.web.guard import BodyGuard
 from traincost.present.web.workers import WorkerBug, WorkerBusy, WorkerPool, WorkerStopped
-from traincost.schema import AuditRequest, Gpus, Name, PlanRequest, Scenario
+from traincost.schema import AuditRequest, Gpus, PlanRequest, Scenario
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 256 * 1024
@@ -32,6 +33,22 @@ MAX_SAMPLES = 20_000
 TIMEOUT_S = 20.0
 WORKERS = 2
 WORKER_MEMORY = 3 * 1024**3
+
+
+def _enum(values) -> Any:
+    """OpenAPI: the names the server accepts (evaluated when the schema is generated)."""
+    return lambda schema: schema.update(enum=sorted(values()))
+
+
+def _gpu_names() -> set[str]:
+    return {n for a in catalog.accelerators().values() for n in (a.id, *a.aliases)}
+
+
+# what the web API accepts, stated in the OpenAPI document so generated requests use real names
+CatalogModel = Annotated[str, Field(min_length=1, max_length=200, json_schema_extra=_enum(lambda: catalog.models()))]
+GpuName = Annotated[str, Field(min_length=1, max_length=200, json_schema_extra=_enum(_gpu_names))]
+ProviderName = Annotated[str, Field(min_length=1, max_length=200,
+                                    json_schema_extra=_enum(lambda: {p.provider for p in catalog.prices()}))]
 
 
 class _NoServerFiles(BaseModel):
@@ -67,9 +84,13 @@ class _NoServerFiles(BaseModel):
 class WebScenario(_NoServerFiles, Scenario):
     """The estimate request: the CLI's scenario schema, without anything that would read a server file."""
 
-    model: Name | None = None  # a catalog name only
-
+    model: CatalogModel | None = None  # a catalog name only
+    gpu: GpuName | None = None
+    serve_gpu: GpuName | None = None
+    provider: ProviderName | None = None
     samples: Annotated[int, Field(ge=100, le=MAX_SAMPLES)] | None = None
+    hardware_file: SkipJsonSchema[str | None] = None  # refused: listed nowhere in the schema
+    hf_hub: SkipJsonSchema[bool | None] = None  # refused
 
     @field_validator("samples", mode="after")
     @classmethod
@@ -80,11 +101,14 @@ class WebScenario(_NoServerFiles, Scenario):
 
 
 class WebPlanRequest(_NoServerFiles, PlanRequest):
-    model: Name | None = None  # a catalog name only
+    model: CatalogModel | None = None  # a catalog name only
+    gpu: GpuName | None = None
+    hardware_file: SkipJsonSchema[str | None] = None  # refused
 
 
 class WebAuditRequest(_NoServerFiles, AuditRequest):
-    model: Name | None = None  # a catalog name only
+    model: CatalogModel | None = None  # a catalog name only
+    gpu: GpuName | None = None
 
 
 class CompareRequest(_NoServerFiles):
@@ -93,11 +117,12 @@ class CompareRequest(_NoServerFiles):
     model_config = ConfigDict(extra="forbid")
 
     scenario: WebScenario = Field(default_factory=WebScenario)
-    models: Annotated[list[Name], Field(min_length=1, max_length=MAX_CANDIDATES)] | None = None
+    models: Annotated[list[CatalogModel], Field(min_length=1, max_length=MAX_CANDIDATES)] | None = None
     gpus_list: Annotated[list[Gpus], Field(min_length=1, max_length=MAX_CANDIDATES)] | None = None
-    hardware: Annotated[list[Name], Field(min_length=1, max_length=MAX_CANDIDATES)] | None = None
-    providers: Annotated[list[Name], Field(min_length=1, max_length=MAX_CANDIDATES)] | None = None
-    candidates: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_CANDIDATES)] | None = None
+    hardware: Annotated[list[GpuName], Field(min_length=1, max_length=MAX_CANDIDATES)] | None = None
+    providers: Annotated[list[ProviderName], Field(min_length=1, max_length=MAX_CANDIDATES)] | None = None
+    # each candidate overrides fields of the scenario, with the same rules
+    candidates: Annotated[list[WebScenario], Field(min_length=1, max_length=MAX_CANDIDATES)] | None = None
     deadline: Annotated[str, Field(min_length=1, max_length=40)] | None = None
     budget: Annotated[str, Field(min_length=1, max_length=40)] | None = None
     partners: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
@@ -181,7 +206,8 @@ def create_app(timeout_s: float = TIMEOUT_S, workers: int = WORKERS, queue_wait_
         from traincost.decide.compare import expand
 
         base = req.scenario.model_dump(exclude_none=True)
-        cands = expand(base, req.models, req.gpus_list, req.hardware, req.providers, req.candidates)
+        overrides = [c.model_dump(exclude_none=True) for c in req.candidates] if req.candidates else None
+        cands = expand(base, req.models, req.gpus_list, req.hardware, req.providers, overrides)
         if len(cands) > MAX_CANDIDATES:
             raise InputError("candidates", f"at most {MAX_CANDIDATES} candidates per request (got {len(cands)})")
         from traincost.schema import make_request
