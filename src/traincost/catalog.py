@@ -128,7 +128,7 @@ MAX_MODEL_REF = 200  # characters in a model name or path
 
 def _unknown_model(ref: str, files: bool) -> InputError:
     key = ref.strip().lower()
-    close = [m for m in models() if key and (key in m or m in key)]
+    close = [m for m in models() if len(key) >= 3 and any(c.isalnum() for c in key) and (key in m or m in key)]
     hint = f" (did you mean {', '.join(close[:4])}?)" if close else ""
     shown = ref if len(ref) <= 60 else ref[:57] + "..."
     where = "or a path to a config.json" if files else "or send a config.json inline as 'config' (the web API reads no files)"

@@ -15,7 +15,8 @@ MAX_DEPTH = 32
 
 
 def _error(status: int, field: str, msg: str) -> tuple[int, bytes]:
-    body = {"detail": [{"loc": ["body", *field.split(".")], "msg": msg, "type": "value_error"}], "error": f"{field}: {msg}"}
+    loc = ["body"] if field == "body" else ["body", *field.split(".")]
+    body = {"detail": [{"loc": loc, "msg": msg, "type": "value_error"}], "error": f"{field}: {msg}"}
     return status, json.dumps(body).encode()
 
 
