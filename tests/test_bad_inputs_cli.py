@@ -333,6 +333,16 @@ def test_limits_state_their_bounds(files):
     assert "from 1 to 50" in err
 
 
+def test_serve_on_a_port_in_use_is_an_input_error():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        code, _, err = run_cli(["serve", "--host", "127.0.0.1", "--port", str(s.getsockname()[1])])
+    assert code == 2 and err.startswith("error: port: cannot listen on 127.0.0.1:") and "\n" not in err.strip(), err
+
+
 def test_hf_hub_offline_fails_fast_without_network(monkeypatch):
     """--hf-hub with no network: one line in seconds (it took 26 s). No connection is attempted in the test:
     the probe's socket call is replaced by one that fails the way an offline machine does."""

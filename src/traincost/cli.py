@@ -426,6 +426,7 @@ def serve(host, port) -> None:
             raise ValueError
     except ValueError:
         raise InputError("port", f"must be a TCP port from 1 to 65535 (got {port!r})") from None
+    _check_listen(host, port_n)
     try:
         import uvicorn
 
@@ -434,6 +435,22 @@ def serve(host, port) -> None:
         raise InputError("serve", "the web calculator needs its extra: pip install 'traincost[web]'") from None
     click.echo(f"traincost web calculator on http://{host}:{port_n}/ (Ctrl-C to stop)", err=True)
     uvicorn.run(create_app(), host=host, port=port_n, log_level="warning")
+
+
+def _check_listen(host: str, port: int) -> None:
+    """The address can be listened on, checked before the server starts (a clear line, exit 2)."""
+    import socket
+
+    try:
+        family, kind, _, _, addr = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as e:
+        raise InputError("host", f"cannot resolve {host!r} ({getattr(e, 'strerror', None) or e})") from None
+    with socket.socket(family, kind) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(addr)
+        except OSError as e:
+            raise InputError("port", f"cannot listen on {host}:{port} ({e.strerror or e})") from None
 
 
 def _check_output_path(path: str, field: str, suffixes: tuple[str, ...]) -> None:
