@@ -119,7 +119,7 @@ def test_moe_flops_use_active_experts():
     [
         ({"model_type": "bert"}, "unsupported model_type 'bert'"),
         ({"model_type": "llama", "hidden_size": 64}, "missing field 'num_hidden_layers'"),
-        ({"model_type": "llama", "hidden_size": "big", "num_hidden_layers": 2}, "non-negative integer"),
+        ({"model_type": "llama", "hidden_size": "big", "num_hidden_layers": 2}, "must be a whole number from 1 to 131,072"),
         ([1, 2], "JSON object"),
     ],
 )

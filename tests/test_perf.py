@@ -157,8 +157,11 @@ def test_plan_cli_explicit_layout():
 
 def test_plan_cli_nothing_fits_says_why_and_what_would():
     p = tc("plan", "--model", "llama-3.1-405b", "--gpu", "h100-sxm", "--gpus", "8")
-    assert p.returncode == 1
+    assert p.returncode == 2  # the same code in text and JSON modes (issue 12)
     assert "nothing fits" in p.stdout and "would fit" in p.stdout
+    assert p.stderr.startswith("error: gpus: nothing fits") and len(p.stderr.strip().splitlines()) == 1
+    p = tc("plan", "--model", "llama-3.1-405b", "--gpu", "h100-sxm", "--gpus", "8", "--json")
+    assert p.returncode == 2 and json.loads(p.stdout)["best"] is None
 
 
 @pytest.mark.parametrize("args, field", [(["--tp", "3", "--gpus", "8"], "tp"), (["--zero", "4"], "zero"),

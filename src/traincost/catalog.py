@@ -66,9 +66,44 @@ def _arch(model_id: str) -> ArchSpec:
     return from_hf_config(models()[model_id].config, name=model_id)
 
 
+HUB_CONNECT_S = 3.0
+
+
+def _check_hub_reachable() -> None:
+    """Fail in seconds, not minutes, when the Hub cannot be reached: HF_HUB_OFFLINE is honoured, and one
+    TCP connection (name lookup included) must succeed within HUB_CONNECT_S before the download starts;
+    the download's own timeouts are shortened too (HF_HUB_ETAG_TIMEOUT, HF_HUB_DOWNLOAD_TIMEOUT)."""
+    import os
+    import socket
+    import threading
+    from urllib.parse import urlparse
+
+    if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on"):
+        raise InputError("hf_hub", "HF_HUB_OFFLINE is set, so the Hugging Face Hub is not asked; give a path to a config.json instead")
+    host = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co").hostname or "huggingface.co"
+    ok: list[bool] = []
+
+    def probe() -> None:
+        try:
+            socket.create_connection((host, 443), timeout=HUB_CONNECT_S).close()
+            ok.append(True)
+        except (OSError, ValueError):
+            pass
+
+    t = threading.Thread(target=probe, daemon=True)
+    t.start()
+    t.join(HUB_CONNECT_S + 0.5)
+    if not ok:
+        raise InputError("hf_hub", f"cannot reach the Hugging Face Hub ({host}) within {HUB_CONNECT_S:g} s (offline?); "
+                                   "give a path to a config.json instead")
+    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", "5")
+    os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", "10")
+
+
 def hub_config(repo: str) -> dict:
     """config.json of a Hugging Face Hub repository: the one network access traincost makes, and only when
     asked (`--hf-hub`). Needs the `huggingface_hub` package."""
+    _check_hub_reachable()
     try:
         from huggingface_hub import hf_hub_download
     except ImportError:
@@ -88,29 +123,66 @@ def hub_config(repo: str) -> dict:
     return load_config_file(path)
 
 
-def resolve_model(ref: str, hub: bool = False) -> tuple[ArchSpec, ModelEntry | None]:
+MAX_MODEL_REF = 200  # characters in a model name or path
+
+
+def _unknown_model(ref: str, files: bool) -> InputError:
+    key = ref.strip().lower()
+    close = [m for m in models() if len(key) >= 3 and any(c.isalnum() for c in key) and (key in m or m in key)]
+    hint = f" (did you mean {', '.join(close[:4])}?)" if close else ""
+    shown = ref if len(ref) <= 60 else ref[:57] + "..."
+    where = "or a path to a config.json" if files else "or send a config.json inline as 'config' (the web API reads no files)"
+    return InputError("model", f"unknown model '{shown}'{hint}; give a catalog name (see 'traincost models') {where}")
+
+
+def resolve_catalog_model(ref: str) -> tuple[ArchSpec, ModelEntry]:
+    """A catalog id (case-insensitive) and nothing else: no file or network lookup of any kind, so the
+    answer depends only on the catalog (the web API's resolver)."""
+    if not isinstance(ref, str) or not ref.strip() or len(ref) > MAX_MODEL_REF:
+        raise InputError("model", f"must be a catalog name of 1 to {MAX_MODEL_REF} characters")
+    key = ref.strip().lower()
+    if key in models():
+        return _arch(key), models()[key]
+    raise _unknown_model(ref, files=False)
+
+
+def _exists(ref: str) -> bool:
+    try:
+        return Path(ref).exists()
+    except (OSError, ValueError):  # a name too long for the file system, or with a NUL byte
+        return False
+
+
+def resolve_model(ref: str, hub: bool = False, files: bool | None = None) -> tuple[ArchSpec, ModelEntry | None]:
     """A catalog id (case-insensitive), a path to a config.json (or a folder holding one), or, with
-    `hub=True`, a Hugging Face Hub repository id such as meta-llama/Llama-3.1-8B."""
+    `hub=True`, a Hugging Face Hub repository id such as meta-llama/Llama-3.1-8B.
+
+    `files=False` (or running inside :func:`traincost.files.no_file_access`, as the web API does) resolves
+    catalog ids only, through :func:`resolve_catalog_model`."""
+    from traincost.files import files_allowed
+
+    if files is None:
+        files = files_allowed()
+    if not files:
+        return resolve_catalog_model(ref)
+    if not isinstance(ref, str) or not ref.strip() or len(ref) > 4096:
+        raise InputError("model", "must be a catalog name or a path to a config.json of at most 4096 characters")
     key = ref.strip().lower()
     cat = models()
     if key in cat:
         return _arch(key), cat[key]
-    if hub and not Path(ref).exists():
+    if hub and not _exists(ref):
         try:
             return from_hf_config(hub_config(ref.strip()), name=ref.strip()), None
         except InputError as e:
             raise InputError("model", f"{ref}: {e.message}") if e.field == "config.json" else e from None
-    if key.endswith(".json") or "/" in ref or Path(ref).exists():
+    if key.endswith(".json") or "/" in ref or _exists(ref):
         cfg = load_config_file(ref)
         try:
             return from_hf_config(cfg, name=Path(ref).parent.name if Path(ref).name == "config.json" else Path(ref).stem), None
         except InputError as e:
             raise InputError("model", f"{ref}: {e.message}") from None
-    close = [m for m in cat if key and (key in m or m in key)]
-    hint = f" (did you mean {', '.join(close[:4])}?)" if close else ""
-    raise InputError(
-        "model", f"unknown model '{ref}'{hint}; give a catalog name (see 'traincost models') or a path to a config.json"
-    )
+    raise _unknown_model(ref, files=True)
 
 
 # ------------------------------------------------------------------------- hardware
@@ -133,16 +205,13 @@ def _alias_index(accs: dict[str, Accelerator]) -> dict[str, str]:
 
 def load_hardware_file(path: str | Path) -> dict[str, Accelerator]:
     """A user's own accelerators, in the shape of data/hardware.yaml."""
-    import yaml
+    from traincost.files import MAX_HARDWARE_BYTES, parse_yaml, read_user_text
 
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as e:
-        raise InputError("hardware_file", f"cannot read '{path}': {e.strerror or e}") from None
-    except yaml.YAMLError as e:
-        raise InputError("hardware_file", f"'{path}' is not valid YAML: {str(e).splitlines()[0]}") from None
+    data = parse_yaml(read_user_text(path, "hardware_file", MAX_HARDWARE_BYTES), path, "hardware_file")
     if not isinstance(data, dict) or not isinstance(data.get("accelerators"), list):
         raise InputError("hardware_file", f"'{path}' must have a top-level 'accelerators:' list")
+    if len(data["accelerators"]) > 1000:
+        raise InputError("hardware_file", f"'{path}' lists more than 1000 accelerators")
     return {a.id: a for a in (accelerator_from_dict(d, origin=str(path)) for d in data["accelerators"])}
 
 

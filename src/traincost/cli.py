@@ -192,6 +192,7 @@ def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, 
     """Compare candidate runs side by side: cost, days, energy, CO2, expected loss; the Pareto front."""
     from traincost.decide.compare import (
         _split,
+        check_modes,
         expand,
         parse_budget,
         parse_deadline,
@@ -202,16 +203,17 @@ def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, 
     )
     from traincost.files import read_scenario_file
 
+    check_modes(deadline, budget)
     for value, parse in ((deadline, parse_deadline), (budget, parse_budget), (partners, parse_partners),
                          (target_loss, parse_target_loss)):
         if value is not None:
             parse(value)  # bad input fails before any work
+    if plot:
+        _check_output_path(plot, "plot", (".png", ".svg"))
     data = read_scenario_file(scenario) if scenario else {}
     file_candidates = data.pop("candidates", None)
     base = {**data, **{k: v for k, v in flags.items() if v is not None}}
     cands = expand(base, _split(models), _split(gpus_list), _split(hardware), _split(providers), file_candidates)
-    if plot and not plot.lower().endswith((".png", ".svg")):
-        raise InputError("plot", f"must end in .png or .svg (got {plot!r})")
     from rich.progress import Progress
 
     with Progress(console=_console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
@@ -271,8 +273,8 @@ def plan(as_json, top, **flags) -> None:
         from traincost.present.terminal import print_plan
 
         print_plan(result, _console())
-    if not result.fits:
-        sys.exit(1)  # valid input, but no layout fits: the output says why and what would
+    if not result.fits:  # the output says why and what would fit; the exit code is 2 in both modes
+        raise InputError("gpus", result.why_not or "no layout fits")
 
 
 @cli.command()
@@ -435,6 +437,7 @@ def report(scenario, output, **flags) -> None:
     """Write a report of a scenario (and its candidates) to attach to a budget request."""
     from traincost.present.documents import write_report
 
+    _check_output_path(output, "output", (".html", ".md"))
     path = write_report(scenario, output, {k: v for k, v in flags.items() if v is not None})
     click.echo(f"wrote {path}")
 
@@ -450,6 +453,7 @@ def serve(host, port) -> None:
             raise ValueError
     except ValueError:
         raise InputError("port", f"must be a TCP port from 1 to 65535 (got {port!r})") from None
+    _check_listen(host, port_n)
     try:
         import uvicorn
 
@@ -458,6 +462,33 @@ def serve(host, port) -> None:
         raise InputError("serve", "the web calculator needs its extra: pip install 'traincost[web]'") from None
     click.echo(f"traincost web calculator on http://{host}:{port_n}/ (Ctrl-C to stop)", err=True)
     uvicorn.run(create_app(), host=host, port=port_n, log_level="warning")
+
+
+def _check_listen(host: str, port: int) -> None:
+    """The address can be listened on, checked before the server starts (a clear line, exit 2)."""
+    import socket
+
+    try:
+        family, kind, _, _, addr = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as e:
+        raise InputError("host", f"cannot resolve {host!r} ({getattr(e, 'strerror', None) or e})") from None
+    with socket.socket(family, kind) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(addr)
+        except OSError as e:
+            raise InputError("port", f"cannot listen on {host}:{port} ({e.strerror or e})") from None
+
+
+def _check_output_path(path: str, field: str, suffixes: tuple[str, ...]) -> None:
+    """An output file's name and folder are checked before any work is done."""
+    from pathlib import Path
+
+    if not path.lower().endswith(suffixes):
+        raise InputError(field, f"must end in {' or '.join(suffixes)} (got {path!r})")
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise InputError(field, f"the folder '{folder}' does not exist (got {path!r})")
 
 
 def _fail(msg: str, code: int = 2) -> None:

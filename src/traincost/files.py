@@ -2,24 +2,79 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 from pathlib import Path
 
 from traincost.errors import InputError
 
+# Size caps on the user's files, checked before parsing (real scenario and hardware files are a few KB;
+# Hugging Face config.json files are under 100 KB).
+MAX_SCENARIO_BYTES = 1024 * 1024
+MAX_CONFIG_BYTES = 1024 * 1024
+MAX_HARDWARE_BYTES = 1024 * 1024
 
-def read_scenario_file(path: str | Path) -> dict:
-    import yaml
+_FILES_ALLOWED: contextvars.ContextVar[bool] = contextvars.ContextVar("traincost_files_allowed", default=True)
 
+
+@contextlib.contextmanager
+def no_file_access():
+    """Inside this block no user-named file may be read (the web API's rule); a defence in depth behind
+    the web schemas, which accept only catalog names and inline data."""
+    token = _FILES_ALLOWED.set(False)
+    try:
+        yield
+    finally:
+        _FILES_ALLOWED.reset(token)
+
+
+def files_allowed() -> bool:
+    return _FILES_ALLOWED.get()
+
+
+def read_user_text(path: str | Path, field: str, max_bytes: int, what: str = "") -> str:
+    """The text of a user's file: refused when reading files is off, when it is not a regular file, when it
+    is larger than `max_bytes` (checked before anything is parsed; at most max_bytes + 1 are ever read) or
+    when it is not UTF-8 text."""
+    if not files_allowed():
+        raise InputError(field, "reading files is not allowed here (send the data inline)")
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        with p.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except IsADirectoryError:
+        raise InputError(field, f"'{path}' is a folder, not a file") from None
     except OSError as e:
-        raise InputError("scenario", f"cannot read '{path}': {e.strerror or e}") from None
+        raise InputError(field, f"cannot read {what + ' ' if what else ''}'{path}': {e.strerror or e}") from None
+    except ValueError:  # a NUL byte in the name
+        raise InputError(field, f"cannot read {str(path)!r}: not a valid file name") from None
+    if len(raw) > max_bytes:
+        raise InputError(field, f"'{path}' is larger than {max_bytes // 1024} KiB, the limit for this file")
+    if b"\x00" in raw:
+        raise InputError(field, f"'{path}' is a binary file, not UTF-8 text")
     try:
-        data = yaml.safe_load(text)
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(field, f"'{path}' is not UTF-8 text (byte {e.start}: {raw[e.start:e.start + 1]!r})") from None
+
+
+def parse_yaml(text: str, path: str | Path, field: str):
+    """YAML (safe loader); syntax errors and absurd nesting become one-line input errors."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as e:
         first = str(e).splitlines()[0] if str(e) else "parse error"
-        raise InputError("scenario", f"'{path}' is not valid YAML ({first})") from None
+        raise InputError(field, f"'{path}' is not valid YAML ({first})") from None
+    except RecursionError:
+        raise InputError(field, f"'{path}' is nested too deeply") from None
+
+
+def read_scenario_file(path: str | Path) -> dict:
+    p = Path(path)
+    data = parse_yaml(read_user_text(p, "scenario", MAX_SCENARIO_BYTES), path, "scenario")
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -234,6 +234,9 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         return P, ctx, make_bill(P, ctx)
 
     P, ctx, priced = priced_for(owned)
+    from traincost.run.feasibility import check_finishes
+
+    check_finishes(priced.time, priced.reliability, n_gpus, user_rate=scenario.interruption_rate is not None)
     rng_out = ranges(P, ctx, n=scenario.samples or 10_000, seed=scenario.seed or 0)
     pilots = _pilots(scenario, priced, peak, mfu, rng_out)
     comparison = None
@@ -376,9 +379,12 @@ def run_plan(flags: dict, top: int | str = 5) -> PlanOutput:
 
     req = make_request(PlanRequest, flags)
     try:
-        top = max(1, min(int(top), 50))
+        top_n = int(str(top).strip())
     except (TypeError, ValueError):
-        raise InputError("top", f"must be a whole number from 1 to 50 (got {top!r})") from None
+        top_n = 0
+    if not 1 <= top_n <= 50:
+        raise InputError("top", f"must be a whole number from 1 to 50 (got {top!r})")
+    top = top_n
     assumptions: list[Assumption] = []
     pick = _picker(req, assumptions)
 
@@ -416,6 +422,9 @@ def _check_fixed(prob, fixed: dict) -> None:
         raise InputError("micro_batch", f"must divide the per-replica batch of {prob.global_batch // fixed['dp']} sequences")
     if fixed.get("ep", 1) > 1 and prob.arch.moe is None:
         raise InputError("ep", f"{prob.arch.name} has no experts; expert parallelism needs an MoE model")
+    from traincost.parallel.layout_rules import check_layout_fits_model
+
+    check_layout_fits_model(prob.arch, prob.seq_len, fixed)
 
 
 def _cloud_price(sc, acc, assumptions: list[Assumption]):
@@ -560,7 +569,10 @@ def _serving(sc, arch, acc, train_price: float | None, assumptions: list[Assumpt
         return None
     from traincost.decide.serving import serving_cost
 
-    s_acc = catalog.resolve_accelerator(sc.serve_gpu) if sc.serve_gpu else acc
+    try:
+        s_acc = catalog.resolve_accelerator(sc.serve_gpu) if sc.serve_gpu else acc
+    except InputError as e:
+        raise InputError("serve_gpu", e.message) from None
     if sc.serve_price is not None:
         price = sc.serve_price
     elif s_acc.id == acc.id and train_price is not None:

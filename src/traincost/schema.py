@@ -3,9 +3,10 @@ and the web API, so all of them accept the same things and report the same error
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import math
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from traincost.errors import InputError
 from traincost.units import parse_count
@@ -20,6 +21,37 @@ DataKind = Literal["english", "code", "multilingual"]
 StorageClass = Literal["object", "pfs"]
 RunKind = Literal["continued-pretraining", "from-scratch"]
 Schedule = Literal["rewarm-decay", "wsd", "constant"]
+CptKey = Literal["E", "A", "alpha", "B", "beta", "eta", "C", "gamma", "epsilon", "ratio"]
+
+# Bounds on every number, stated here once: the before-validators below parse "1T", "8K", "40%" and
+# "$2.5" and say what is accepted; these constraints are then checked by pydantic and published in the
+# OpenAPI document, so the web schema states exactly what the server enforces.
+MAX_GPUS = 262_144  # 2^18; the largest training clusters built by 2026 hold ~200k accelerators
+MAX_SEQ_LEN = 10_000_000
+MAX_NAME = 200
+
+
+def _between(lo: float | None = None, hi: float | None = None, *, gt: float | None = None) -> Any:
+    return Field(ge=lo, le=hi, gt=gt)
+
+
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+PathText = Annotated[str, Field(min_length=1, max_length=4096)]
+Gpus = Annotated[int, _between(1, MAX_GPUS)]
+SeqLen = Annotated[int, _between(1, MAX_SEQ_LEN)]
+Sequences = Annotated[int, _between(1, 10_000_000)]
+Tokens = Annotated[float, _between(gt=0, hi=1e16)]
+BatchTokens = Annotated[float, _between(gt=0, hi=1e12)]
+Fraction = Annotated[float, _between(gt=0, hi=1)]
+Share = Annotated[float, _between(0, 1)]
+NonNeg = Annotated[float, _between(0, 1e9)]
+Positive = Annotated[float, _between(gt=0, hi=1e6)]
+Duration = Annotated[float, _between(0, 1e4)]
+Months = Annotated[float, _between(gt=0, hi=1e4)]
+Price = Annotated[float, _between(gt=0, hi=1e6)]
+Claim = Annotated[float, _between(gt=0, hi=1e13)]
+Pue = Annotated[float, _between(1, 3)]
+LawValue = Annotated[float, _between(0, 1e9)]
 
 
 def _number(v, what: str, lo: float = 0.0, strict: bool = False, hi: float = 1e15):
@@ -55,17 +87,20 @@ class RunFields(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    model: str | None = None
-    seq_len: int | None = None
-    gpu: str | None = None
-    gpus: int | None = None
+    model: PathText | None = None  # a catalog name, or (CLI and Python API only) a path to a config.json
+    seq_len: SeqLen | None = None
+    gpu: Name | None = None
+    gpus: Gpus | None = None
     precision: Precision | None = None
 
     @field_validator("model", "gpu", mode="before")
     @classmethod
-    def _nonempty(cls, v):
+    def _nonempty(cls, v, info: ValidationInfo):
         if v is not None and (not isinstance(v, str) or not v.strip()):
             raise ValueError("must be a non-empty name")
+        limit = MAX_NAME if info.field_name == "gpu" else 4096
+        if v is not None and len(v) > limit:
+            raise ValueError(f"must be a name of at most {limit} characters (got {len(v):,})")
         return v
 
     @field_validator("seq_len", mode="before")
@@ -78,7 +113,7 @@ class RunFields(BaseModel):
             x = parse_count(v[:-1]) * 1024 if isinstance(v, str) and v.strip()[-1:] in "kK" else parse_count(v)
         except ValueError:
             raise ValueError(f"must be a positive whole number of tokens such as 4096 or 8K (got {v!r})") from None
-        if x != int(x) or x > 10_000_000:
+        if x != int(x) or x > MAX_SEQ_LEN:
             raise ValueError(f"must be a positive whole number of tokens up to 10M (got {v!r})")
         return int(x)
 
@@ -87,12 +122,13 @@ class RunFields(BaseModel):
     def _gpus(cls, v):
         if v is None:
             return v
+        what = f"a whole number of accelerators from 1 to {MAX_GPUS:,}"
         try:
             x = parse_count(v)
         except ValueError:
-            raise ValueError(f"must be a whole number of accelerators, at least 1 (got {v!r})") from None
-        if x != int(x) or x > 10_000_000:
-            raise ValueError(f"must be a whole number of accelerators, at least 1 (got {v!r})")
+            raise ValueError(f"must be {what} (got {v!r})") from None
+        if x != int(x) or x > MAX_GPUS:
+            raise ValueError(f"must be {what} (got {v!r})")
         return int(x)
 
 
@@ -101,49 +137,49 @@ class Scenario(RunFields):
     documented defaults (``data/defaults.yaml``) and is reported as an assumption."""
 
     config: dict[str, Any] | None = None  # an inline Hugging Face config.json (instead of `model`)
-    tokens: float | None = None
-    mfu: float | None = None
-    price: float | None = None
-    global_batch: int | None = None
-    global_batch_tokens: float | None = None
+    tokens: Tokens | None = None
+    mfu: Fraction | None = None
+    price: Price | None = None
+    global_batch: Sequences | None = None
+    global_batch_tokens: BatchTokens | None = None
     optimizer: Optimizer | None = None
-    hardware_file: str | None = None
+    hardware_file: PathText | None = None
     hf_hub: bool | None = None  # look `model` up on the Hugging Face Hub (the only network access)
     # --- the bill (issue: cloud vs owned, energy, carbon, storage, failures, people)
-    provider: str | None = None
+    provider: Name | None = None
     pricing: Pricing | None = None
     on_prem: bool | None = None
     compare_ownership: bool | None = None
-    region: str | None = None
-    grid_intensity: float | None = None  # gCO2e/kWh
-    pue: float | None = None
-    power_fraction: float | None = None  # average accelerator draw / TDP
-    host_w_per_node: float | None = None
-    electricity_price: float | None = None  # USD/kWh (owned hardware)
-    server_price: float | None = None  # USD per node (owned hardware)
-    lifetime_years: float | None = None
+    region: Name | None = None
+    grid_intensity: NonNeg | None = None  # gCO2e/kWh
+    pue: Pue | None = None
+    power_fraction: Fraction | None = None  # average accelerator draw / TDP
+    host_w_per_node: NonNeg | None = None
+    electricity_price: NonNeg | None = None  # USD/kWh (owned hardware)
+    server_price: NonNeg | None = None  # USD per node (owned hardware)
+    lifetime_years: Positive | None = None
     depreciation: Depreciation | None = None
-    utilization: float | None = None  # share of the owned cluster's life it is busy
+    utilization: Fraction | None = None  # share of the owned cluster's life it is busy
     facility: Facility | None = None
-    maintenance_share: float | None = None  # of capex per year
+    maintenance_share: Share | None = None  # of capex per year
     data: DataKind | None = None
-    bytes_per_token: float | None = None
+    bytes_per_token: Positive | None = None
     storage_class: StorageClass | None = None
-    storage_price: float | None = None  # USD per GB-month
-    checkpoints_kept: float | None = None
-    checkpoint_stall_s: float | None = None
-    checkpoint_write_gb_s: float | None = None  # per node
-    interruption_rate: float | None = None  # per accelerator-hour
-    restart_minutes: float | None = None
-    engineers: float | None = None
-    engineer_cost: float | None = None  # loaded USD per engineer-year
-    prep_months: float | None = None
-    eval_months: float | None = None
-    embodied_kg_per_gpu: float | None = None
-    realization: float | None = None  # share of the best layout's throughput a real run achieves
+    storage_price: NonNeg | None = None  # USD per GB-month
+    checkpoints_kept: NonNeg | None = None
+    checkpoint_stall_s: Positive | None = None
+    checkpoint_write_gb_s: Positive | None = None  # per node
+    interruption_rate: Share | None = None  # per accelerator-hour
+    restart_minutes: Duration | None = None
+    engineers: NonNeg | None = None
+    engineer_cost: NonNeg | None = None  # loaded USD per engineer-year
+    prep_months: Duration | None = None
+    eval_months: Duration | None = None
+    embodied_kg_per_gpu: NonNeg | None = None
+    realization: Fraction | None = None  # share of the best layout's throughput a real run achieves
     # --- decisions
     kind: RunKind | None = None  # continued-pretraining (default for catalog models) or from-scratch
-    cpt_law: dict[str, float] | None = None  # D-CPT law coefficients fitted on pilot runs
+    cpt_law: Annotated[dict[CptKey, LawValue], Field(min_length=1)] | None = None  # D-CPT law coefficients
     # --- continued pre-training quality (decide/cpt.py, data/cpt.yaml)
     base_tokens: float | None = None  # the base model's pre-training tokens (default: the model catalog)
     replay: float | None = None  # share of the trained tokens that is general (replay) data, on top of --tokens
@@ -204,11 +240,11 @@ class Scenario(RunFields):
                 raise ValueError("each pilot needs params and domain_tokens")
             out.append({"params": p, "domain_tokens": d, "replay": r})
         return out
-    serve: float | None = None  # generated tokens per month to serve after training
-    months: float | None = None  # months of serving
-    serve_gpu: str | None = None
-    serve_price: float | None = None
-    year: int | None = None  # project the cost to this year with the price-performance trend
+    serve: Tokens | None = None  # generated tokens per month to serve after training
+    months: Months | None = None  # months of serving
+    serve_gpu: Name | None = None
+    serve_price: Months | None = None  # USD per GPU-hour, at most 1e4
+    year: Annotated[int, _between(2020, 2040)] | None = None  # project the cost with the price-performance trend
 
     @field_validator("serve", mode="before")
     @classmethod
@@ -243,13 +279,14 @@ class Scenario(RunFields):
         allowed = {"E", "A", "alpha", "B", "beta", "eta", "C", "gamma", "epsilon", "ratio"}
         if not isinstance(v, dict) or not v or set(v) - allowed:
             raise ValueError(f"coefficients must be among {', '.join(sorted(allowed))}")
-        if any(not isinstance(x, int | float) or x != x or x < 0 for x in v.values()):
-            raise ValueError("coefficients must be numbers, 0 or more")
+        if any(isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x) or not 0 <= x <= 1e9
+               for x in v.values()):
+            raise ValueError("coefficients must be finite numbers from 0 to 1e9")
         if "ratio" in v and not 0 < v["ratio"] <= 1:
             raise ValueError("ratio (the domain share of the mixture) must be in (0, 1]")
         return {k: float(x) for k, x in v.items()}
-    samples: int | None = None  # Monte Carlo samples for the ranges
-    seed: int | None = None
+    samples: Annotated[int, _between(100, 200_000)] | None = None  # Monte Carlo samples for the ranges
+    seed: Annotated[int, _between(0, 2**32 - 1)] | None = None
 
     @field_validator("samples", mode="before")
     @classmethod
@@ -316,7 +353,7 @@ class Scenario(RunFields):
     @field_validator("global_batch", mode="before")
     @classmethod
     def _gb(cls, v):
-        return _positive_int(v, "a whole number of sequences, at least 1")
+        return _positive_int(v, "a whole number of sequences from 1 to 10,000,000")
 
     @field_validator("global_batch_tokens", mode="before")
     @classmethod
@@ -377,26 +414,36 @@ def make_scenario(data: dict | None = None, /, **overrides) -> Scenario:
 class PlanRequest(RunFields):
     """Inputs of `traincost plan`: a model on a cluster, optionally with parts of the layout fixed."""
 
-    global_batch: int | None = None
-    global_batch_tokens: float | None = None
+    global_batch: Sequences | None = None
+    global_batch_tokens: BatchTokens | None = None
     optimizer: Optimizer | None = None
-    hardware_file: str | None = None
-    tp: int | None = None
-    pp: int | None = None
-    dp: int | None = None
-    cp: int | None = None
-    ep: int | None = None
-    zero: int | None = None
-    micro_batch: int | None = None
+    hardware_file: PathText | None = None
+    tp: Gpus | None = None
+    pp: Gpus | None = None
+    dp: Gpus | None = None
+    cp: Gpus | None = None
+    ep: Gpus | None = None
+    zero: Annotated[int, _between(0, 3)] | None = None
+    micro_batch: Sequences | None = None
     recompute: RecomputeName | None = None
-    interleave: int | None = None
+    interleave: Annotated[int, _between(1, 1024)] | None = None
 
     _gbt = field_validator("global_batch_tokens", mode="before")(Scenario._gbt.__func__)
 
-    @field_validator("global_batch", "tp", "pp", "dp", "cp", "ep", "micro_batch", "interleave", mode="before")
+    @field_validator("global_batch", "micro_batch", mode="before")
     @classmethod
     def _sizes(cls, v):
-        return _positive_int(v, "a whole number, at least 1")
+        return _positive_int(v, "a whole number from 1 to 10,000,000")
+
+    @field_validator("tp", "pp", "dp", "cp", "ep", mode="before")
+    @classmethod
+    def _parallel(cls, v):
+        return _positive_int(v, f"a whole number from 1 to {MAX_GPUS:,}", hi=MAX_GPUS)
+
+    @field_validator("interleave", mode="before")
+    @classmethod
+    def _interleave(cls, v):
+        return _positive_int(v, "a whole number of virtual stages from 1 to 1024", hi=1024)
 
     @field_validator("zero", mode="before")
     @classmethod
@@ -418,11 +465,11 @@ class AuditRequest(RunFields):
     """A published or proposed claim to check: a model, tokens and hardware, and one of GPU-hours, days on
     a number of GPUs, or a cost at a price per GPU-hour."""
 
-    tokens: float | None = None
-    gpu_hours: float | None = None
-    days: float | None = None
-    cost: float | None = None
-    price: float | None = None
+    tokens: Tokens | None = None
+    gpu_hours: Claim | None = None
+    days: Claim | None = None
+    cost: Claim | None = None
+    price: Price | None = None
 
     _tokens = field_validator("tokens", mode="before")(Scenario._tokens.__func__)
     _price = field_validator("price", mode="before")(Scenario._price.__func__)

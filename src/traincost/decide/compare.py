@@ -29,12 +29,12 @@ def _split(v: str | None) -> list[str] | None:
 
 def parse_deadline(v: str) -> float:
     """'30d', '6w', '3m' (months of 30.4 days), '720h' or a number of days."""
-    m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([hdwm]?)\s*", str(v).lower())
+    m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([hdwm]?)\s*", str(v).lower()[:100])
     if not m:
         raise InputError("deadline", f"must be a duration such as 30d, 6w, 3m or 720h (got {v!r})")
     x = float(m.group(1)) * {"": 1.0, "d": 1.0, "h": 1 / 24, "w": 7.0, "m": 30.4375}[m.group(2)]
-    if x <= 0:
-        raise InputError("deadline", f"must be positive (got {v!r})")
+    if not 0 < x <= 36525:
+        raise InputError("deadline", f"must be a positive duration of at most 100 years (got {v!r})")
     return x
 
 
@@ -43,6 +43,8 @@ def parse_budget(v: str) -> float:
         x = parse_count(str(v).replace("$", "").strip())
     except ValueError:
         raise InputError("budget", f"must be an amount in USD such as 500k, 2M or 750000 (got {v!r})") from None
+    if x > 1e13:
+        raise InputError("budget", f"must be at most $10T (got {v!r})")
     return x
 
 
@@ -56,8 +58,10 @@ def parse_partners(v: str) -> dict[str, float]:
             x = float(share)
         except ValueError:
             raise InputError("partners", f"must look like A:0.5,B:0.3,C:0.2 (got {v!r})") from None
-        if not name.strip() or x <= 0:
-            raise InputError("partners", f"each partner needs a name and a positive share (got {part!r})")
+        if not name.strip() or not 0 < x <= 1:  # NaN fails too
+            raise InputError("partners", f"each partner needs a name and a share in (0, 1] (got {part!r})")
+        if len(out) >= 100:
+            raise InputError("partners", "at most 100 partners")
         out[name.strip()] = x
     total = sum(out.values())
     if not out or abs(total - 1.0) > 1e-6:
@@ -178,16 +182,54 @@ def parse_target_loss(v: str) -> float:
     return x
 
 
+def check_modes(deadline: str | None, budget: str | None) -> None:
+    """--deadline solves for the cluster size and --budget for the tokens: one question at a time."""
+    if deadline is not None and budget is not None:
+        raise InputError("budget", "give --deadline (smallest cluster that finishes in time) or --budget (most tokens "
+                                   "it buys), not both")
+
+
+def check_candidates(scenarios: list[Scenario]) -> None:
+    """Every candidate names a model, accelerator and provider that exist, before any work: a typo is an input
+    error (exit 2 / 422), not a row of the table."""
+    for i, sc in enumerate(scenarios):
+        try:
+            if sc.model is not None:
+                catalog.resolve_model(sc.model, hub=bool(sc.hf_hub))
+            extra = catalog.load_hardware_file(sc.hardware_file) if sc.hardware_file else None
+            acc = catalog.resolve_accelerator(sc.gpu or catalog.defaults()["scenario"]["gpu"]["value"], extra)
+            if sc.provider is not None and sc.price is None:
+                catalog.select_price(acc.id, sc.provider, sc.pricing or "on-demand")
+        except InputError as e:
+            raise InputError(e.field, f"candidate {i + 1}: {e.message}") from None
+
+
+def _nothing_feasible(rows: list[dict], deadline_days: float | None, budget_usd: float | None) -> InputError:
+    if budget_usd is not None:
+        return InputError("budget", f"no candidate trains even 100M tokens within ${budget_usd:,.0f}; raise the budget "
+                                    "or choose smaller models or cheaper accelerators")
+    if deadline_days is not None:
+        return InputError("deadline", f"no candidate finishes within {deadline_days:g} days on up to {MAX_GPUS:,} "
+                                      "accelerators; allow more time or choose smaller models")
+    first = next((r["solve"]["error"] for r in rows if r.get("solve", {}).get("error")), "no candidate can be estimated")
+    field, _, msg = first.partition(": ")
+    return InputError(field if msg else "candidates", f"no candidate can run: {msg or first}")
+
+
 def run_compare(base: dict, candidates: list[dict], deadline: str | None = None, budget: str | None = None,
                 partners: str | None = None, progress: Callable[[int, int], None] | None = None,
                 target_loss: str | None = None) -> dict[str, Any]:
+    """Estimate (or solve the deadline, budget or target loss for) every candidate. Raises InputError when a
+    candidate names something unknown, and when no candidate is feasible at all."""
     from traincost.decide.cpt_decision import decide
 
+    check_modes(deadline, budget)
     target = parse_target_loss(target_loss) if target_loss is not None else None
     deadline_days = parse_deadline(deadline) if deadline else None
     budget_usd = parse_budget(budget) if budget else None
     shares = parse_partners(partners) if partners else None
     scenarios = [make_scenario(c) for c in candidates]
+    check_candidates(scenarios)
     varying = [k for k in ("model", "gpu", "gpus", "provider", "pricing", "tokens", "seq_len", "replay", "domain", "schedule",
                            "base_tokens")
                if len({str(c.get(k)) for c in candidates}) > 1]
@@ -221,6 +263,8 @@ def run_compare(base: dict, candidates: list[dict], deadline: str | None = None,
         if progress:
             progress(i + 1, len(scenarios))
     ok = [r for r in rows if "cost" in r]
+    if not ok:
+        raise _nothing_feasible(rows, deadline_days, budget_usd)
     front = pareto_front([(r["time"]["wall_clock_days"], r["cost"]["total_usd"]) for r in ok])
     for r, f in zip(ok, front, strict=True):
         r["pareto"] = f

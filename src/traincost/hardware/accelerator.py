@@ -53,15 +53,26 @@ def accelerator_from_dict(d: dict[str, Any], origin: str = "hardware catalog") -
     if not isinstance(d, dict) or "id" not in d:
         raise InputError(origin, "each accelerator must be a mapping with an 'id'")
     aid = str(d["id"]).lower()
+    if not aid.strip() or len(aid) > 100:
+        raise InputError(origin, f"each accelerator's 'id' must be a name of 1 to 100 characters (got {aid[:40]!r})")
 
-    def num(key: str, required: bool = True) -> float | None:
+    def num(key: str, required: bool = True, hi: float = 1e7) -> float | None:
         v = d.get(key)
         if v is None and not required:
             return None
-        if isinstance(v, bool) or not isinstance(v, int | float) or v <= 0:
-            raise InputError(f"{origin}: {aid}.{key}", f"must be a positive number (got {v!r})")
+        if isinstance(v, bool) or not isinstance(v, int | float) or not 0 < v <= hi:  # NaN fails too
+            raise InputError(f"{origin}: {aid}.{key}", f"must be a positive number up to {hi:g} (got {v!r})")
         return float(v)
 
+    def whole(key: str) -> int:
+        v = d.get(key)
+        if isinstance(v, bool) or not isinstance(v, int | float) or not 1 <= v <= 65536 or v != int(v):
+            raise InputError(f"{origin}: {aid}.{key}", f"must be a whole number of accelerators from 1 to 65536 (got {v!r})")
+        return int(v)
+
+    for key, kind in (("sources", dict), ("aliases", list)):
+        if d.get(key) is not None and not isinstance(d[key], kind):
+            raise InputError(f"{origin}: {aid}.{key}", f"must be a {'mapping' if kind is dict else 'list'}")
     peaks = d.get("peak_tflops") or {}
     if not isinstance(peaks, dict) or not any(isinstance(peaks.get(k), int | float) for k in ("bf16", "fp16")):
         raise InputError(f"{origin}: {aid}.peak_tflops", "must give a dense bf16 or fp16 peak in TFLOP/s")
@@ -69,8 +80,8 @@ def accelerator_from_dict(d: dict[str, Any], origin: str = "hardware catalog") -
     for k, v in peaks.items():
         if k not in DTYPES:
             raise InputError(f"{origin}: {aid}.peak_tflops", f"unknown precision '{k}'; accepted: {', '.join(DTYPES)}")
-        if v is not None and (isinstance(v, bool) or not isinstance(v, int | float) or v <= 0):
-            raise InputError(f"{origin}: {aid}.peak_tflops.{k}", f"must be a positive number or null (got {v!r})")
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int | float) or not 0 < v <= 1e6):
+            raise InputError(f"{origin}: {aid}.peak_tflops.{k}", f"must be a positive number up to 1e6 TFLOP/s or null (got {v!r})")
         clean[k] = None if v is None else float(v)
     return Accelerator(
         id=aid,
@@ -81,8 +92,8 @@ def accelerator_from_dict(d: dict[str, Any], origin: str = "hardware catalog") -
         memory_gb=num("memory_gb"),
         memory_bw_tbps=num("memory_bw_tbps"),
         tdp_w=num("tdp_w", required=False),
-        node_size=int(num("node_size")),
-        scale_up_size=int(num("scale_up_size")),
+        node_size=whole("node_size"),
+        scale_up_size=whole("scale_up_size"),
         scale_up_bw_gbs=num("scale_up_bw_gbs", required=False),
         scale_out_bw_gbs=num("scale_out_bw_gbs", required=False),
         released=None if d.get("released") is None else str(d["released"]),

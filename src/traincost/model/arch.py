@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from traincost.errors import InputError
+from traincost.model.limits import check_experts, check_heads, config_int, int_list
 
 Recompute = Literal["none", "selective", "full"]
 
@@ -289,11 +290,9 @@ def _get(cfg: dict, *keys: str, default: Any = ..., required_for: str = "") -> A
 
 def _int(cfg: dict, *keys: str, default: Any = ..., mt: str = "") -> int:
     v = _get(cfg, *keys, default=default, required_for=mt)
-    if v is None:
+    if v is None or v is default:
         return v
-    if isinstance(v, bool) or not isinstance(v, int | float) or int(v) != v or v < 0:
-        raise InputError("config.json", f"field '{keys[0]}' must be a non-negative integer (got {v!r})")
-    return int(v)
+    return config_int(next((k for k in keys if cfg.get(k) is not None), keys[0]), v)
 
 
 def _layer_types_sliding(cfg: dict, n_layers: int, default_all: bool) -> int:
@@ -322,27 +321,28 @@ def from_hf_config(cfg: dict, name: str | None = None) -> ArchSpec:
     L = _int(cfg, "num_hidden_layers", mt=mt)
     H = _int(cfg, "num_attention_heads", mt=mt)
     kv = _int(cfg, "num_key_value_heads", default=H, mt=mt) or H
-    if H == 0 or L == 0 or h == 0:
-        raise InputError("config.json", "hidden_size, num_hidden_layers and num_attention_heads must be positive")
-    hd = _int(cfg, "head_dim", default=h // H, mt=mt) or h // H
+    hd_given = _int(cfg, "head_dim", default=None, mt=mt)
+    check_heads(h, H, kv, hd_given is not None)
+    hd = hd_given or h // H
     vocab = _int(cfg, "vocab_size", mt=mt)
     ffn = _int(cfg, "intermediate_size", mt=mt)
     tie = bool(cfg.get("tie_word_embeddings", mt in ("gemma", "gemma2")))
     common: dict[str, Any] = dict(
         name=name, model_type=mt, vocab_size=vocab, hidden_size=h, num_layers=L, ffn=ffn, gated_mlp=True,
-        tie_embeddings=tie, max_position_embeddings=cfg.get("max_position_embeddings"),
+        tie_embeddings=tie, max_position_embeddings=_int(cfg, "max_position_embeddings", default=None, mt=mt),
     )
     attn_bias = bool(cfg.get("attention_bias", False))
     attn = Attention("mha", H, kv, hd, hd, qkv_bias=attn_bias, o_bias=attn_bias)
 
     if mt in ("llama", "mistral", "mixtral"):
-        sw = cfg.get("sliding_window") if mt != "llama" else None
+        sw = _int(cfg, "sliding_window", default=None, mt=mt) if mt != "llama" else None
         spec = dict(common, attention=attn, mlp_bias=bool(cfg.get("mlp_bias", False)))
         if sw:
             spec.update(sliding_window=int(sw), num_sliding_layers=L)
         if mt == "mixtral":
             E = _int(cfg, "num_local_experts", mt=mt)
             k = _int(cfg, "num_experts_per_tok", mt=mt)
+            check_experts(E, k)
             spec.update(moe=MoE(E, k, ffn), num_moe_layers=L)
         return ArchSpec(**spec)
 
@@ -355,12 +355,13 @@ def from_hf_config(cfg: dict, name: str | None = None) -> ArchSpec:
         if cfg.get("use_sliding_window") and cfg.get("sliding_window"):
             max_window_layers = _int(cfg, "max_window_layers", default=L, mt=mt)
             n_slide = _layer_types_sliding(cfg, L, default_all=False) or max(0, L - max_window_layers)
-            spec.update(sliding_window=int(cfg["sliding_window"]), num_sliding_layers=n_slide)
+            spec.update(sliding_window=_int(cfg, "sliding_window", mt=mt), num_sliding_layers=n_slide)
         if mt.endswith("_moe"):
             E = _int(cfg, "num_experts", mt=mt)
             k = _int(cfg, "num_experts_per_tok", mt=mt)
+            check_experts(E, k)
             step = _int(cfg, "decoder_sparse_step", default=1, mt=mt) or 1
-            only_mlp = set(cfg.get("mlp_only_layers") or [])
+            only_mlp = set(int_list(cfg, "mlp_only_layers", L))
             n_moe = sum(1 for i in range(L) if i not in only_mlp and E > 0 and (i + 1) % step == 0)
             shared = _int(cfg, "shared_expert_intermediate_size", default=0, mt=mt) if mt == "qwen2_moe" else 0
             moe = MoE(E, k, _int(cfg, "moe_intermediate_size", mt=mt), shared_ffn=shared, shared_gate=bool(shared))
@@ -371,7 +372,7 @@ def from_hf_config(cfg: dict, name: str | None = None) -> ArchSpec:
         spec = dict(common, attention=attn, norms_per_layer=4 if mt == "gemma2" else 2)
         if mt == "gemma2" and cfg.get("sliding_window"):
             n_slide = _layer_types_sliding(cfg, L, default_all=False) or (L + 1) // 2  # even layers slide
-            spec.update(sliding_window=int(cfg["sliding_window"]), num_sliding_layers=n_slide)
+            spec.update(sliding_window=_int(cfg, "sliding_window", mt=mt), num_sliding_layers=n_slide)
         return ArchSpec(**spec)
 
     if mt == "olmo2":
@@ -389,6 +390,7 @@ def from_hf_config(cfg: dict, name: str | None = None) -> ArchSpec:
     freq = _int(cfg, "moe_layer_freq", default=1, mt=mt) or 1
     n_moe = sum(1 for i in range(L) if E and i >= first_dense and i % freq == 0)
     fe = _int(cfg, "moe_intermediate_size", mt=mt)
+    check_experts(E, _int(cfg, "num_experts_per_tok", mt=mt))
     moe = MoE(E, _int(cfg, "num_experts_per_tok", mt=mt), fe, shared_ffn=fe * _int(cfg, "n_shared_experts", default=0, mt=mt))
     return ArchSpec(**common, attention=attn, moe=moe if E else None, num_moe_layers=n_moe)
 
@@ -397,9 +399,8 @@ def _gpt2(cfg: dict, name: str) -> ArchSpec:
     mt = "gpt2"
     h = _int(cfg, "n_embd", "hidden_size", mt=mt)
     H = _int(cfg, "n_head", "num_attention_heads", mt=mt)
-    if not H or not h:
-        raise InputError("config.json", "n_embd and n_head must be positive")
-    n_inner = cfg.get("n_inner") or 4 * h
+    check_heads(h, H, H, False)
+    n_inner = _int(cfg, "n_inner", default=None, mt=mt) or 4 * h
     return ArchSpec(
         name=name, model_type=mt, vocab_size=_int(cfg, "vocab_size", mt=mt), hidden_size=h,
         num_layers=_int(cfg, "n_layer", "num_hidden_layers", mt=mt),
@@ -415,8 +416,7 @@ def _gpt_neox(cfg: dict, name: str) -> ArchSpec:
     mt = "gpt_neox"
     h = _int(cfg, "hidden_size", mt=mt)
     H = _int(cfg, "num_attention_heads", mt=mt)
-    if not H or not h:
-        raise InputError("config.json", "hidden_size and num_attention_heads must be positive")
+    check_heads(h, H, H, False)
     bias = bool(cfg.get("attention_bias", True))
     return ArchSpec(
         name=name, model_type=mt, vocab_size=_int(cfg, "vocab_size", mt=mt), hidden_size=h,
@@ -424,23 +424,28 @@ def _gpt_neox(cfg: dict, name: str) -> ArchSpec:
         attention=Attention("mha", H, H, h // H, h // H, qkv_bias=bias, o_bias=bias),
         ffn=_int(cfg, "intermediate_size", mt=mt), gated_mlp=False, mlp_bias=True, norm="layer", norms_per_layer=2,
         tie_embeddings=bool(cfg.get("tie_word_embeddings", False)),
-        max_position_embeddings=cfg.get("max_position_embeddings"),
+        max_position_embeddings=_int(cfg, "max_position_embeddings", default=None, mt=mt),
     )
 
 
 def load_config_file(path: str | Path) -> dict:
-    """Read a config.json from a local path (a file, or a directory holding config.json)."""
+    """Read a config.json from a local path (a file, or a directory holding config.json); at most
+    1 MiB of UTF-8 text (checked before parsing)."""
+    from traincost.files import MAX_CONFIG_BYTES, read_user_text
+
     p = Path(path)
-    if p.is_dir():
-        p = p / "config.json"
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as e:
-        raise InputError("model", f"cannot read config file '{path}': {e.strerror or e}") from None
+        if p.is_dir():
+            p = p / "config.json"
+    except (OSError, ValueError):
+        pass  # read_user_text reports it
+    text = read_user_text(p, "model", MAX_CONFIG_BYTES, what="config file")
     try:
         cfg = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError("model", f"'{path}' is not valid JSON (line {e.lineno}: {e.msg})") from None
+    except RecursionError:
+        raise InputError("model", f"'{path}' is nested too deeply to be a config.json") from None
     if not isinstance(cfg, dict):
         raise InputError("model", f"'{path}' must hold a JSON object (a Hugging Face config.json)")
     return cfg

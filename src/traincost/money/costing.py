@@ -349,7 +349,8 @@ def ranges(P: dict[str, Param], ctx: Context, n: int = 10_000, seed: int = 0) ->
     reproducible). The point estimate evaluates each input at its central value; the P50 is the median of
     the outputs, which differs where the model is non-linear (failures, fixed costs)."""
     rng = np.random.default_rng(seed)
-    o = compute(sample(P, n, rng), ctx)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # draws that never finish: checked below
+        o = compute(sample(P, n, rng), ctx)
 
     def q(x) -> dict[str, float]:
         x = np.broadcast_to(np.asarray(x, dtype=float), (n,))
@@ -358,7 +359,14 @@ def ranges(P: dict[str, Param], ctx: Context, n: int = 10_000, seed: int = 0) ->
 
     varied = [k for k, p in P.items() if not p.user and p.low is not None and p.high is not None and p.low != p.high]
     cost = np.broadcast_to(np.asarray(o["total_usd"], dtype=float), (n,))
-    lo, hi = np.percentile(cost, [1, 99])
+    finite = np.isfinite(cost)
+    if finite.mean() < 0.9:  # the P90 needs 90% of the draws to finish  # draws where interruptions outpace checkpoint + restart
+        from traincost.run.feasibility import never_finishes
+
+        rate = P["interruption_rate_per_gpu_hour"].value if "interruption_rate_per_gpu_hour" in P else 0.0
+        mtbf_h = 1.0 / (rate * ctx.n_gpus) if rate > 0 else float("inf")
+        raise never_finishes("interruption_rate", ctx.n_gpus, float(rate), mtbf_h, share=1 - finite.mean())
+    lo, hi = np.percentile(cost[finite], [1, 99])
     counts, edges = np.histogram(np.clip(cost, lo, hi), bins=30, range=(lo, hi if hi > lo else lo + 1))
     return {
         "cost_histogram": {"edges": [float(x) for x in edges], "counts": [int(c) for c in counts]},

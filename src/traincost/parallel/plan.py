@@ -79,7 +79,9 @@ def enumerate_layouts(prob: Problem, fixed: dict | None = None) -> Layouts:
                 eps = [1]
                 if moe:
                     eps = [x for x in _divisors(a.moe.num_experts) if (d * c) % x == 0]
-                for ep in ([fixed["ep"]] if "ep" in fixed else eps):
+                if "ep" in fixed:  # expert ranks come out of the DP x CP ranks
+                    eps = [fixed["ep"]] if (d * c) % fixed["ep"] == 0 else []
+                for ep in eps:
                     combos.append((t, p, d, c, ep))
     if not combos:
         return Layouts(*(np.zeros(0, dtype=np.int64) for _ in range(9)))

@@ -42,14 +42,17 @@ function writeUrl() {
   history.replaceState(null, "", "?" + p.toString());
 }
 
+// fills the form from the URL; returns the [field, value] pairs a list has no option for
 function readUrl() {
-  const p = new URLSearchParams(location.search);
+  const p = new URLSearchParams(location.search), unknown = [];
   for (const f of FIELDS) {
     const el = $(f);
     if (!el || !p.has(f)) continue;
     if (el.type === "checkbox") el.checked = p.get(f) === "1";
     else el.value = p.get(f);
+    if (el.tagName === "SELECT" && el.value !== p.get(f)) unknown.push([f, p.get(f)]);
   }
+  return unknown;
 }
 
 function barChart(svg, items) {
@@ -129,20 +132,27 @@ let timer = null, seq = 0;
 async function run() {
   const mine = ++seq;
   let body;
-  try { body = readForm(); } catch (e) { $("status").textContent = e.message; $("status").className = "error"; return; }
+  try { body = readForm(); } catch (e) { showError(e.message); return; }
   writeUrl();
   $("status").textContent = "Estimating…"; $("status").className = "muted";
   try {
     const resp = await fetch("/api/estimate", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const data = await resp.json();
     if (mine !== seq) return;
-    if (!resp.ok) { $("status").textContent = data.error || JSON.stringify(data.detail); $("status").className = "error"; return; }
+    if (!resp.ok) { showError(data.error || JSON.stringify(data.detail)); return; }
     $("status").textContent = `${data.model.display_name}: ${(data.tokens / 1e9).toLocaleString()}B tokens on ${data.hardware.count} × ${data.hardware.name}`;
     $("status").className = "";
     render(data);
+    $("answer").classList.remove("stale");
   } catch (e) {
-    $("status").textContent = "request failed: " + e.message; $("status").className = "error";
+    if (mine === seq) showError("request failed: " + e.message);
   }
+}
+
+// after an error the last answer no longer matches the form: grey it out until a new one arrives
+function showError(msg) {
+  $("status").textContent = msg; $("status").className = "error";
+  $("answer").classList.add("stale");
 }
 const schedule = () => { clearTimeout(timer); timer = setTimeout(run, 350); };
 
@@ -153,13 +163,19 @@ async function init() {
   $("gpu").innerHTML = cat.accelerators.map((a) => `<option value="${esc(a.id)}">${esc(a.name)}</option>`).join("");
   $("provider").innerHTML += cat.providers.map((p) => `<option value="${esc(p)}">${esc(p)}</option>`).join("");
   $("model").value = cat.defaults.model; $("gpu").value = cat.defaults.gpu;
-  readUrl();
+  const unknown = readUrl();
   const toggle = () => { document.querySelector(".custom").hidden = $("model").value !== CUSTOM; };
   toggle();
   $("model").addEventListener("change", toggle);
   $("form").addEventListener("input", schedule);
   $("form").addEventListener("change", schedule);
   $("form").addEventListener("submit", (e) => { e.preventDefault(); clearTimeout(timer); run(); });
+  if (unknown.length) {  // a link naming a model or accelerator the catalog does not have: say so, do not guess
+    const what = { model: "model", gpu: "accelerator", provider: "provider", pricing: "pricing" };
+    for (const [f] of unknown) $(f).value = cat.defaults[f] ?? "";
+    showError(unknown.map(([f, v]) => `${f}: unknown ${what[f] || f} '${v}' in the link; choose one from the list`).join("; "));
+    return;
+  }
   run();
 }
 init();
