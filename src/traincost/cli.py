@@ -58,11 +58,12 @@ def bill_options(f):
 
 
 def _console(stderr: bool = False):
-    from rich.console import Console
+    from traincost.present.fit import console
 
-    stream = sys.stderr if stderr else sys.stdout
-    # a pipe or file gets a fixed, wide layout instead of Rich's 80 columns
-    return Console(stderr=stderr, highlight=False, width=None if stream.isatty() else 170)
+    return console(stderr)  # the terminal's width; when piped, $COLUMNS (else 170)
+
+
+BRIEF = click.option("--brief", is_flag=True, help="Print only the answer (one paragraph).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -156,7 +157,9 @@ def scenario_options(f):
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False))
 @scenario_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def estimate(scenario, as_json, **flags) -> None:
+@BRIEF
+@click.option("--assumptions", "show_assumptions", is_flag=True, help="Also list every default assumed, with its source.")
+def estimate(scenario, as_json, brief, show_assumptions, **flags) -> None:
     """Estimate FLOPs, time and cost of a training run (flags override the SCENARIO file)."""
     from traincost.files import read_scenario_file
     from traincost.pipeline import estimate as run_estimate
@@ -168,7 +171,7 @@ def estimate(scenario, as_json, **flags) -> None:
     else:
         from traincost.present.terminal import print_estimate
 
-        print_estimate(result, _console())
+        print_estimate(result, _console(), brief=brief, assumptions=show_assumptions)
 
 
 @cli.command()
@@ -184,7 +187,8 @@ def estimate(scenario, as_json, **flags) -> None:
 @click.option("--csv", "as_csv", is_flag=True, help="Print the comparison as CSV.")
 @click.option("--plot", type=click.Path(dir_okay=False), help="Write charts to this .png or .svg file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, partners, as_csv, plot, as_json,
+@BRIEF
+def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, partners, as_csv, plot, as_json, brief,
             **flags) -> None:
     """Compare candidate runs side by side: cost, days, energy, CO2, expected loss; the Pareto front."""
     from traincost.decide.compare import (
@@ -224,7 +228,7 @@ def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, 
     else:
         from traincost.present.terminal import print_compare
 
-        print_compare(result, _console())
+        print_compare(result, _console(), brief=brief)
         if plot:
             click.echo(f"wrote {plot}")
 
@@ -233,7 +237,8 @@ def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, 
 @options(PLAN_OPTIONS)
 @click.option("--top", default="5", show_default=True, help="How many layouts to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def plan(as_json, top, **flags) -> None:
+@BRIEF
+def plan(as_json, top, brief, **flags) -> None:
     """Find the fastest parallel layout that fits in memory (or evaluate the one you give)."""
     from traincost.pipeline import run_plan
 
@@ -243,7 +248,7 @@ def plan(as_json, top, **flags) -> None:
     else:
         from traincost.present.terminal import print_plan
 
-        print_plan(result, _console())
+        print_plan(result, _console(), brief=brief)
     if not result.fits:
         sys.exit(1)  # valid input, but no layout fits: the output says why and what would
 
@@ -251,7 +256,8 @@ def plan(as_json, top, **flags) -> None:
 @cli.command()
 @options(AUDIT_OPTIONS)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def audit(as_json, **flags) -> None:
+@BRIEF
+def audit(as_json, brief, **flags) -> None:
     """Check a published or proposed claim: the FLOP/s and MFU it implies, and a verdict."""
     from traincost.pipeline import run_audit
 
@@ -261,7 +267,7 @@ def audit(as_json, **flags) -> None:
     else:
         from traincost.present.terminal import print_audit
 
-        print_audit(result, _console())
+        print_audit(result, _console(), brief=brief)
 
 
 @cli.command()
@@ -269,7 +275,8 @@ def audit(as_json, **flags) -> None:
 @click.option("--throughput", is_flag=True, help="Throughput measurements (Megatron-LM, llm-foundry, Korthikanti et al.).")
 @click.option("--memory", is_flag=True, help="Per-GPU memory measurements (Korthikanti et al. 2022, Fig. 1).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def validate(runs, throughput, memory, as_json) -> None:
+@BRIEF
+def validate(runs, throughput, memory, as_json, brief) -> None:
     """Compare traincost's predictions with published runs and measurements, row by row
     (default: published runs; --throughput and --memory check the performance model)."""
     from traincost.trust.validation import (
@@ -312,7 +319,7 @@ def validate(runs, throughput, memory, as_json) -> None:
         return
     from traincost.present.terminal import print_validation
 
-    print_validation(out, _console())
+    print_validation(out, _console(), brief=brief)
 
 
 @cli.command()
@@ -339,7 +346,8 @@ def models(as_json) -> None:
 @click.option("--gpu", help="Only this accelerator.")
 @click.option("--provider", help="Only this provider.")
 @click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
-def prices(gpu, provider, as_json) -> None:
+@BRIEF
+def prices(gpu, provider, as_json, brief) -> None:
     """List the dated cloud price catalog (USD per accelerator-hour, with sources)."""
     from dataclasses import asdict
 
@@ -360,7 +368,7 @@ def prices(gpu, provider, as_json) -> None:
         return
     from traincost.present.terminal import print_prices
 
-    print_prices(rows, _console())
+    print_prices(rows, _console(), brief=brief)
 
 
 @cli.command()

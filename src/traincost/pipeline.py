@@ -233,6 +233,9 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
 
     P, ctx, priced = priced_for(owned)
     rng_out = ranges(P, ctx, n=scenario.samples or 10_000, seed=scenario.seed or 0)
+    from traincost.money.sensitivity import drivers
+
+    rng_out["drivers"] = drivers(P, ctx)  # the assumption that matters most, for the answer
     comparison = None
     if scenario.compare_ownership:
         other = priced_for(not owned)[2]
