@@ -10,6 +10,7 @@ import click
 
 from traincost.errors import InputError
 
+COMPARE_FILE_KEYS = ("candidates", "deadline", "budget", "partners")  # scenario-file keys only `compare` uses
 SCENARIO_FLAGS = ("model", "tokens", "seq_len", "gpu", "gpus", "mfu", "price", "precision")
 
 
@@ -165,6 +166,10 @@ def estimate(scenario, as_json, brief, show_assumptions, **flags) -> None:
     from traincost.pipeline import estimate as run_estimate
 
     data = read_scenario_file(scenario) if scenario else {}
+    compare_keys = [k for k in COMPARE_FILE_KEYS if data.pop(k, None) is not None]
+    if compare_keys:  # a comparison file: estimate its base scenario, and say how to compare
+        click.echo(f"note: {scenario} also has {', '.join(compare_keys)}: this is the estimate of its base scenario; "
+                   f"compare the candidates with: traincost compare {scenario}", err=True)
     result = run_estimate(data, **{k: v for k, v in flags.items() if v is not None})
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
@@ -202,11 +207,15 @@ def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, 
     )
     from traincost.files import read_scenario_file
 
-    for value, parse in ((deadline, parse_deadline), (budget, parse_budget), (partners, parse_partners)):
-        if value is not None:
-            parse(value)  # bad input fails before any work
     data = read_scenario_file(scenario) if scenario else {}
     file_candidates = data.pop("candidates", None)
+    deadline, budget, partners = (flag if flag is not None else data.pop(k, None)
+                                  for k, flag in (("deadline", deadline), ("budget", budget), ("partners", partners)))
+    for k in ("deadline", "budget", "partners"):
+        data.pop(k, None)  # a flag overrides the file
+    for value, parse in ((deadline, parse_deadline), (budget, parse_budget), (partners, parse_partners)):
+        if value is not None:
+            parse(str(value))  # bad input fails before any work
     base = {**data, **{k: v for k, v in flags.items() if v is not None}}
     cands = expand(base, _split(models), _split(gpus_list), _split(hardware), _split(providers), file_candidates)
     if plot and not plot.lower().endswith((".png", ".svg")):
@@ -389,22 +398,28 @@ def hardware(as_json) -> None:
 
 
 @cli.command()
-@click.argument("path", default="scenario.yaml", type=click.Path(dir_okay=False))
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(path, force) -> None:
-    """Write an annotated example scenario file (default: scenario.yaml)."""
+@click.option("--example", type=click.Choice(["estimate", "compare"]), default="estimate", show_default=True,
+              help="estimate: one scenario; compare: a base scenario with a documented candidates: list.")
+def init(path, force, example) -> None:
+    """Write an annotated example scenario file (default: scenario.yaml, or compare.yaml with --example compare)."""
     from pathlib import Path
 
-    from traincost.files import EXAMPLE
+    from traincost.files import COMPARE_EXAMPLE, EXAMPLE
+
+    path = path or ("compare.yaml" if example == "compare" else "scenario.yaml")
+    text = COMPARE_EXAMPLE if example == "compare" else EXAMPLE
+    run = "compare" if example == "compare" else "estimate"
 
     p = Path(path)
     if p.exists() and not force:
         raise InputError("path", f"'{path}' exists; pass --force to overwrite it")
     try:
-        p.write_text(EXAMPLE.format(name=path), encoding="utf-8")
+        p.write_text(text.format(name=path), encoding="utf-8")
     except OSError as e:
         raise InputError("path", f"cannot write '{path}': {e.strerror or e}") from None
-    click.echo(f"wrote {path}; run: traincost estimate {path}")
+    click.echo(f"wrote {path}; run: traincost {run} {path}")
 
 
 @cli.command()

@@ -119,11 +119,33 @@ def _question(r: Estimate) -> str:
 
 
 def _answer(r: Estimate) -> str:
-    g = r.ranges
-    return (f"About {usd(r.cost.total_usd)} (P10-P90 {usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])}) and "
-            f"{r.time.wall_clock_days:,.1f} days (P10-P90 {g['wall_clock_days']['p10']:,.1f}-{g['wall_clock_days']['p90']:,.1f}), "
-            f"{r.time.gpu_hours:,.0f} GPU-hours at {r.throughput.mfu:.1%} MFU; {r.energy['kwh'] / 1000:,.0f} MWh and "
-            f"{r.carbon['total_t']:,.1f} tCO2e.")
+    from traincost.present.answer import estimate_text
+
+    return estimate_text(r)  # the same paragraph as the terminal's first lines
+
+
+def _option_rows(r: Estimate) -> list[list[str]]:
+    """Rows for the options that change the answer: --year, --serve, --kind, --region (and --framework)."""
+    rows = []
+    if r.projection:
+        p = r.projection
+        lo, hi = sorted(p["range_factor"])
+        rows.append([f"cost in {p['year']}", f"{usd(p['total_usd'])}: compute x{p['factor']:.2f} (x{lo:.2f}-x{hi:.2f}) "
+                                             f"from {p['base_year']} prices; {p['note']}"])
+    if r.serving:
+        s = r.serving
+        rows.append(["serving", f"{usd(s['cost_usd'])} for {human(s['tokens_per_month'])} generated tokens a month x "
+                                f"{s['months']:g} months on {s['accelerator']} ({s['gpu_hours']:,.0f} GPU-hours at "
+                                f"{usd(s['price_per_gpu_hour'])})"])
+    if r.quality:
+        q = r.quality
+        rows.append(["kind and expected loss", f"{q['kind']}: loss {q['loss']:.3f} nats/token ({q['label']})"])
+    c = r.carbon
+    rows.append(["grid region", f"{c['grid_region']}: {c['grid_g_per_kwh']:.0f} gCO2e/kWh; {c['total_t']:,.1f} tCO2e in total"])
+    fw = getattr(r, "framework", None)  # hook: the framework option, when it exists
+    if fw:
+        rows.append(["framework", str(fw if isinstance(fw, str) else fw.get("name", fw))])
+    return rows
 
 
 def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], list[list[str]]]]:
@@ -138,7 +160,7 @@ def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], lis
     ]))
     out.append(("Bill", ["item", "quantity", "unit price", "USD", "source"], [
         [b.item, f"{b.quantity:,.2f} {b.unit}" if b.quantity < 10 else f"{b.quantity:,.0f} {b.unit}",
-         "-" if not b.unit_price else f"${b.unit_price:,.4g}", usd(b.usd), b.source] for b in r.bill
+         "-" if not b.unit_price else usd(b.unit_price), usd(b.usd), b.source] for b in r.bill
     ] + [["total", "", "", usd(r.cost.total_usd), ""]]))
     th = r.throughput
     lay_rows = [["model", f"{r.model.display_name}: {r.model.params:,} parameters ({human(r.model.active_params)} active), {r.model.layers} layers"],
@@ -150,7 +172,7 @@ def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], lis
     rel = r.reliability
     lay_rows.append(["failures", f"{rel['interruptions']:.1f} interruptions expected, goodput {rel['goodput']:.1%}, "
                                  f"checkpoint every {rel['checkpoint_interval_min']:.0f} min"])
-    out.append(("Layout and run", ["", ""], lay_rows))
+    out.append(("Layout and run", ["", ""], lay_rows + _option_rows(r)))
     if compare:
         rows = []
         for c in compare["candidates"]:

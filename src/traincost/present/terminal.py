@@ -207,7 +207,7 @@ def print_audit(r, con: Console, brief: bool = False) -> None:
     if brief:
         return
     con.print()
-    claim = ", ".join(f"{k.replace('_', ' ')} {v:,.6g}" for k, v in r.claim.items())
+    claim = ", ".join(f"{k.replace('_', ' ')} {v:,.6g}" for k, v in r.claim.items() if isinstance(v, int | float))
     con.print(f"claim: [bold]{r.model}[/] on {human(r.tokens)} tokens (seq {r.seq_len}) on {r.gpu}: {claim}")
     for v in getattr(r, "verdicts", None) or [{"figure": "claim", "verdict": r.verdict, "reason": r.reason}]:
         color = {"impossible": "red", "implausible": "yellow", "plausible": "green"}.get(v["verdict"], "white")
