@@ -142,7 +142,7 @@ def plan_paragraph(r) -> tuple[str, list[str]]:
     body = [f"The {fits} for {r.model} on {r.gpus:,} x {r.gpu} (seq {r.seq_len:,}, "
             f"{human(r.global_batch['tokens'])} tokens per batch):",
             f"{chosen['step_time_s']:.2f} s per step, {mem['total_gib']:.1f} of {mem['breakdown_gib']['capacity']:.1f} GiB per GPU."]
-    if worst and tb[worst] > 0:
+    if worst and tb[worst] / tb["step"] >= 0.01:
         body.append(f"Beyond compute, most step time goes to {worst.replace('_', ' ')} ({tb[worst] / tb['step']:.0%}).")
     return head, body
 

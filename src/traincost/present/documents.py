@@ -4,11 +4,9 @@ charts, nothing fetched from the network) or Markdown with the charts as image f
 from __future__ import annotations
 
 import html
-import io
 from pathlib import Path
 from typing import Any
 
-from traincost import catalog
 from traincost.errors import InputError
 from traincost.parallel.plan import fmt_layout
 from traincost.pipeline import Estimate, estimate
@@ -17,96 +15,14 @@ from traincost.units import human, usd
 # ----------------------------------------------------------------------------- charts
 
 
-def _figs(r: Estimate, base: dict, compare: dict | None) -> dict[str, Any]:
-    from traincost.present.plots import _mpl, cluster_sweep
+def _figs(r: Estimate, base: dict, compare: dict | None) -> dict[str, str]:
+    """The report's charts as inline SVG (present/charts.py): no matplotlib needed."""
+    from traincost.present.charts import chart_data, compare_svg, estimate_svgs
 
-    plt = _mpl()
-    figs: dict[str, Any] = {}
-
-    # 1. cost breakdown
-    cats: dict[str, float] = {}
-    for line in r.bill:
-        cats[line.category] = cats.get(line.category, 0.0) + line.usd
-    cats = {k: v for k, v in cats.items() if v > 0}
-    fig, ax = plt.subplots(figsize=(6, 2.8))
-    ax.barh(list(cats), [v / 1e6 for v in cats.values()], color="#2f5d8a")
-    for i, v in enumerate(cats.values()):
-        ax.text(v / 1e6, i, " " + usd(v), va="center", fontsize=8)
-    ax.set_xlabel("USD millions")
-    ax.set_title("cost breakdown")
-    ax.margins(x=0.25)
-    fig.tight_layout()
-    figs["cost_breakdown"] = fig
-
-    # 2. cost vs days across cluster sizes
-    fig, ax = plt.subplots(figsize=(6, 3.4))
-    models = [r.model.name] if not compare else list(dict.fromkeys(c["model"]["name"] for c in compare["candidates"] if "cost" in c))
-    sweep_base = {k: v for k, v in base.items() if k not in ("gpus", "model", "candidates")}
-    for m in models[:4]:
-        pts = cluster_sweep(sweep_base, m, r.hardware.gpu)
-        if pts:
-            ax.plot([p["days"] for p in pts], [p["cost"] / 1e6 for p in pts], marker="o", label=m)
-            for p in pts:
-                ax.annotate(str(p["gpus"]), (p["days"], p["cost"] / 1e6), fontsize=7, xytext=(3, 3), textcoords="offset points")
-    ax.set_xscale("log")
-    ax.set_xlabel("wall-clock days (log); labels: GPUs")
-    ax.set_ylabel("total cost, $M")
-    ax.set_title(f"cost vs time across cluster sizes ({r.hardware.gpu})")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    figs["cost_vs_days"] = fig
-
-    # 3. uncertainty of the total cost
-    hist = r.ranges["cost_histogram"]
-    edges, counts = hist["edges"], hist["counts"]
-    fig, ax = plt.subplots(figsize=(6, 2.8))
-    ax.bar([e / 1e6 for e in edges[:-1]], counts, width=[(b - a) / 1e6 for a, b in zip(edges, edges[1:], strict=False)],
-           align="edge", color="#9db4cc")
-    for k in ("p10", "p50", "p90"):
-        x = r.ranges["cost_usd"][k] / 1e6
-        ax.axvline(x, color="#a12a2a", linestyle="--", linewidth=1)
-        ax.text(x, max(counts) * (0.95 if k != "p50" else 0.8), f" {k.upper()} {usd(x * 1e6)}", fontsize=7, color="#a12a2a")
-    ax.set_xlabel("total cost, $M")
-    ax.set_ylabel("samples")
-    ax.set_title(f"uncertainty of the total cost ({r.ranges['samples']:,} Monte Carlo samples)")
-    fig.tight_layout()
-    figs["uncertainty"] = fig
-
-    # 4. model-size comparison: the candidates, or the model's family in the catalog
-    rows = []
+    figs = estimate_svgs(chart_data(r, base, compare))
     if compare:
-        rows = [(c["label"], c["cost"]["total_usd"], c["quality"]["loss"]) for c in compare["candidates"] if "cost" in c]
-    else:
-        entry = catalog.models().get(r.model.name)
-        fam = [m for m in catalog.models().values() if entry and m.family == entry.family]
-        for m in sorted(fam, key=lambda m: m.arch.params)[:5]:
-            try:
-                e = estimate({**sweep_base, "model": m.id, "gpus": r.hardware.count, "samples": 200})
-            except InputError:
-                continue
-            rows.append((m.id, e.cost.total_usd, e.quality["loss"]))
-    if len(rows) > 1:
-        fig, ax = plt.subplots(figsize=(6, 3.2))
-        x = range(len(rows))
-        ax.bar(x, [c / 1e6 for _, c, _ in rows], color="#2f5d8a", alpha=0.85)
-        ax.set_xticks(list(x))
-        ax.set_xticklabels([n for n, _, _ in rows], rotation=15, ha="right", fontsize=8)
-        ax.set_ylabel("total cost, $M")
-        ax2 = ax.twinx()
-        ax2.plot(list(x), [q for _, _, q in rows], "D", color="#c44e52")
-        ax2.set_ylabel("expected loss (estimate)", color="#c44e52")
-        ax.set_title("model sizes: cost and expected loss")
-        fig.tight_layout()
-        figs["model_sizes"] = fig
+        figs["candidates"] = compare_svg(compare)
     return figs
-
-
-def _svg(fig) -> str:
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Creator": None, "Date": None, "Format": None, "Type": None})
-    text = buf.getvalue()
-    return text[text.index("<svg"):]
 
 
 # ----------------------------------------------------------------------------- document
@@ -186,7 +102,7 @@ def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], lis
                          f"{c['quality']['loss']:.3f}", "yes" if c.get("pareto") else ""])
         out.append(("Comparison", ["candidate", "layout", "days (P10-P90)", "cost (P10-P90)", "expected loss", "Pareto"], rows))
     out.append(("Assumptions", ["field", "value", "source"],
-                [[a.field, str(a.value), a.source] for a in r.assumptions]))
+                [[a.field, human(a.value) if a.field == "tokens" else str(a.value), a.source] for a in r.assumptions]))
     return out
 
 
@@ -212,7 +128,7 @@ def render_html(r: Estimate, compare: dict | None, figs: dict[str, Any]) -> str:
         parts.append("</table>")
         if title == "Bill":
             parts.append("<h2>Charts</h2>")
-            parts += [f"<figure>{_svg(f)}</figure>" for f in figs.values()]
+            parts += [f"<figure>{f}</figure>" for f in figs.values()]
     if r.notes:
         parts.append("<h2>Notes</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in r.notes) + "</ul>")
     parts.append("</body></html>")
@@ -237,8 +153,8 @@ def render_markdown(r: Estimate, compare: dict | None, figs: dict[str, Any], out
         if title == "Bill":
             lines += ["## Charts", ""]
             for name, fig in figs.items():
-                p = assets / f"{name}.png"
-                fig.savefig(p, dpi=110)
+                p = assets / f"{name}.svg"
+                p.write_text(fig, encoding="utf-8")
                 lines += [f"![{name.replace('_', ' ')}]({assets.name}/{p.name})", ""]
     if r.notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in r.notes] + [""]
@@ -269,9 +185,4 @@ def write_report(scenario_path: str | None, out: str, overrides: dict | None = N
         path.write_text(text, encoding="utf-8")
     except OSError as err:
         raise InputError("output", f"cannot write '{out}': {err.strerror or err}") from None
-    finally:
-        import matplotlib.pyplot as plt
-
-        for f in figs.values():
-            plt.close(f)
     return path
