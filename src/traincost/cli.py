@@ -160,7 +160,9 @@ def scenario_options(f):
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @BRIEF
 @click.option("--assumptions", "show_assumptions", is_flag=True, help="Also list every default assumed, with its source.")
-def estimate(scenario, as_json, brief, show_assumptions, **flags) -> None:
+@click.option("--csv", "csv_table", type=click.Choice(["bill", "ranges", "assumptions"]),
+              help="Print one table as CSV: the bill, the P10/P50/P90 ranges or the assumptions.")
+def estimate(scenario, as_json, brief, show_assumptions, csv_table, **flags) -> None:
     """Estimate FLOPs, time and cost of a training run (flags override the SCENARIO file)."""
     from traincost.files import read_scenario_file
     from traincost.pipeline import estimate as run_estimate
@@ -173,6 +175,10 @@ def estimate(scenario, as_json, brief, show_assumptions, **flags) -> None:
     result = run_estimate(data, **{k: v for k, v in flags.items() if v is not None})
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
+    elif csv_table:
+        from traincost.present.exports import estimate_csv
+
+        click.echo(estimate_csv(result, csv_table), nl=False)
     else:
         from traincost.present.terminal import print_estimate
 
@@ -247,13 +253,18 @@ def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, 
 @click.option("--top", default="5", show_default=True, help="How many layouts to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @BRIEF
-def plan(as_json, top, brief, **flags) -> None:
+@click.option("--csv", "as_csv", is_flag=True, help="Print the layouts (memory and step-time breakdowns) as CSV.")
+def plan(as_json, top, brief, as_csv, **flags) -> None:
     """Find the fastest parallel layout that fits in memory (or evaluate the one you give)."""
     from traincost.pipeline import run_plan
 
     result = run_plan({k: v for k, v in flags.items() if v is not None}, top=top)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
+    elif as_csv:
+        from traincost.present.exports import plan_rows, to_csv
+
+        click.echo(to_csv(plan_rows(result)), nl=False)
     else:
         from traincost.present.terminal import print_plan
 

@@ -468,6 +468,7 @@ def run_audit(flags: dict) -> AuditOutput:
     MFU and price per GPU-hour, with one verdict per figure."""
     from traincost.schema import AuditRequest, make_request
     from traincost.trust.audit import mfu_verdict, price_verdict, worst
+    from traincost.units import usd
 
     req = make_request(AuditRequest, flags)
     if req.gpu_hours is None and req.days is None and req.cost is None:
@@ -514,7 +515,7 @@ def run_audit(flags: dict) -> AuditOutput:
         mfu = flops / (hours * 3600.0 * peak)
         v, why = mfu_verdict(mfu, best, acc.id, dtype)
         if fig == "cost":
-            why = f"at ${claim['price_per_gpu_hour']:,.2f} per GPU-hour ({claim['price_basis']}) it buys {hours:,.0f} GPU-hours: {why}"
+            why = f"at {usd(claim['price_per_gpu_hour'])} per GPU-hour ({claim['price_basis']}) it buys {hours:,.0f} GPU-hours: {why}"
         verdicts.insert(len([x for x in verdicts if "gpu_hours" in x]),
                         {"figure": fig, "gpu_hours": hours, "mfu": mfu, "verdict": v, "reason": why})
     hours = figures[0][1] if figures else req.cost / verdicts[0]["price_per_gpu_hour"]
