@@ -161,6 +161,17 @@ def render_markdown(r: Estimate, compare: dict | None, figs: dict[str, Any], out
     return "\n".join(lines)
 
 
+def report_html(base: dict, candidates: list[dict] | None = None) -> str:
+    """The HTML report of scenario `base` (and its candidates) as a string (for the web download)."""
+    r = estimate(base)
+    compare = None
+    if candidates:
+        from traincost.decide.compare import run_compare
+
+        compare = run_compare(base, candidates)
+    return render_html(r, compare, _figs(r, base, compare))
+
+
 def write_report(scenario_path: str | None, out: str, overrides: dict | None = None) -> Path:
     from traincost.files import read_scenario_file
 

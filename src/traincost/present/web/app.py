@@ -132,14 +132,18 @@ def create_app() -> FastAPI:
     @app.post("/api/estimate", summary="Estimate a training run (the same fields as `traincost estimate`)")
     def api_estimate(req: WebScenario) -> dict[str, Any]:
         from traincost.pipeline import estimate
+        from traincost.present.web.routes import answer_of
 
-        return estimate(req).to_dict()
+        r = estimate(req)
+        return {**r.to_dict(), "answer": answer_of("estimate", r)}
 
     @app.post("/api/plan", summary="Search parallel layouts (or evaluate a fixed one)")
     def api_plan(req: WebPlanRequest) -> dict[str, Any]:
         from traincost.pipeline import run_plan
+        from traincost.present.web.routes import answer_of
 
-        return run_plan(req.model_dump(exclude_none=True)).to_dict()
+        p = run_plan(req.model_dump(exclude_none=True))
+        return {**p.to_dict(), "answer": answer_of("plan", p)}
 
     @app.post("/api/compare", summary="Compare candidate runs")
     def api_compare(req: CompareRequest) -> dict[str, Any]:
@@ -153,13 +157,22 @@ def create_app() -> FastAPI:
 
         for c in cands:
             make_request(WebScenario, c)  # every candidate passes the web rules too
-        return _jsonable(run_compare(base, cands, req.deadline, req.budget, req.partners))
+        from traincost.present.web.routes import answer_of
+
+        res = run_compare(base, cands, req.deadline, req.budget, req.partners)
+        return _jsonable({**res, "answer": answer_of("compare", res)})
 
     @app.post("/api/audit", summary="Check a claim: implied MFU and a verdict")
     def api_audit(req: WebAuditRequest) -> dict[str, Any]:
         from traincost.pipeline import run_audit
+        from traincost.present.web.routes import answer_of
 
-        return run_audit(req.model_dump(exclude_none=True)).to_dict()
+        a = run_audit(req.model_dump(exclude_none=True))
+        return {**a.to_dict(), "answer": answer_of("audit", a)}
+
+    from traincost.present.web.routes import register
+
+    register(app, WebScenario, CompareRequest)  # downloads: bill CSV/XLSX, report HTML
 
     @app.get("/api/catalog", summary="Models, accelerators and providers for the form")
     def api_catalog() -> dict[str, Any]:
