@@ -186,6 +186,17 @@ def prices_paragraph(rows) -> tuple[str, list[str]]:
     if od:
         c = min(od, key=lambda r: r.on_demand)
         body.append(f"Cheapest on-demand: {c.accelerator} at {usd(c.on_demand)} per GPU-hour ({c.provider}).")
-    body.append("Without --price, estimate uses the default provider's on-demand row for the accelerator "
-                "(see the price line of `traincost estimate`).")
+    if len(accs) == 1:
+        from traincost import catalog
+        from traincost.errors import InputError
+
+        try:
+            row, price = catalog.select_price(accs[0], None, "on-demand")
+            body.append(f"Without --price, `traincost estimate` uses {usd(price)} for {accs[0]} ({row.provider} on-demand, "
+                        f"observed {row.date}).")
+        except InputError:
+            pass
+    else:
+        body.append("Without --price, `traincost estimate` uses each accelerator's default on-demand row "
+                    "(`traincost prices --gpu ID` names it).")
     return head, body
