@@ -104,7 +104,7 @@ def _who(labels: list[str], n: int) -> str:
     if len(labels) == 1:
         return labels[0]
     if len(labels) == n:
-        return f"all {n} candidates tie"
+        return "both candidates tie" if n == 2 else f"all {n} candidates tie"
     return " and ".join([", ".join(labels[:-1]), labels[-1]]) + " tie"
 
 
@@ -123,6 +123,11 @@ def compare_paragraph(res: dict[str, Any]) -> tuple[str, list[str]]:
             f"{_days(f0['time']['wall_clock_days'])} days.")
     body = [f"Lowest expected loss: {_who(loss, len(ok))}.",
             f"Time-cost Pareto front: {', '.join(res['summary']['pareto'])}."]
+    d = ((c0.get("ranges") or {}).get("drivers") or [None])[0]
+    if d:
+        lo, hi = sorted((d["cost_at_low"], d["cost_at_high"]))
+        body.append(f"The assumption that matters most (for {c0['label']}) is {d['label']}: {usd(lo)} to {usd(hi)} "
+                    "across its P10-P90.")
     if len(ok) < n:
         body.append(f"{n - len(ok)} of {n} candidates are infeasible.")
     return head, body
