@@ -404,7 +404,7 @@ def init(path, force, example) -> None:
 @cli.command()
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "output", default="report.html", show_default=True,
-              help="report.html (one self-contained file) or report.md (charts as PNG files beside it).")
+              help="report.html (one self-contained file) or report.md (charts as SVG files beside it).")
 @scenario_options
 def report(scenario, output, **flags) -> None:
     """Write a report of a scenario (and its candidates) to attach to a budget request."""

@@ -467,8 +467,7 @@ def run_audit(flags: dict) -> AuditOutput:
     """`traincost audit`: what each claimed figure (GPU-hours, days x GPUs, cost) implies about FLOP/s per GPU,
     MFU and price per GPU-hour, with one verdict per figure."""
     from traincost.schema import AuditRequest, make_request
-    from traincost.trust.audit import mfu_verdict, price_verdict, worst
-    from traincost.units import usd
+    from traincost.trust.audit import judge, worst
 
     req = make_request(AuditRequest, flags)
     if req.gpu_hours is None and req.days is None and req.cost is None:
@@ -485,42 +484,7 @@ def run_audit(flags: dict) -> AuditOutput:
     flops = arch.flops_per_token(seq_len, causal=True).training * tokens
     best = best_published_mfu(acc)
 
-    claim: dict[str, Any] = {}
-    figures: list[tuple[str, float]] = []  # (figure, accelerator-hours it implies)
-    if req.gpu_hours is not None:
-        claim["gpu_hours"] = req.gpu_hours
-        figures.append(("gpu_hours", req.gpu_hours))
-    if req.days is not None:
-        claim.update(days=req.days, gpus=req.gpus)
-        figures.append(("days", req.days * 24 * req.gpus))
-    verdicts: list[dict[str, Any]] = []
-    if req.cost is not None:
-        claim["cost_usd"] = req.cost
-        if req.price is None and figures:  # cost next to hours: the price it implies
-            p = req.cost / figures[0][1]
-            v, why = price_verdict(p, acc.id)
-            verdicts.append({"figure": "cost", "price_per_gpu_hour": p, "price_basis": f"implied: cost / {figures[0][0].replace('_', ' ')}",
-                             "verdict": v, "reason": why})
-            claim["price_per_gpu_hour_implied"] = p
-        else:
-            if req.price is not None:
-                price, basis = req.price, "the price you gave (--price)"
-            else:
-                row, price = catalog.select_price(acc.id, None, "on-demand")
-                basis = f"traincost's default price for {acc.id}, {row.provider} on-demand, observed {row.date}; --price changes it"
-            claim["price_per_gpu_hour"] = price
-            claim["price_basis"] = basis
-            figures.append(("cost", req.cost / price))
-    for fig, hours in figures:
-        mfu = flops / (hours * 3600.0 * peak)
-        v, why = mfu_verdict(mfu, best, acc.id, dtype)
-        if fig == "cost":
-            why = f"at {usd(claim['price_per_gpu_hour'])} per GPU-hour ({claim['price_basis']}) it buys {hours:,.0f} GPU-hours: {why}"
-        verdicts.insert(len([x for x in verdicts if "gpu_hours" in x]),
-                        {"figure": fig, "gpu_hours": hours, "mfu": mfu, "verdict": v, "reason": why})
-    hours = figures[0][1] if figures else req.cost / verdicts[0]["price_per_gpu_hour"]
-    if req.gpu_hours is None and figures:
-        claim["gpu_hours_implied"] = hours
+    claim, hours, verdicts = judge(req, acc, dtype, peak, flops, best)
     top = worst(verdicts)
     mfu = flops / (hours * 3600.0 * peak)
     gpus = req.gpus or int(_default("gpus")[0])

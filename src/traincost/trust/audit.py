@@ -55,3 +55,47 @@ WORST = {"impossible": 2, "implausible": 1, "plausible": 0}
 
 def worst(verdicts: list[dict[str, Any]]) -> dict[str, Any]:
     return max(verdicts, key=lambda v: WORST[v["verdict"]])
+
+
+def judge(req, acc, dtype: str, peak: float, flops: float, best: dict[str, Any]):
+    """The claimed figures of an AuditRequest, each with its verdict.
+
+    Returns (claim, hours, verdicts): the claim as stated (with the price used or implied), the
+    accelerator-hours of the first figure, and one verdict per figure: GPU-hours and days x GPUs by the MFU
+    they need; a cost by the price it implies next to hours, else by the MFU of the hours it buys at the
+    given (or default) price."""
+    claim: dict[str, Any] = {}
+    figures: list[tuple[str, float]] = []  # (figure, accelerator-hours it implies)
+    if req.gpu_hours is not None:
+        claim["gpu_hours"] = req.gpu_hours
+        figures.append(("gpu_hours", req.gpu_hours))
+    if req.days is not None:
+        claim.update(days=req.days, gpus=req.gpus)
+        figures.append(("days", req.days * 24 * req.gpus))
+    priced: list[dict[str, Any]] = []
+    if req.cost is not None:
+        claim["cost_usd"] = req.cost
+        if req.price is None and figures:  # cost next to hours: the price it implies
+            p = req.cost / figures[0][1]
+            v, why = price_verdict(p, acc.id)
+            priced.append({"figure": "cost", "price_per_gpu_hour": p, "verdict": v, "reason": why,
+                           "price_basis": f"implied: cost / {figures[0][0].replace('_', ' ')}"})
+            claim["price_per_gpu_hour_implied"] = p
+        else:
+            if req.price is not None:
+                price, basis = req.price, "the price you gave (--price)"
+            else:
+                row, price = catalog.select_price(acc.id, None, "on-demand")
+                basis = f"traincost's default price for {acc.id}, {row.provider} on-demand, observed {row.date}; --price changes it"
+            claim.update(price_per_gpu_hour=price, price_basis=basis)
+            figures.append(("cost", req.cost / price))
+    verdicts = []
+    for fig, hours in figures:
+        mfu = flops / (hours * 3600.0 * peak)
+        v, why = mfu_verdict(mfu, best, acc.id, dtype)
+        if fig == "cost":
+            why = f"at {usd(claim['price_per_gpu_hour'])} per GPU-hour ({claim['price_basis']}) it buys {hours:,.0f} GPU-hours: {why}"
+        verdicts.append({"figure": fig, "gpu_hours": hours, "mfu": mfu, "verdict": v, "reason": why})
+    if req.gpu_hours is None:
+        claim["gpu_hours_implied"] = figures[0][1]
+    return claim, figures[0][1], verdicts + priced
