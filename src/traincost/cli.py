@@ -117,8 +117,8 @@ AUDIT_OPTIONS = [
     ("--gpu-hours", "Claimed accelerator-hours."),
     ("--days", "Claimed wall-clock days (with --gpus)."),
     ("--gpus", "Accelerators the claim assumes."),
-    ("--cost", "Claimed cost in USD (with --price)."),
-    ("--price", "USD per GPU-hour the claim assumes."),
+    ("--cost", "Claimed cost in USD: next to --gpu-hours or --days it implies a price; alone, it buys hours at --price."),
+    ("--price", "USD per GPU-hour the claim assumes (default: traincost's default price, stated in the output)."),
 ]
 
 
