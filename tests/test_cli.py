@@ -41,7 +41,7 @@ def test_estimate_without_arguments_answers_the_70b_question():
 
 
 def test_estimate_table_prints_every_default_as_an_assumption():
-    p = tc("estimate")
+    p = tc("estimate", "--assumptions")
     assert p.returncode == 0, p.stderr
     out = p.stdout
     for word in ("GPU-hours", "wall clock", "assumptions", "seq_len", "layout", "price", "Llama 3.1 70B"):

@@ -10,6 +10,9 @@ import click
 
 from traincost.errors import InputError
 
+COMPARE_FILE_KEYS = ("candidates", "deadline", "budget", "partners")  # scenario-file keys only `compare` uses
+
+
 # The bill's assumptions, each overridable (flag, help). Values are validated by the shared schema.
 BILL_OPTIONS = [
     ("--provider", "Cloud provider of the price (see `traincost prices`)."),
@@ -55,11 +58,12 @@ def bill_options(f):
 
 
 def _console(stderr: bool = False):
-    from rich.console import Console
+    from traincost.present.fit import console
 
-    stream = sys.stderr if stderr else sys.stdout
-    # a pipe or file gets a fixed, wide layout instead of Rich's 80 columns
-    return Console(stderr=stderr, highlight=False, width=None if stream.isatty() else 170)
+    return console(stderr)  # the terminal's width; when piped, $COLUMNS (else 170)
+
+
+BRIEF = click.option("--brief", is_flag=True, help="Print only the answer (one paragraph).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -112,8 +116,8 @@ AUDIT_OPTIONS = [
     ("--gpu-hours", "Claimed accelerator-hours."),
     ("--days", "Claimed wall-clock days (with --gpus)."),
     ("--gpus", "Accelerators the claim assumes."),
-    ("--cost", "Claimed cost in USD (with --price)."),
-    ("--price", "USD per GPU-hour the claim assumes."),
+    ("--cost", "Claimed cost in USD: next to --gpu-hours or --days it implies a price; alone, it buys hours at --price."),
+    ("--price", "USD per GPU-hour the claim assumes (default: traincost's default price, stated in the output)."),
 ]
 
 
@@ -158,19 +162,31 @@ def scenario_options(f):
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False))
 @scenario_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def estimate(scenario, as_json, **flags) -> None:
+@BRIEF
+@click.option("--assumptions", "show_assumptions", is_flag=True, help="Also list every default assumed, with its source.")
+@click.option("--csv", "csv_table", type=click.Choice(["bill", "ranges", "assumptions"]),
+              help="Print one table as CSV: the bill, the P10/P50/P90 ranges or the assumptions.")
+def estimate(scenario, as_json, brief, show_assumptions, csv_table, **flags) -> None:
     """Estimate FLOPs, time and cost of a training run (flags override the SCENARIO file)."""
     from traincost.files import read_scenario_file
     from traincost.pipeline import estimate as run_estimate
 
     data = read_scenario_file(scenario) if scenario else {}
+    compare_keys = [k for k in COMPARE_FILE_KEYS if data.pop(k, None) is not None]
+    if compare_keys:  # a comparison file: estimate its base scenario, and say how to compare
+        click.echo(f"note: {scenario} also has {', '.join(compare_keys)}: this is the estimate of its base scenario; "
+                   f"compare the candidates with: traincost compare {scenario}", err=True)
     result = run_estimate(data, **{k: v for k, v in flags.items() if v is not None})
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
+    elif csv_table:
+        from traincost.present.exports import estimate_csv
+
+        click.echo(estimate_csv(result, csv_table), nl=False)
     else:
         from traincost.present.terminal import print_estimate
 
-        print_estimate(result, _console())
+        print_estimate(result, _console(), brief=brief, assumptions=show_assumptions)
 
 
 @cli.command()
@@ -187,8 +203,9 @@ def estimate(scenario, as_json, **flags) -> None:
 @click.option("--csv", "as_csv", is_flag=True, help="Print the comparison as CSV.")
 @click.option("--plot", type=click.Path(dir_okay=False), help="Write charts to this .png or .svg file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@BRIEF
 def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, partners, target_loss, as_csv, plot,
-            as_json, **flags) -> None:
+            as_json, brief, **flags) -> None:
     """Compare candidate runs side by side: cost, days, energy, CO2, expected loss; the Pareto front."""
     from traincost.decide.compare import (
         _split,
@@ -203,15 +220,19 @@ def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, 
     )
     from traincost.files import read_scenario_file
 
-    check_modes(deadline, budget)
-    for value, parse in ((deadline, parse_deadline), (budget, parse_budget), (partners, parse_partners),
-                         (target_loss, parse_target_loss)):
-        if value is not None:
-            parse(value)  # bad input fails before any work
     if plot:
         _check_output_path(plot, "plot", (".png", ".svg"))
     data = read_scenario_file(scenario) if scenario else {}
     file_candidates = data.pop("candidates", None)
+    deadline, budget, partners = (flag if flag is not None else data.pop(k, None)
+                                  for k, flag in (("deadline", deadline), ("budget", budget), ("partners", partners)))
+    for k in ("deadline", "budget", "partners"):
+        data.pop(k, None)  # a flag overrides the file
+    check_modes(deadline, budget)
+    for value, parse in ((deadline, parse_deadline), (budget, parse_budget), (partners, parse_partners),
+                         (target_loss, parse_target_loss)):
+        if value is not None:
+            parse(str(value))  # bad input fails before any work
     base = {**data, **{k: v for k, v in flags.items() if v is not None}}
     cands = expand(base, _split(models), _split(gpus_list), _split(hardware), _split(providers), file_candidates)
     from rich.progress import Progress
@@ -231,7 +252,7 @@ def compare(scenario, models, gpus_list, hardware, providers, deadline, budget, 
     else:
         from traincost.present.terminal import print_compare
 
-        print_compare(result, _console())
+        print_compare(result, _console(), brief=brief)
         if plot:
             click.echo(f"wrote {plot}")
 
@@ -262,17 +283,23 @@ def fit_cpt(pilots, base_tokens, domain, schedule, output, force, as_json) -> No
 @options(PLAN_OPTIONS)
 @click.option("--top", default="5", show_default=True, help="How many layouts to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def plan(as_json, top, **flags) -> None:
+@BRIEF
+@click.option("--csv", "as_csv", is_flag=True, help="Print the layouts (memory and step-time breakdowns) as CSV.")
+def plan(as_json, top, brief, as_csv, **flags) -> None:
     """Find the fastest parallel layout that fits in memory (or evaluate the one you give)."""
     from traincost.pipeline import run_plan
 
     result = run_plan({k: v for k, v in flags.items() if v is not None}, top=top)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
+    elif as_csv:
+        from traincost.present.exports import plan_rows, to_csv
+
+        click.echo(to_csv(plan_rows(result)), nl=False)
     else:
         from traincost.present.terminal import print_plan
 
-        print_plan(result, _console())
+        print_plan(result, _console(), brief=brief)
     if not result.fits:  # the output says why and what would fit; the exit code is 2 in both modes
         raise InputError("gpus", result.why_not or "no layout fits")
 
@@ -280,7 +307,8 @@ def plan(as_json, top, **flags) -> None:
 @cli.command()
 @options(AUDIT_OPTIONS)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def audit(as_json, **flags) -> None:
+@BRIEF
+def audit(as_json, brief, **flags) -> None:
     """Check a published or proposed claim: the FLOP/s and MFU it implies, and a verdict."""
     from traincost.pipeline import run_audit
 
@@ -290,7 +318,7 @@ def audit(as_json, **flags) -> None:
     else:
         from traincost.present.terminal import print_audit
 
-        print_audit(result, _console())
+        print_audit(result, _console(), brief=brief)
 
 
 @cli.command()
@@ -298,50 +326,19 @@ def audit(as_json, **flags) -> None:
 @click.option("--throughput", is_flag=True, help="Throughput measurements (Megatron-LM, llm-foundry, Korthikanti et al.).")
 @click.option("--memory", is_flag=True, help="Per-GPU memory measurements (Korthikanti et al. 2022, Fig. 1).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def validate(runs, throughput, memory, as_json) -> None:
+@BRIEF
+def validate(runs, throughput, memory, as_json, brief) -> None:
     """Compare traincost's predictions with published runs and measurements, row by row
     (default: published runs; --throughput and --memory check the performance model)."""
-    from traincost.trust.validation import (
-        run_memory_validation,
-        run_published_validation,
-        run_throughput_validation,
-        summarize,
-        summarize_runs,
-    )
+    from traincost.trust.summary import validation_report
 
-    out: dict = {}
-    if runs or not (throughput or memory):
-        rc = run_published_validation()
-        out["runs"] = {
-            "summary": summarize_runs(rc),
-            "rows": [dict(id=c.id, name=c.name, kind=c.kind, metric=c.metric, reported=c.reported, p10=c.p10, p50=c.p50,
-                          p90=c.p90, point=c.point, error_p50=c.error, inside_p10_p90=c.inside, gpus=c.gpus,
-                          gpus_stated=c.gpus_stated, layout=c.layout, note=c.note) for c in rc],
-        }
-    tp_checks = run_throughput_validation() if throughput else []
-    mem_checks = run_memory_validation() if memory else []
-    if tp_checks:
-        out["throughput"] = {
-            "summary": summarize(tp_checks),
-            "rows": [dict(id=c.id, source=c.source, hardware=c.hardware, gpus=c.gpus, seq_len=c.seq_len,
-                          measured_tokens_per_s_per_gpu=c.measured, predicted_tokens_per_s_per_gpu=c.predicted,
-                          error=c.error, layout=c.layout, note=c.note) for c in tp_checks],
-        }
-    if mem_checks:
-        import numpy as np
-
-        errs = [abs(c.error) for c in mem_checks]
-        out["memory"] = {
-            "summary": {"rows": len(errs), "median_abs_error": float(np.median(errs)), "worst_abs_error": float(max(errs))},
-            "rows": [dict(id=c.id, part=c.part, measured_gib=c.measured_gib, predicted_gib=c.predicted_gib,
-                          error=c.error) for c in mem_checks],
-        }
+    out = validation_report(runs or not (throughput or memory), throughput, memory)
     if as_json:
         click.echo(json.dumps(out, indent=2))
         return
     from traincost.present.terminal import print_validation
 
-    print_validation(out, _console())
+    print_validation(out, _console(), brief=brief)
 
 
 @cli.command()
@@ -368,7 +365,8 @@ def models(as_json) -> None:
 @click.option("--gpu", help="Only this accelerator.")
 @click.option("--provider", help="Only this provider.")
 @click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
-def prices(gpu, provider, as_json) -> None:
+@BRIEF
+def prices(gpu, provider, as_json, brief) -> None:
     """List the dated cloud price catalog (USD per accelerator-hour, with sources)."""
     from dataclasses import asdict
 
@@ -389,7 +387,7 @@ def prices(gpu, provider, as_json) -> None:
         return
     from traincost.present.terminal import print_prices
 
-    print_prices(rows, _console())
+    print_prices(rows, _console(), brief=brief)
 
 
 @cli.command()
@@ -410,28 +408,34 @@ def hardware(as_json) -> None:
 
 
 @cli.command()
-@click.argument("path", default="scenario.yaml", type=click.Path(dir_okay=False))
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(path, force) -> None:
-    """Write an annotated example scenario file (default: scenario.yaml)."""
+@click.option("--example", type=click.Choice(["estimate", "compare"]), default="estimate", show_default=True,
+              help="estimate: one scenario; compare: a base scenario with a documented candidates: list.")
+def init(path, force, example) -> None:
+    """Write an annotated example scenario file (default: scenario.yaml, or compare.yaml with --example compare)."""
     from pathlib import Path
 
-    from traincost.files import EXAMPLE
+    from traincost.files import COMPARE_EXAMPLE, EXAMPLE
+
+    path = path or ("compare.yaml" if example == "compare" else "scenario.yaml")
+    text = COMPARE_EXAMPLE if example == "compare" else EXAMPLE
+    run = "compare" if example == "compare" else "estimate"
 
     p = Path(path)
     if p.exists() and not force:
         raise InputError("path", f"'{path}' exists; pass --force to overwrite it")
     try:
-        p.write_text(EXAMPLE.format(name=path), encoding="utf-8")
+        p.write_text(text.format(name=path), encoding="utf-8")
     except OSError as e:
         raise InputError("path", f"cannot write '{path}': {e.strerror or e}") from None
-    click.echo(f"wrote {path}; run: traincost estimate {path}")
+    click.echo(f"wrote {path}; run: traincost {run} {path}")
 
 
 @cli.command()
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "output", default="report.html", show_default=True,
-              help="report.html (one self-contained file) or report.md (charts as PNG files beside it).")
+              help="report.html (one self-contained file) or report.md (charts as SVG files beside it).")
 @scenario_options
 def report(scenario, output, **flags) -> None:
     """Write a report of a scenario (and its candidates) to attach to a budget request."""

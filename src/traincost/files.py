@@ -142,3 +142,32 @@ def write_yaml(path: str | Path, data: dict, header: str = "", force: bool = Fal
         p.write_text(header + yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     except OSError as e:
         raise InputError("output", f"cannot write '{path}': {e.strerror or e}") from None
+
+
+COMPARE_EXAMPLE = """\
+# traincost comparison: which of these runs should we buy?
+# Run it with:  traincost compare {name}      (and `traincost report {name}` for a report to attach)
+# The top-level fields are the base scenario (the same fields as `traincost init` writes); each entry
+# under `candidates:` overrides some of them. Flags on the command line override the base.
+
+model: llama-3.1-70b
+tokens: 1T
+gpu: h100-sxm
+gpus: 512
+
+# Each candidate changes what it names and keeps the rest of the base. The comparison shows cost and days
+# with P10-P90, GPU-hours, energy, CO2e, the expected loss (a scaling-law estimate) and the time-cost
+# Pareto front. At most 20 candidates.
+candidates:
+  - model: llama-3.1-8b          # a smaller model on the same cluster
+  - model: llama-3.1-70b         # the base itself
+  - model: llama-3.1-70b
+    gpus: 1024                   # twice the GPUs: about half the days
+  - model: llama-3.1-70b
+    gpu: h200                    # another accelerator (see `traincost hardware`)
+
+# Optional (the same as the flags of `traincost compare`):
+# deadline: 30d        # the smallest cluster (whole nodes) that finishes each candidate within 30 days
+# budget: 2M           # or: the most tokens each candidate buys within USD 2M
+# partners: A:0.5,B:0.3,C:0.2   # split each bill among partners
+"""

@@ -238,6 +238,10 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
 
     check_finishes(priced.time, priced.reliability, n_gpus, user_rate=scenario.interruption_rate is not None)
     rng_out = ranges(P, ctx, n=scenario.samples or 10_000, seed=scenario.seed or 0)
+    from traincost.money.sensitivity import drivers
+
+    rng_out["drivers"] = drivers(P, ctx)  # the assumption that matters most, for the answer
+
     pilots = _pilots(scenario, priced, peak, mfu, rng_out)
     comparison = None
     if scenario.compare_ownership:
@@ -454,6 +458,7 @@ class AuditOutput(_Out):
     reason: str
     best_published_mfu: dict[str, Any]
     estimate: dict[str, Any]
+    verdicts: list[dict[str, Any]] = []  # one per claimed figure (GPU-hours, days x GPUs, cost)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -473,17 +478,16 @@ def best_published_mfu(acc) -> dict[str, Any]:
 
 
 def run_audit(flags: dict) -> AuditOutput:
-    """`traincost audit`: what a claimed GPU-hours / days / cost implies about FLOP/s per GPU and MFU."""
+    """`traincost audit`: what each claimed figure (GPU-hours, days x GPUs, cost) implies about FLOP/s per GPU,
+    MFU and price per GPU-hour, with one verdict per figure."""
     from traincost.schema import AuditRequest, make_request
+    from traincost.trust.audit import judge, worst
 
     req = make_request(AuditRequest, flags)
-    ways = [req.gpu_hours is not None, req.days is not None, req.cost is not None]
-    if sum(ways) != 1:
-        raise InputError("claim", "give exactly one of --gpu-hours H, --days D with --gpus N, or --cost USD with --price P")
+    if req.gpu_hours is None and req.days is None and req.cost is None:
+        raise InputError("claim", "give --gpu-hours H, --days D with --gpus N, or --cost USD (any combination)")
     if req.days is not None and req.gpus is None:
         raise InputError("gpus", "--days needs --gpus (the number of accelerators the claim assumes)")
-    if req.cost is not None and req.price is None:
-        raise InputError("price", "--cost needs --price (USD per GPU-hour the claim assumes)")
     model_ref = req.model or _default("model")[0]
     tokens = req.tokens or float(_default("tokens")[0])
     seq_len = req.seq_len or int(_default("seq_len")[0])
@@ -491,34 +495,23 @@ def run_audit(flags: dict) -> AuditOutput:
     acc = catalog.resolve_accelerator(req.gpu or _default("gpu")[0])
     dtype = acc.training_dtype(req.precision or "bf16")
     peak = acc.peak_flops(dtype)
-    if req.gpu_hours is not None:
-        hours, claim = req.gpu_hours, {"gpu_hours": req.gpu_hours}
-    elif req.days is not None:
-        hours, claim = req.days * 24 * req.gpus, {"days": req.days, "gpus": req.gpus}
-    else:
-        hours, claim = req.cost / req.price, {"cost_usd": req.cost, "price_per_gpu_hour": req.price}
-    if req.gpu_hours is None:
-        claim["gpu_hours_implied"] = hours
     flops = arch.flops_per_token(seq_len, causal=True).training * tokens
-    six_nd = 6.0 * arch.active_params * tokens
-    mfu = flops / (hours * 3600.0 * peak)
     best = best_published_mfu(acc)
-    if mfu > 1.0:
-        verdict, reason = "impossible", f"it needs {mfu:.0%} of the {acc.id}'s dense {dtype} peak; no hardware exceeds 100%"
-    elif mfu > best["mfu"]:
-        verdict, reason = "implausible", (f"{mfu:.0%} MFU is above the best published {best['mfu']:.0%} "
-                                          f"for {best['scope']} ({best['row']})")
-    else:
-        verdict, reason = "plausible", f"{mfu:.0%} MFU is within what has been measured (best published {best['mfu']:.0%})"
+
+    claim, hours, verdicts = judge(req, acc, dtype, peak, flops, best)
+    top = worst(verdicts)
+    mfu = flops / (hours * 3600.0 * peak)
     gpus = req.gpus or int(_default("gpus")[0])
     est = estimate(model=model_ref, tokens=tokens, seq_len=seq_len, gpu=acc.id, gpus=gpus, precision=req.precision,
                    price=req.price or 1.0, engineers=0)
     rg = est.ranges["gpu_hours"]
+    implied = {"mfu": mfu, "tflops_per_gpu": mfu * peak / 1e12, "mfu_6nd": 6.0 * arch.active_params * tokens / (hours * 3600.0 * peak),
+               "gpu_hours": hours}
+    if "price_per_gpu_hour_implied" in claim:
+        implied["price_per_gpu_hour"] = claim["price_per_gpu_hour_implied"]
     return AuditOutput(
         model=entry.id if entry else arch.name, tokens=tokens, seq_len=seq_len, gpu=acc.id, claim=claim, flops_total=flops,
-        implied={"mfu": mfu, "tflops_per_gpu": mfu * peak / 1e12, "mfu_6nd": six_nd / (hours * 3600.0 * peak),
-                 "gpu_hours": hours},
-        verdict=verdict, reason=reason, best_published_mfu=best,
+        implied=implied, verdict=top["verdict"], reason=top["reason"], best_published_mfu=best, verdicts=verdicts,
         estimate={"gpus": gpus, "gpu_hours": est.time.gpu_hours, "gpu_hours_p10": rg["p10"], "gpu_hours_p50": rg["p50"],
                   "gpu_hours_p90": rg["p90"], "mfu": est.throughput.mfu, "layout": est.throughput.layout,
                   "claim_vs_p50": hours / rg["p50"]},

@@ -42,7 +42,12 @@ def human(x: float, digits: int = 3) -> str:
 
 
 def usd(x: float) -> str:
-    """$2.37M, $366.0k, $235.13."""
+    """The one money format: $2.37M, $366.0k, $235.13, $0.023 (prices under a dollar keep 4 significant
+    digits), -$1.20k."""
+    if x < 0:
+        return "-" + usd(-x)
+    if 0 < x < 1:
+        return f"${x:.4g}"
     if x >= 1e6:
         return f"${x / 1e6:,.2f}M"
     if x >= 1e4:

@@ -4,11 +4,9 @@ charts, nothing fetched from the network) or Markdown with the charts as image f
 from __future__ import annotations
 
 import html
-import io
 from pathlib import Path
 from typing import Any
 
-from traincost import catalog
 from traincost.errors import InputError
 from traincost.parallel.plan import fmt_layout
 from traincost.pipeline import Estimate, estimate
@@ -17,96 +15,14 @@ from traincost.units import human, usd
 # ----------------------------------------------------------------------------- charts
 
 
-def _figs(r: Estimate, base: dict, compare: dict | None) -> dict[str, Any]:
-    from traincost.present.plots import _mpl, cluster_sweep
+def _figs(r: Estimate, base: dict, compare: dict | None) -> dict[str, str]:
+    """The report's charts as inline SVG (present/charts.py): no matplotlib needed."""
+    from traincost.present.charts import chart_data, compare_svg, estimate_svgs
 
-    plt = _mpl()
-    figs: dict[str, Any] = {}
-
-    # 1. cost breakdown
-    cats: dict[str, float] = {}
-    for line in r.bill:
-        cats[line.category] = cats.get(line.category, 0.0) + line.usd
-    cats = {k: v for k, v in cats.items() if v > 0}
-    fig, ax = plt.subplots(figsize=(6, 2.8))
-    ax.barh(list(cats), [v / 1e6 for v in cats.values()], color="#2f5d8a")
-    for i, v in enumerate(cats.values()):
-        ax.text(v / 1e6, i, " " + usd(v), va="center", fontsize=8)
-    ax.set_xlabel("USD millions")
-    ax.set_title("cost breakdown")
-    ax.margins(x=0.25)
-    fig.tight_layout()
-    figs["cost_breakdown"] = fig
-
-    # 2. cost vs days across cluster sizes
-    fig, ax = plt.subplots(figsize=(6, 3.4))
-    models = [r.model.name] if not compare else list(dict.fromkeys(c["model"]["name"] for c in compare["candidates"] if "cost" in c))
-    sweep_base = {k: v for k, v in base.items() if k not in ("gpus", "model", "candidates")}
-    for m in models[:4]:
-        pts = cluster_sweep(sweep_base, m, r.hardware.gpu)
-        if pts:
-            ax.plot([p["days"] for p in pts], [p["cost"] / 1e6 for p in pts], marker="o", label=m)
-            for p in pts:
-                ax.annotate(str(p["gpus"]), (p["days"], p["cost"] / 1e6), fontsize=7, xytext=(3, 3), textcoords="offset points")
-    ax.set_xscale("log")
-    ax.set_xlabel("wall-clock days (log); labels: GPUs")
-    ax.set_ylabel("total cost, $M")
-    ax.set_title(f"cost vs time across cluster sizes ({r.hardware.gpu})")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    figs["cost_vs_days"] = fig
-
-    # 3. uncertainty of the total cost
-    hist = r.ranges["cost_histogram"]
-    edges, counts = hist["edges"], hist["counts"]
-    fig, ax = plt.subplots(figsize=(6, 2.8))
-    ax.bar([e / 1e6 for e in edges[:-1]], counts, width=[(b - a) / 1e6 for a, b in zip(edges, edges[1:], strict=False)],
-           align="edge", color="#9db4cc")
-    for k in ("p10", "p50", "p90"):
-        x = r.ranges["cost_usd"][k] / 1e6
-        ax.axvline(x, color="#a12a2a", linestyle="--", linewidth=1)
-        ax.text(x, max(counts) * (0.95 if k != "p50" else 0.8), f" {k.upper()} {usd(x * 1e6)}", fontsize=7, color="#a12a2a")
-    ax.set_xlabel("total cost, $M")
-    ax.set_ylabel("samples")
-    ax.set_title(f"uncertainty of the total cost ({r.ranges['samples']:,} Monte Carlo samples)")
-    fig.tight_layout()
-    figs["uncertainty"] = fig
-
-    # 4. model-size comparison: the candidates, or the model's family in the catalog
-    rows = []
+    figs = estimate_svgs(chart_data(r, base, compare))
     if compare:
-        rows = [(c["label"], c["cost"]["total_usd"], c["quality"]["loss"]) for c in compare["candidates"] if "cost" in c]
-    else:
-        entry = catalog.models().get(r.model.name)
-        fam = [m for m in catalog.models().values() if entry and m.family == entry.family]
-        for m in sorted(fam, key=lambda m: m.arch.params)[:5]:
-            try:
-                e = estimate({**sweep_base, "model": m.id, "gpus": r.hardware.count, "samples": 200})
-            except InputError:
-                continue
-            rows.append((m.id, e.cost.total_usd, e.quality["loss"]))
-    if len(rows) > 1:
-        fig, ax = plt.subplots(figsize=(6, 3.2))
-        x = range(len(rows))
-        ax.bar(x, [c / 1e6 for _, c, _ in rows], color="#2f5d8a", alpha=0.85)
-        ax.set_xticks(list(x))
-        ax.set_xticklabels([n for n, _, _ in rows], rotation=15, ha="right", fontsize=8)
-        ax.set_ylabel("total cost, $M")
-        ax2 = ax.twinx()
-        ax2.plot(list(x), [q for _, _, q in rows], "D", color="#c44e52")
-        ax2.set_ylabel("expected loss (estimate)", color="#c44e52")
-        ax.set_title("model sizes: cost and expected loss")
-        fig.tight_layout()
-        figs["model_sizes"] = fig
+        figs["candidates"] = compare_svg(compare)
     return figs
-
-
-def _svg(fig) -> str:
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Creator": None, "Date": None, "Format": None, "Type": None})
-    text = buf.getvalue()
-    return text[text.index("<svg"):]
 
 
 # ----------------------------------------------------------------------------- document
@@ -119,11 +35,33 @@ def _question(r: Estimate) -> str:
 
 
 def _answer(r: Estimate) -> str:
-    g = r.ranges
-    return (f"About {usd(r.cost.total_usd)} (P10-P90 {usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])}) and "
-            f"{r.time.wall_clock_days:,.1f} days (P10-P90 {g['wall_clock_days']['p10']:,.1f}-{g['wall_clock_days']['p90']:,.1f}), "
-            f"{r.time.gpu_hours:,.0f} GPU-hours at {r.throughput.mfu:.1%} MFU; {r.energy['kwh'] / 1000:,.0f} MWh and "
-            f"{r.carbon['total_t']:,.1f} tCO2e.")
+    from traincost.present.answer import estimate_text
+
+    return estimate_text(r)  # the same paragraph as the terminal's first lines
+
+
+def _option_rows(r: Estimate) -> list[list[str]]:
+    """Rows for the options that change the answer: --year, --serve, --kind, --region (and --framework)."""
+    rows = []
+    if r.projection:
+        p = r.projection
+        lo, hi = sorted(p["range_factor"])
+        rows.append([f"cost in {p['year']}", f"{usd(p['total_usd'])}: compute x{p['factor']:.2f} (x{lo:.2f}-x{hi:.2f}) "
+                                             f"from {p['base_year']} prices; {p['note']}"])
+    if r.serving:
+        s = r.serving
+        rows.append(["serving", f"{usd(s['cost_usd'])} for {human(s['tokens_per_month'])} generated tokens a month x "
+                                f"{s['months']:g} months on {s['accelerator']} ({s['gpu_hours']:,.0f} GPU-hours at "
+                                f"{usd(s['price_per_gpu_hour'])})"])
+    if r.quality:
+        q = r.quality
+        rows.append(["kind and expected loss", f"{q['kind']}: loss {q['loss']:.3f} nats/token ({q['label']})"])
+    c = r.carbon
+    rows.append(["grid region", f"{c['grid_region']}: {c['grid_g_per_kwh']:.0f} gCO2e/kWh; {c['total_t']:,.1f} tCO2e in total"])
+    fw = getattr(r, "framework", None)  # hook: the framework option, when it exists
+    if fw:
+        rows.append(["framework", str(fw if isinstance(fw, str) else fw.get("name", fw))])
+    return rows
 
 
 def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], list[list[str]]]]:
@@ -138,7 +76,7 @@ def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], lis
     ]))
     out.append(("Bill", ["item", "quantity", "unit price", "USD", "source"], [
         [b.item, f"{b.quantity:,.2f} {b.unit}" if b.quantity < 10 else f"{b.quantity:,.0f} {b.unit}",
-         "-" if not b.unit_price else f"${b.unit_price:,.4g}", usd(b.usd), b.source] for b in r.bill
+         "-" if not b.unit_price else usd(b.unit_price), usd(b.usd), b.source] for b in r.bill
     ] + [["total", "", "", usd(r.cost.total_usd), ""]]))
     th = r.throughput
     lay_rows = [["model", f"{r.model.display_name}: {r.model.params:,} parameters ({human(r.model.active_params)} active), {r.model.layers} layers"],
@@ -150,7 +88,7 @@ def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], lis
     rel = r.reliability
     lay_rows.append(["failures", f"{rel['interruptions']:.1f} interruptions expected, goodput {rel['goodput']:.1%}, "
                                  f"checkpoint every {rel['checkpoint_interval_min']:.0f} min"])
-    out.append(("Layout and run", ["", ""], lay_rows))
+    out.append(("Layout and run", ["", ""], lay_rows + _option_rows(r)))
     if r.quality:
         out.append(_quality_table(r.quality))
     if compare:
@@ -166,7 +104,7 @@ def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], lis
                          f"{c['quality']['loss']:.3f}", "yes" if c.get("pareto") else ""])
         out.append(("Comparison", ["candidate", "layout", "days (P10-P90)", "cost (P10-P90)", "expected loss", "Pareto"], rows))
     out.append(("Assumptions", ["field", "value", "source"],
-                [[a.field, str(a.value), a.source] for a in r.assumptions]))
+                [[a.field, human(a.value) if a.field == "tokens" else str(a.value), a.source] for a in r.assumptions]))
     return out
 
 
@@ -205,7 +143,7 @@ def render_html(r: Estimate, compare: dict | None, figs: dict[str, Any]) -> str:
         parts.append("</table>")
         if title == "Bill":
             parts.append("<h2>Charts</h2>")
-            parts += [f"<figure>{_svg(f)}</figure>" for f in figs.values()]
+            parts += [f"<figure>{f}</figure>" for f in figs.values()]
     if r.notes:
         parts.append("<h2>Notes</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in r.notes) + "</ul>")
     parts.append("</body></html>")
@@ -230,12 +168,23 @@ def render_markdown(r: Estimate, compare: dict | None, figs: dict[str, Any], out
         if title == "Bill":
             lines += ["## Charts", ""]
             for name, fig in figs.items():
-                p = assets / f"{name}.png"
-                fig.savefig(p, dpi=110)
+                p = assets / f"{name}.svg"
+                p.write_text(fig, encoding="utf-8")
                 lines += [f"![{name.replace('_', ' ')}]({assets.name}/{p.name})", ""]
     if r.notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in r.notes] + [""]
     return "\n".join(lines)
+
+
+def report_html(base: dict, candidates: list[dict] | None = None) -> str:
+    """The HTML report of scenario `base` (and its candidates) as a string (for the web download)."""
+    r = estimate(base)
+    compare = None
+    if candidates:
+        from traincost.decide.compare import run_compare
+
+        compare = run_compare(base, candidates)
+    return render_html(r, compare, _figs(r, base, compare))
 
 
 def write_report(scenario_path: str | None, out: str, overrides: dict | None = None) -> Path:
@@ -262,9 +211,4 @@ def write_report(scenario_path: str | None, out: str, overrides: dict | None = N
         path.write_text(text, encoding="utf-8")
     except OSError as err:
         raise InputError("output", f"cannot write '{out}': {err.strerror or err}") from None
-    finally:
-        import matplotlib.pyplot as plt
-
-        for f in figs.values():
-            plt.close(f)
     return path

@@ -222,6 +222,10 @@ def create_app(timeout_s: float = TIMEOUT_S, workers: int = WORKERS, queue_wait_
     def api_audit(req: WebAuditRequest) -> dict[str, Any]:
         return heavy("audit", req.model_dump(exclude_none=True))
 
+    from traincost.present.web.routes import register
+
+    register(app, WebScenario, CompareRequest, heavy)  # downloads: bill CSV/XLSX, report HTML (bounded workers)
+
     @app.get("/api/catalog", summary="Models, accelerators and providers for the form")
     async def api_catalog() -> dict[str, Any]:
         models = [{"id": m.id, "name": m.display_name, "params": m.arch.params, "family": m.family}

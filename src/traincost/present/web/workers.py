@@ -40,25 +40,71 @@ def run_job(kind: str, payload: dict[str, Any]) -> Any:
     """The work of one heavy request (also callable in-process, for tests and the Python API)."""
     from traincost.files import no_file_access
 
+    if kind not in _JOBS:
+        raise ValueError(f"unknown job {kind!r}")
     with no_file_access():
-        if kind == "estimate":
-            from traincost.pipeline import estimate
+        return _JOBS[kind](payload)
 
-            return estimate(payload).to_dict()
-        if kind == "plan":
-            from traincost.pipeline import run_plan
 
-            return run_plan(payload).to_dict()
-        if kind == "audit":
-            from traincost.pipeline import run_audit
+def _estimate(payload: dict[str, Any]) -> dict[str, Any]:
+    from traincost.pipeline import estimate
+    from traincost.present.web.routes import answer_of
 
-            return run_audit(payload).to_dict()
-        if kind == "compare":
-            from traincost.decide.compare import run_compare
+    r = estimate(payload)
+    return {**r.to_dict(), "answer": answer_of("estimate", r)}
 
-            return run_compare(payload["base"], payload["candidates"], payload.get("deadline"),
-                               payload.get("budget"), payload.get("partners"), target_loss=payload.get("target_loss"))
-    raise ValueError(f"unknown job {kind!r}")
+
+def _plan(payload: dict[str, Any]) -> dict[str, Any]:
+    from traincost.pipeline import run_plan
+    from traincost.present.web.routes import answer_of
+
+    p = run_plan(payload)
+    return {**p.to_dict(), "answer": answer_of("plan", p)}
+
+
+def _audit(payload: dict[str, Any]) -> dict[str, Any]:
+    from traincost.pipeline import run_audit
+    from traincost.present.web.routes import answer_of
+
+    a = run_audit(payload)
+    return {**a.to_dict(), "answer": answer_of("audit", a)}
+
+
+def _compare(payload: dict[str, Any]) -> dict[str, Any]:
+    from traincost.decide.compare import run_compare
+    from traincost.present.web.routes import answer_of
+
+    res = run_compare(payload["base"], payload["candidates"], payload.get("deadline"), payload.get("budget"),
+                      payload.get("partners"), target_loss=payload.get("target_loss"))
+    return {**res, "answer": answer_of("compare", res)}
+
+
+def _bill_csv(payload: dict[str, Any]) -> str:
+    from traincost.pipeline import estimate
+    from traincost.present.exports import bill_rows, to_csv
+
+    return to_csv(bill_rows(estimate(payload)))
+
+
+def _bill_xlsx(payload: dict[str, Any]) -> str:
+    import base64
+
+    from traincost.pipeline import estimate
+    from traincost.present.exports import assumption_rows, bill_rows, ranges_rows, to_xlsx
+
+    r = estimate(payload)
+    data = to_xlsx({"bill": bill_rows(r), "ranges": ranges_rows(r), "assumptions": assumption_rows(r)})
+    return base64.b64encode(data).decode("ascii")
+
+
+def _report_html(payload: dict[str, Any]) -> str:
+    from traincost.present.documents import report_html
+
+    return report_html(payload["base"], payload.get("candidates"))
+
+
+_JOBS = {"estimate": _estimate, "plan": _plan, "audit": _audit, "compare": _compare, "bill_csv": _bill_csv,
+         "bill_xlsx": _bill_xlsx, "report_html": _report_html}
 
 
 def _worker_main(mem_bytes: int) -> None:  # pragma: no cover - runs in the child process

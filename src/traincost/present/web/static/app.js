@@ -1,18 +1,57 @@
-// traincost web calculator: reads the form, keeps the inputs in the URL, asks /api/estimate, draws the answer.
+// traincost web calculator: the scenario form (every field; kept in the URL), the Estimate tab, and shared helpers.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const FIELDS = ["model", "tokens", "seq_len", "gpu", "gpus", "provider", "pricing", "price", "engineers", "on_prem",
-  "domain", "replay", "schedule", "base_tokens"];
 const CUSTOM = "__custom__";
+// Fields of the scenario shown in the form's fieldsets (static HTML).
+const MAIN = ["model", "tokens", "seq_len", "kind", "gpu", "gpus", "precision", "mfu", "global_batch_tokens", "optimizer",
+  "on_prem", "provider", "pricing", "price", "region", "year", "engineers", "serve", "months",
+  "domain", "replay", "schedule", "base_tokens"];
+// Every other scenario field, generated into "Every other assumption": [name, label, kind, options].
+// (A framework field goes here when the schema has one.)
+const ADVANCED = [
+  ["compare_ownership", "Show cloud and owned side by side", "check"],
+  ["data", "Dataset", "select", ["", "english", "code", "multilingual"]],
+  ["bytes_per_token", "Raw bytes per token"], ["realization", "Share of the planned speed a real run reaches"],
+  ["global_batch", "Global batch, sequences"], ["cpt_law", "D-CPT law: E=..,A=..,alpha=..,B=..,beta=.."],
+  ["serve_gpu", "Serving accelerator (id)"], ["serve_price", "Serving price per GPU-hour"],
+  ["grid_intensity", "Grid intensity, gCO2e/kWh"], ["pue", "PUE"], ["power_fraction", "Power as a share of TDP"],
+  ["host_w_per_node", "Host power per node, W"], ["embodied_kg_per_gpu", "Embodied kgCO2e per accelerator"],
+  ["electricity_price", "Electricity, USD/kWh (owned)"], ["server_price", "Server price per node, USD (owned)"],
+  ["lifetime_years", "Hardware lifetime, years (owned)"], ["depreciation", "Depreciation", "select", ["", "straight-line", "epoch"]],
+  ["utilization", "Owned cluster utilization"], ["facility", "Facility", "select", ["", "colo", "build"]],
+  ["maintenance_share", "Maintenance share per year"], ["storage_class", "Storage", "select", ["", "object", "pfs"]],
+  ["storage_price", "Storage, USD per GB-month"], ["checkpoints_kept", "Checkpoints kept"],
+  ["checkpoint_stall_s", "Checkpoint stall target, s"], ["checkpoint_write_gb_s", "Checkpoint write, GB/s per node"],
+  ["interruption_rate", "Interruptions per GPU-hour"], ["restart_minutes", "Minutes lost per restart"],
+  ["engineer_cost", "Cost per engineer-year, USD"], ["prep_months", "Team months before"], ["eval_months", "Team months after"],
+  ["samples", "Monte Carlo samples (max 20,000)"], ["seed", "Monte Carlo seed"],
+];
+const FIELDS = MAIN.concat(ADVANCED.map((a) => a[0]));
+let CATALOG = null;
 
 function usd(x) {
-  if (x >= 1e6) return "$" + (x / 1e6).toFixed(2) + "M";
-  if (x >= 1e4) return "$" + (x / 1e3).toFixed(1) + "k";
-  return "$" + x.toFixed(2);
+  if (x < 0) return "-" + usd(-x);
+  if (x > 0 && x < 1) return "$" + Number(x.toPrecision(4));
+  if (x >= 1e6) return "$" + (x / 1e6).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + "M";
+  if (x >= 1e4) return "$" + (x / 1e3).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + "k";
+  return "$" + x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 const num = (x, d = 0) => x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
-const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+const b64 = (s) => btoa(unescape(encodeURIComponent(s))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const unb64 = (s) => decodeURIComponent(escape(atob(s.replace(/-/g, "+").replace(/_/g, "/"))));
+
+function buildAdvanced() {
+  $("advanced").innerHTML = ADVANCED.map(([name, label, kind, opts]) => {
+    if (kind === "check") return `<label><input type="checkbox" name="${name}" id="${name}"> ${esc(label)}</label>`;
+    if (kind === "select") return `<label>${esc(label)} <select name="${name}" id="${name}">` +
+      opts.map((o) => `<option value="${o}">${o || "default"}</option>`).join("") + "</select></label>";
+    return `<label>${esc(label)} <input name="${name}" id="${name}" placeholder="default"></label>`;
+  }).join("");
+}
+
+function setStatus(text, cls = "muted") { $("status").textContent = text; $("status").className = cls; }
 
 function readForm() {
   const body = {};
@@ -31,7 +70,7 @@ function readForm() {
   return body;
 }
 
-function writeUrl() {
+function writeUrl(extra = {}) {
   const p = new URLSearchParams();
   for (const f of FIELDS) {
     const el = $(f);
@@ -39,6 +78,10 @@ function writeUrl() {
     if (el.type === "checkbox") { if (el.checked) p.set(f, "1"); }
     else if (el.value.trim() !== "" && el.value !== CUSTOM) p.set(f, el.value.trim());
   }
+  if ($("model").value === CUSTOM && $("config").value.trim()) {
+    try { p.set("config", b64(JSON.stringify(JSON.parse($("config").value)))); } catch (e) { /* shown on run */ }
+  }
+  for (const [k, v] of Object.entries(extra)) if (v) p.set(k, v);
   history.replaceState(null, "", "?" + p.toString());
 }
 
@@ -52,17 +95,24 @@ function readUrl() {
     else el.value = p.get(f);
     if (el.tagName === "SELECT" && el.value !== p.get(f)) unknown.push([f, p.get(f)]);
   }
-  return unknown;
+  if (p.has("config")) {
+    try { $("config").value = JSON.stringify(JSON.parse(unb64(p.get("config"))), null, 1); $("model").value = CUSTOM; }
+    catch (e) { setStatus("the link's config could not be read (" + e.message + ")", "error"); }
+  } else if (p.has("model") && !CATALOG.models.some((m) => m.id === p.get("model"))) {
+    $("model").value = CATALOG.defaults.model;
+    return `unknown model '${p.get("model")}' in the link; showing ${CATALOG.defaults.model} (choose one from the list)`;
+  }
+  return null;
 }
 
-function barChart(svg, items) {
+function barChart(svg, items, fmt = usd) {
   const w = 420, h = 180, left = 120, top = 8, rowH = Math.min(26, (h - top) / Math.max(items.length, 1));
-  const max = Math.max(...items.map((x) => x.value), 1);
+  const max = Math.max(...items.map((x) => x.value), 1e-12);
   svg.innerHTML = items.map((x, i) => {
-    const y = top + i * rowH, bw = (w - left - 70) * (x.value / max);
+    const y = top + i * rowH, bw = (w - left - 80) * (x.value / max);
     return `<text x="${left - 6}" y="${y + rowH * 0.6}" text-anchor="end">${esc(x.label)}</text>` +
-      `<rect x="${left}" y="${y + 3}" width="${Math.max(bw, 1)}" height="${rowH - 6}" fill="#2f5d8a"></rect>` +
-      `<text x="${left + bw + 4}" y="${y + rowH * 0.6}">${usd(x.value)}</text>`;
+      `<rect x="${left}" y="${y + 3}" width="${Math.max(bw, 1)}" height="${Math.max(rowH - 6, 1)}" fill="#2f5d8a"></rect>` +
+      `<text x="${left + bw + 4}" y="${y + rowH * 0.6}">${esc(fmt(x.value))}</text>`;
   }).join("");
 }
 
@@ -70,15 +120,15 @@ function histogram(svg, hist, q) {
   const w = 420, h = 180, pad = 30, counts = hist.counts, edges = hist.edges;
   const max = Math.max(...counts, 1), lo = edges[0], hi = edges[edges.length - 1], span = hi - lo || 1;
   const bw = (w - 2 * pad) / counts.length;
-  const x = (v) => pad + (w - 2 * pad) * (v - lo) / span;
+  const x = (v) => pad + (w - 2 * pad) * (Math.min(Math.max(v, lo), hi) - lo) / span;
   let out = counts.map((c, i) => {
     const bh = (h - 2 * pad) * c / max;
-    return `<rect x="${pad + i * bw}" y="${h - pad - bh}" width="${bw - 1}" height="${bh}" fill="#9db4cc"></rect>`;
+    return `<rect x="${pad + i * bw}" y="${h - pad - bh}" width="${Math.max(bw - 1, 0.5)}" height="${bh}" fill="#9db4cc"></rect>`;
   }).join("");
   [["p10", "P10"], ["p50", "P50"], ["p90", "P90"]].forEach(([k, lab], i) => {
-    const xv = x(q[k]), ty = 10 + 11 * i;
+    const xv = x(q[k]), ty = 10 + 11 * i, end = xv > w * 0.7;
     out += `<line x1="${xv}" x2="${xv}" y1="${ty + 2}" y2="${h - pad}" stroke="#a12a2a" stroke-dasharray="3,2"></line>` +
-      `<text x="${xv + 3}" y="${ty}">${lab} ${usd(q[k])}</text>`;
+      `<text x="${end ? xv - 3 : xv + 3}" y="${ty}" text-anchor="${end ? "end" : "start"}">${lab} ${usd(q[k])}</text>`;
   });
   out += `<text x="${pad}" y="${h - 6}">${usd(lo)}</text><text x="${w - pad}" y="${h - 6}" text-anchor="end">${usd(hi)}</text>`;
   svg.innerHTML = out;
@@ -92,15 +142,21 @@ function layoutStr(l) {
   return s + ` ZeRO-${l.zero} mb${l.micro_batch} ${l.recompute}` + (l.interleave > 1 ? ` v${l.interleave}` : "");
 }
 
+function showAnswer(prefix, ans) {
+  $(prefix + "headline").textContent = ans.headline;
+  $(prefix + "paragraph").textContent = ans.text;
+}
+
 function render(r) {
   const g = r.ranges;
+  showAnswer("", r.answer);
   $("cost").textContent = usd(r.cost.total_usd);
   $("cost-range").textContent = `P10-P90 ${usd(g.cost_usd.p10)}-${usd(g.cost_usd.p90)}`;
   $("days").textContent = num(r.time.wall_clock_days, 1) + " days";
   $("days-range").textContent = `P10-P90 ${num(g.wall_clock_days.p10, 1)}-${num(g.wall_clock_days.p90, 1)}`;
   $("gpuh").textContent = num(r.time.gpu_hours);
   $("gpuh-range").textContent = `P10-P90 ${num(g.gpu_hours.p10)}-${num(g.gpu_hours.p90)}`;
-  $("mfu").textContent = (100 * r.throughput.mfu).toFixed(1) + "%";
+  $("mfu-out").textContent = (100 * r.throughput.mfu).toFixed(1) + "%";
   $("layout").textContent = layoutStr(r.throughput.layout);
   $("energy").textContent = num(r.energy.kwh / 1000) + " MWh";
   $("co2").textContent = num(r.carbon.total_t, 1) + " tCO2e";
@@ -114,7 +170,7 @@ function render(r) {
   histogram($("chart-hist"), g.cost_histogram, g.cost_usd);
   $("bill").querySelector("tbody").innerHTML = r.bill.map((l) =>
     `<tr><td>${esc(l.item)}</td><td class="num">${num(l.quantity, l.quantity < 10 ? 2 : 0)} ${esc(l.unit)}</td>` +
-    `<td class="num">${l.unit_price ? "$" + num(l.unit_price, l.unit_price < 1 ? 4 : 2) : "-"}</td>` +
+    `<td class="num">${l.unit_price ? usd(l.unit_price) : "-"}</td>` +
     `<td class="num">${usd(l.usd)}</td><td class="src">${esc(l.source)}</td></tr>`).join("") +
     `<tr><th>total</th><td></td><td></td><th class="num" id="total">${usd(r.cost.total_usd)}</th><td></td></tr>`;
   const rows = [["GPU-hours", "gpu_hours", r.time.gpu_hours, (x) => num(x)], ["wall clock, days", "wall_clock_days", r.time.wall_clock_days, (x) => num(x, 1)],
@@ -122,60 +178,86 @@ function render(r) {
     ["CO2e, t", "co2_t", r.carbon.total_t, (x) => num(x, 1)]];
   $("ranges").querySelector("tbody").innerHTML = rows.map(([lab, k, p, f]) =>
     `<tr><td>${lab}</td><td class="num">${f(g[k].p10)}</td><td class="num">${f(g[k].p50)}</td><td class="num">${f(g[k].p90)}</td><td class="num">${f(p)}</td></tr>`).join("");
+  $("drivers").querySelector("tbody").innerHTML = (g.drivers || []).map((d) =>
+    `<tr><td>${esc(d.label)}</td><td class="num">${usd(d.cost_at_low)}</td><td class="num">${usd(d.cost_at_high)}</td></tr>`).join("");
   $("assumptions").querySelector("tbody").innerHTML = r.assumptions.map((a) =>
     `<tr><td>${esc(a.field)}</td><td>${esc(a.value)}</td><td class="src">${esc(a.source)}</td></tr>`).join("");
   $("notes").innerHTML = r.notes.map((n) => `<li class="muted">${esc(n)}</li>`).join("");
   $("answer").hidden = false;
 }
 
+async function post(url, body) {
+  const resp = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const data = await resp.json();
+  if (!resp.ok) throw new Error(data.error || JSON.stringify(data.detail));
+  return data;
+}
+
+async function download(url, body, filename) {
+  setStatus("Preparing " + filename + "…");
+  const resp = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!resp.ok) { const d = await resp.json(); setStatus(d.error || "download failed", "error"); return; }
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(await resp.blob());
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setStatus("Downloaded " + filename);
+}
+
 let timer = null, seq = 0;
 async function run() {
   const mine = ++seq;
   let body;
-  try { body = readForm(); } catch (e) { showError(e.message); return; }
-  writeUrl();
-  $("status").textContent = "Estimating…"; $("status").className = "muted";
+  try { body = readForm(); } catch (e) { $("answer").hidden = true; setStatus(e.message, "error"); return; }
+  writeUrl({ tab: currentTab() });
+  setStatus("Estimating…");
   try {
-    const resp = await fetch("/api/estimate", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    const data = await resp.json();
+    const data = await post("/api/estimate", body);
     if (mine !== seq) return;
-    if (!resp.ok) { showError(data.error || JSON.stringify(data.detail)); return; }
-    $("status").textContent = `${data.model.display_name}: ${(data.tokens / 1e9).toLocaleString()}B tokens on ${data.hardware.count} × ${data.hardware.name}`;
-    $("status").className = "";
+    const tok = data.tokens >= 1e12 ? num(data.tokens / 1e12, 3).replace(/\.?0+$/, "") + "T" : (data.tokens / 1e9).toLocaleString() + "B";
+    setStatus(`${data.model.display_name}: ${tok} tokens on ${data.hardware.count} × ${data.hardware.name}`, "");
     render(data);
     $("answer").classList.remove("stale");
   } catch (e) {
-    if (mine === seq) showError("request failed: " + e.message);
+    if (mine !== seq) return;
+    $("answer").hidden = true;  // no stale numbers next to an error
+    setStatus(e.message, "error");
   }
 }
-
-// after an error the last answer no longer matches the form: grey it out until a new one arrives
-function showError(msg) {
-  $("status").textContent = msg; $("status").className = "error";
-  $("answer").classList.add("stale");
-}
-const schedule = () => { clearTimeout(timer); timer = setTimeout(run, 350); };
+const schedule = () => { clearTimeout(timer); timer = setTimeout(() => (currentTab() === "estimate" ? run() : writeUrl({ tab: currentTab() })), 350); };
+const currentTab = () => (document.querySelector("#tabs [aria-selected=true]") || { dataset: { tab: "estimate" } }).dataset.tab;
 
 async function init() {
-  const cat = await (await fetch("/api/catalog")).json();
-  $("model").innerHTML = cat.models.map((m) => `<option value="${esc(m.id)}">${esc(m.name)} (${(m.params / 1e9).toFixed(1)}B)</option>`).join("") +
+  CATALOG = await (await fetch("/api/catalog")).json();
+  buildAdvanced();
+  $("model").innerHTML = CATALOG.models.map((m) => `<option value="${esc(m.id)}">${esc(m.name)} (${(m.params / 1e9).toFixed(1)}B)</option>`).join("") +
     `<option value="${CUSTOM}">custom config.json…</option>`;
-  $("gpu").innerHTML = cat.accelerators.map((a) => `<option value="${esc(a.id)}">${esc(a.name)}</option>`).join("");
-  $("provider").innerHTML += cat.providers.map((p) => `<option value="${esc(p)}">${esc(p)}</option>`).join("");
-  $("model").value = cat.defaults.model; $("gpu").value = cat.defaults.gpu;
-  const unknown = readUrl();
+  $("gpu").innerHTML = CATALOG.accelerators.map((a) => `<option value="${esc(a.id)}">${esc(a.name)}</option>`).join("");
+  $("provider").innerHTML += CATALOG.providers.map((p) => `<option value="${esc(p)}">${esc(p)}</option>`).join("");
+  $("model").value = CATALOG.defaults.model; $("gpu").value = CATALOG.defaults.gpu;
+  const warning = readUrl();
   const toggle = () => { document.querySelector(".custom").hidden = $("model").value !== CUSTOM; };
   toggle();
   $("model").addEventListener("change", toggle);
+  $("config-file").addEventListener("change", async (e) => {
+    const f = e.target.files[0];
+    if (!f) return;
+    $("config").value = await f.text();
+    schedule();
+  });
   $("form").addEventListener("input", schedule);
   $("form").addEventListener("change", schedule);
   $("form").addEventListener("submit", (e) => { e.preventDefault(); clearTimeout(timer); run(); });
-  if (unknown.length) {  // a link naming a model or accelerator the catalog does not have: say so, do not guess
-    const what = { model: "model", gpu: "accelerator", provider: "provider", pricing: "pricing" };
-    for (const [f] of unknown) $(f).value = cat.defaults[f] ?? "";
-    showError(unknown.map(([f, v]) => `${f}: unknown ${what[f] || f} '${v}' in the link; choose one from the list`).join("; "));
-    return;
-  }
-  run();
+  const exportBody = () => readForm();
+  const name = () => ($("model").value === CUSTOM ? "custom" : $("model").value);
+  $("dl-csv").addEventListener("click", () => download("/api/export/bill.csv", exportBody(), `traincost-bill-${name()}.csv`));
+  $("dl-xlsx").addEventListener("click", () => download("/api/export/bill.xlsx", exportBody(), `traincost-bill-${name()}.xlsx`));
+  $("dl-report").addEventListener("click", () => download("/api/export/report.html", { scenario: exportBody() }, `traincost-report-${name()}.html`));
+  document.dispatchEvent(new Event("traincost:ready"));
+  if (warning) { setStatus(warning, "error"); }
+  if (currentTab() === "estimate") await run();
+  if (warning) setStatus(warning, "error");
 }
 init();

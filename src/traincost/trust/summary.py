@@ -1,0 +1,45 @@
+"""The validation report of `traincost validate` (and `traincost.validate()`): rows and summaries of the
+held-out checks against published runs, throughput and memory measurements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def validation_report(runs: bool = True, throughput: bool = False, memory: bool = False) -> dict[str, Any]:
+    from traincost.trust.validation import (
+        run_memory_validation,
+        run_published_validation,
+        run_throughput_validation,
+        summarize,
+        summarize_runs,
+    )
+
+    out: dict[str, Any] = {}
+    if runs:
+        rc = run_published_validation()
+        out["runs"] = {
+            "summary": summarize_runs(rc),
+            "rows": [dict(id=c.id, name=c.name, kind=c.kind, metric=c.metric, reported=c.reported, p10=c.p10, p50=c.p50,
+                          p90=c.p90, point=c.point, error_p50=c.error, inside_p10_p90=c.inside, gpus=c.gpus,
+                          gpus_stated=c.gpus_stated, layout=c.layout, note=c.note) for c in rc],
+        }
+    tp_checks = run_throughput_validation() if throughput else []
+    mem_checks = run_memory_validation() if memory else []
+    if tp_checks:
+        out["throughput"] = {
+            "summary": summarize(tp_checks),
+            "rows": [dict(id=c.id, source=c.source, hardware=c.hardware, gpus=c.gpus, seq_len=c.seq_len,
+                          measured_tokens_per_s_per_gpu=c.measured, predicted_tokens_per_s_per_gpu=c.predicted,
+                          error=c.error, layout=c.layout, note=c.note) for c in tp_checks],
+        }
+    if mem_checks:
+        import numpy as np
+
+        errs = [abs(c.error) for c in mem_checks]
+        out["memory"] = {
+            "summary": {"rows": len(errs), "median_abs_error": float(np.median(errs)), "worst_abs_error": float(max(errs))},
+            "rows": [dict(id=c.id, part=c.part, measured_gib=c.measured_gib, predicted_gib=c.predicted_gib,
+                          error=c.error) for c in mem_checks],
+        }
+    return out
