@@ -98,7 +98,7 @@ for body, field in [({"model": "mixtral-8x7b", "gpus": 64, "ep": 16}, "ep"), ({"
 
 AUD = {"model": "llama-2-70b"}
 for body, field in [
-    ({}, "claim"), ({"gpu_hours": 1000, "days": 3}, "claim"), ({"days": 3}, "gpus"), ({"cost": 1000}, "price"),
+    ({}, "claim"), ({"gpu_hours": 1000, "days": 3}, "gpus"), ({"days": 3}, "gpus"), ({"cost": 5e-324}, "cost"),
     ({"gpu_hours": 0}, "gpu_hours"), ({"gpu_hours": -1}, "gpu_hours"), ({"gpu_hours": "abc"}, "gpu_hours"),
     ({"gpu_hours": 1e20}, "gpu_hours"), ({"days": 0, "gpus": 8}, "days"), ({"cost": 1000, "price": 0}, "price"),
     ({"model": "gpt-9", "gpu_hours": 1000}, "model"), ({"model": "..", "gpu_hours": 1000}, "model"),

@@ -236,7 +236,7 @@ CASES += [
 A = ["audit", "--model", "llama-2-70b"]
 CASES += [
     (A, "claim"), ([*A, "--gpu-hours", "1000", "--days", "3"], "claim"), ([*A, "--days", "3"], "gpus"),
-    ([*A, "--cost", "1000"], "price"), ([*A, "--gpu-hours", "0"], "gpu_hours"), ([*A, "--gpu-hours", "-1"], "gpu_hours"),
+    ([*A, "--cost", "5e-324"], "cost"), ([*A, "--gpu-hours", "0"], "gpu_hours"), ([*A, "--gpu-hours", "-1"], "gpu_hours"),
     ([*A, "--gpu-hours", "nan"], "gpu_hours"), ([*A, "--gpu-hours", "abc"], "gpu_hours"), ([*A, "--gpu-hours", "1e400"], "gpu_hours"),
     ([*A, "--days", "0", "--gpus", "8"], "days"), ([*A, "--cost", "abc", "--price", "2"], "cost"),
     ([*A, "--cost", "1000", "--price", "0"], "price"), (["audit", "--model", "gpt-9", "--gpu-hours", "1000"], "model"),

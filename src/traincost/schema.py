@@ -49,7 +49,8 @@ Positive = Annotated[float, _between(gt=0, hi=1e6)]
 Duration = Annotated[float, _between(0, 1e4)]
 Months = Annotated[float, _between(gt=0, hi=1e4)]
 Price = Annotated[float, _between(gt=0, hi=1e6)]
-Claim = Annotated[float, _between(gt=0, hi=1e13)]
+MIN_CLAIM = 1e-6  # smallest claimed figure: below it a claim divides to zero hours (a denormal, not a claim)
+Claim = Annotated[float, _between(MIN_CLAIM, 1e13)]
 Pue = Annotated[float, _between(1, 3)]
 LawValue = Annotated[float, _between(0, 1e9)]
 

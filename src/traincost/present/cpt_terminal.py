@@ -21,7 +21,7 @@ def _pq(q: dict | None, fmt: str = "{:.3f}", signed: bool = False) -> str:
     if not q:
         return "-"
     f = (lambda x: f"{x:+.3f}") if signed else fmt.format
-    return f"{f(q['p50'])} ({f(q['p10'])}..{f(q['p90'])})"
+    return f"{f(q['p50'])} ({f(q['p10'])} .. {f(q['p90'])})"
 
 
 def print_cpt_decision(res: dict, con: Console) -> None:
@@ -31,34 +31,17 @@ def print_cpt_decision(res: dict, con: Console) -> None:
     if not rows:
         return
     scratch = all((r.get("quality") or {}).get("kind") == "from-scratch" for r in rows)
-    t = Table(
-        title="what each candidate buys (losses in nats/token: P50 (P10..P90))",
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-    )
-    cols = ["candidate", "cost P50", "cost P80", "days"]
-    cols += (
-        ["loss (from scratch)"]
-        if scratch
-        else ["domain loss", "domain gain", "general-loss change", "$ per 0.01 nat"]
-    )
-    cols += ["serving", "dominated by"]
-    for c in cols:
-        wrap = c in (
-            "domain loss",
-            "domain gain",
-            "general-loss change",
-            "loss (from scratch)",
-            "dominated by",
-        )
-        t.add_column(
-            c,
-            justify="left" if c in ("candidate", "dominated by") else "right",
-            no_wrap=not wrap,
-            overflow="fold",
-        )
+    from traincost.present.fit import Col, fit_table
+
+    title = "what each candidate buys (losses in nats/token: P50 (P10..P90))"
+    cols = [Col("candidate"), Col("cost P50", "right"), Col("cost P80", "right", keep=60), Col("days", "right", keep=70)]
+    if scratch:
+        cols.append(Col("loss (from scratch)", "right", wrap=True))
+    else:
+        cols += [Col("domain loss", "right", wrap=True), Col("domain gain", "right", wrap=True),
+                 Col("general-loss change", "right", wrap=True), Col("$ per 0.01 nat", "right", keep=80)]
+    cols += [Col("serving", "right", keep=50), Col("dominated by", wrap=True, keep=40)]
+    data = []
     for r in rows:
         d, q = r["decision"], r["quality"]
         cells = [
@@ -78,8 +61,8 @@ def print_cpt_decision(res: dict, con: Console) -> None:
                 usd(per / 100) if per else "no gain",
             ]
         cells += [usd(d["serving_usd"]) if d.get("serving_usd") else "-", ", ".join(d["dominated_by"]) or "-"]
-        t.add_row(*cells)
-    con.print(t)
+        data.append(cells)
+    con.print(fit_table(con, cols, data, title))
     v = res["summary"].get("quality_verdict") or {}
     for lab, diff in (v.get("loss_difference_vs_lowest") or {}).items():
         same = diff["p10"] <= 0 <= diff["p90"]
