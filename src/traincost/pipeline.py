@@ -215,7 +215,7 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
     owned = bool(scenario.on_prem)
     price, price_src, price_region, provider, pricing = None, "owned hardware", None, None, None
     if not owned or scenario.compare_ownership:
-        price, price_src, price_region, provider, pricing = _cloud_price(scenario, acc, assumptions)
+        price, price_src, price_region, provider, pricing = _cloud_price(scenario, acc, assumptions, notes)
     price_user = scenario.price is not None
     if scenario.mfu is not None:
         sigma = 0.0  # a given MFU is taken as exact
@@ -414,16 +414,18 @@ def _check_fixed(prob, fixed: dict) -> None:
         raise InputError("ep", f"{prob.arch.name} has no experts; expert parallelism needs an MoE model")
 
 
-def _cloud_price(sc, acc, assumptions: list[Assumption]):
-    """USD per accelerator-hour: the user's --price, or the catalog row for provider and pricing."""
+def _cloud_price(sc, acc, assumptions: list[Assumption], notes: list[str] | None = None):
+    """USD per accelerator-hour: the user's --price, or the offer a buyer would take (money/prices.py)."""
+    from traincost.money import prices
+
     pricing = sc.pricing or "on-demand"
     if sc.price is not None:
         return sc.price, "user (--price)", None, sc.provider, pricing
-    row, value = catalog.select_price(acc.id, sc.provider, pricing)
-    where = f"{row.provider} {row.instance or ''} {row.region or ''}".replace("  ", " ").strip()
-    src = f"{where} {pricing}, observed {row.date}; {row.source}"
-    assumptions.append(Assumption(field="price", value=value, source=src))
-    return value, src, row.region, row.provider, pricing
+    ch = prices.select(acc, sc.provider, sc.pricing, sc.region)
+    if ch.note and notes is not None:
+        notes.append(f"Price: {ch.note}.")
+    assumptions.append(Assumption(field="price", value=ch.value, source=ch.source))
+    return ch.value, ch.source, ch.row.region, ch.provider, ch.tier
 
 
 # ============================================================================ audit
@@ -534,7 +536,9 @@ def _serving(sc, arch, acc, train_price: float | None, assumptions: list[Assumpt
     elif s_acc.id == acc.id and train_price is not None:
         price = train_price
     else:
-        _row, price = catalog.select_price(s_acc.id, sc.provider, sc.pricing or "on-demand")
+        from traincost.money import prices
+
+        price = prices.select(s_acc, sc.provider, sc.pricing).value
     months = sc.months or 12.0
     if sc.months is None:
         assumptions.append(Assumption(field="months", value=months, source="assumption: one year of serving"))

@@ -13,7 +13,7 @@ from traincost.units import parse_count
 Precision = Literal["bf16", "fp16", "fp8"]
 Optimizer = Literal["adamw", "adamw8bit", "sgd", "lion", "adafactor"]
 RecomputeName = Literal["none", "selective", "full"]
-Pricing = Literal["on-demand", "1y", "3y", "spot"]
+Pricing = Literal["on-demand", "1y", "3y", "spot", "capacity-block", "contract", "market"]
 Depreciation = Literal["straight-line", "epoch"]
 Facility = Literal["colo", "build"]
 DataKind = Literal["english", "code", "multilingual"]

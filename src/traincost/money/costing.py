@@ -94,6 +94,10 @@ def resolve_grid(sc, acc_region: str | None) -> tuple[Param, str]:
         found = g["regions"].get(key)
         if found is None:
             found = next((regions[key] for regions in g["cloud_regions"].values() if key in regions), None)
+        if found is not None and "gco2e_per_kwh" not in found:  # a cloud region that names its grid only
+            grid_row = g["regions"].get(found.get("grid", ""))
+            found = ({**grid_row, "source": f"{key} -> grid '{found['grid']}': {grid_row.get('source', '')}"} if grid_row
+                     else {"gco2e_per_kwh": d["value"], "source": f"{key}: grid not in the catalog, default used"})
         if found is not None:
             v = found["gco2e_per_kwh"]
             # a known region: +-25% (grid mixes vary by year and hour; the catalog rows are 2016-2023 data)
