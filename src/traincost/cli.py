@@ -338,9 +338,12 @@ def models(as_json) -> None:
 @cli.command()
 @click.option("--gpu", help="Only this accelerator.")
 @click.option("--provider", help="Only this provider.")
+@click.option("--gpus", help="With --gpu: price a run on this many accelerators at every provider and tier.")
+@click.option("--days", help="With --gpu: the run's wall-clock days (default 30).")
 @click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
-def prices(gpu, provider, as_json) -> None:
-    """List the dated cloud price catalog (USD per accelerator-hour, with sources)."""
+def prices(gpu, provider, gpus, days, as_json) -> None:
+    """List the dated cloud price catalog (USD per accelerator-hour, with sources); with --gpu, what the same
+    run costs at each provider and tier, and the effective market price."""
     from dataclasses import asdict
 
     from traincost import catalog
@@ -355,12 +358,24 @@ def prices(gpu, provider, as_json) -> None:
             raise InputError("provider", f"unknown provider '{provider}'; accepted: {', '.join(known)}")
         rows = [r for r in rows if r.provider == provider.lower()]
     rows.sort(key=lambda r: (r.accelerator, r.provider, r.date))
+    offers = None
+    if gpu:
+        from traincost.money.offers import run_offers
+
+        offers = run_offers(acc, gpus, days, provider)
+    elif gpus or days:
+        raise InputError("gpu", "--gpus and --days price a run: give the accelerator with --gpu")
     if as_json:
-        click.echo(json.dumps([asdict(r) for r in rows], indent=2))
+        out = [asdict(r) for r in rows]
+        click.echo(json.dumps({"rows": out, "run": offers} if offers else out, indent=2))
         return
     from traincost.present.terminal import print_prices
 
     print_prices(rows, _console())
+    if offers:
+        from traincost.present.terminal import print_offers
+
+        print_offers(offers, _console())
 
 
 @cli.command()

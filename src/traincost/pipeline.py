@@ -213,9 +213,9 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
     # Run (failure-free) -> Bill (with failures, restarts and checkpoints)
     solve_days = run.wall_clock_days(tokens, tps)
     owned = bool(scenario.on_prem)
-    price, price_src, price_region, provider, pricing = None, "owned hardware", None, None, None
+    price, price_src, price_region, provider, pricing, band = None, "owned hardware", None, None, None, None
     if not owned or scenario.compare_ownership:
-        price, price_src, price_region, provider, pricing = _cloud_price(scenario, acc, assumptions, notes)
+        price, price_src, price_region, provider, pricing, band = _cloud_price(scenario, acc, assumptions, notes, solve_days)
     price_user = scenario.price is not None
     if scenario.mfu is not None:
         sigma = 0.0  # a given MFU is taken as exact
@@ -228,7 +228,7 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
 
     def priced_for(own: bool):
         P, ctx = resolve(scenario, acc, n_gpus, arch.params, arch.vocab_size, tokens, solve_days, price, price_src,
-                         price_region, own, solve_range=solve_range, price_user=price_user)
+                         price_region, own, solve_range=solve_range, price_user=price_user, price_band=band)
         return P, ctx, make_bill(P, ctx)
 
     P, ctx, priced = priced_for(owned)
@@ -414,18 +414,29 @@ def _check_fixed(prob, fixed: dict) -> None:
         raise InputError("ep", f"{prob.arch.name} has no experts; expert parallelism needs an MoE model")
 
 
-def _cloud_price(sc, acc, assumptions: list[Assumption], notes: list[str] | None = None):
-    """USD per accelerator-hour: the user's --price, or the offer a buyer would take (money/prices.py)."""
-    from traincost.money import prices
+def _cloud_price(sc, acc, assumptions: list[Assumption], notes: list[str] | None = None, days: float | None = None):
+    """USD per accelerator-hour: the user's --price; without provider and tier, the effective market price
+    (money/market.py) with its band; else the offer a buyer would take (money/prices.py)."""
+    from traincost.money import market, prices
 
-    pricing = sc.pricing or "on-demand"
     if sc.price is not None:
-        return sc.price, "user (--price)", None, sc.provider, pricing
+        return sc.price, "user (--price)", None, sc.provider, sc.pricing or "user", None
+    if sc.provider is None and sc.pricing in (None, "market"):
+        m = market.effective(acc, days)
+        if m is None:
+            raise InputError("price", f"no price for {acc.id} or any comparable accelerator in the catalog; pass --price")
+        assumptions.append(Assumption(field="price", value=round(m.value, 4), source=m.source))
+        if m.estimated_from and notes is not None:
+            notes.append(f"Price is an ESTIMATE: {m.source}.")
+        return m.value, m.source, None, None, "market", (m.low, m.high)
+    if sc.pricing == "market":
+        raise InputError("pricing", "market is the effective price across providers; drop --provider, or choose a tier "
+                                    "(on-demand, capacity-block, contract, 1y, 3y, spot)")
     ch = prices.select(acc, sc.provider, sc.pricing, sc.region)
     if ch.note and notes is not None:
         notes.append(f"Price: {ch.note}.")
     assumptions.append(Assumption(field="price", value=ch.value, source=ch.source))
-    return ch.value, ch.source, ch.row.region, ch.provider, ch.tier
+    return ch.value, ch.source, ch.row.region, ch.provider, ch.tier, None
 
 
 # ============================================================================ audit

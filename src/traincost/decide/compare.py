@@ -81,7 +81,31 @@ def expand(base: dict, models=None, gpus_list=None, hardware=None, providers=Non
         out = [{**base, **dict(zip(keys, combo, strict=True))} for combo in itertools.product(*[v for _, v in dims if v])]
     if len(out) > MAX_CANDIDATES:
         raise InputError("candidates", f"at most {MAX_CANDIDATES} candidates per comparison (got {len(out)})")
-    return out
+    return _one_price_rule(out)
+
+
+def _one_price_rule(cands: list[dict]) -> list[dict]:
+    """Accelerators compared under one provider and tier: with a tier but no provider, the first provider
+    (aws, gcp, azure, then the others) that prices every candidate accelerator in that tier is used for all
+    of them, so a difference in cost is not a difference in provider. Without a tier the effective market
+    price is one rule already."""
+    from traincost.money import prices
+
+    tiers = {c.get("pricing") for c in cands}
+    if len(tiers) != 1 or next(iter(tiers)) in (None, "market") or any(c.get("provider") or c.get("price") for c in cands):
+        return cands
+    tier = next(iter(tiers))
+    accs = [catalog.resolve_accelerator(c.get("gpu") or catalog.defaults()["scenario"]["gpu"]["value"]) for c in cands]
+    if len({a.id for a in accs}) < 2:
+        return cands
+    order = sorted(prices.known_providers(), key=lambda p: (p not in prices.HYPERSCALERS,
+                                                            prices.HYPERSCALERS.index(p) if p in prices.HYPERSCALERS else 0, p))
+    for prov in order:
+        if all(prices.rows_for(a, prov, tier) for a in accs):
+            return [{**c, "provider": prov} for c in cands]
+    raise InputError("pricing", f"no provider has a {tier} price for every accelerator compared "
+                                f"({', '.join(sorted({a.id for a in accs}))}); drop --pricing to compare effective "
+                                "market prices, or give --provider")
 
 
 def label(c: dict, varying: list[str]) -> str:

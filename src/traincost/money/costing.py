@@ -110,7 +110,8 @@ def resolve_grid(sc, acc_region: str | None) -> tuple[Param, str]:
 
 def resolve(sc, acc: Accelerator, n_gpus: int, params_count: int, vocab: int, tokens: float, solve_days: float,
             price: float | None, price_source: str, price_region: str | None, on_prem: bool,
-            solve_range: tuple[float, float] | None = None, price_user: bool = False) -> tuple[dict[str, Param], Context]:
+            solve_range: tuple[float, float] | None = None, price_user: bool = False,
+            price_band: tuple[float, float] | None = None) -> tuple[dict[str, Param], Context]:
     onp, rel, sto, emb, staff = (catalog.bill_data(k) for k in ("onprem", "reliability", "storage", "embodied", "staff"))
     P: dict[str, Param] = {}
 
@@ -121,7 +122,8 @@ def resolve(sc, acc: Accelerator, n_gpus: int, params_count: int, vocab: int, to
     lo, hi = solve_range or (None, None)
     add(Param("solve_days", solve_days, "performance model (failure-free wall-clock days)", lo, hi, user=solve_range is None))
     if not on_prem:
-        add(Param("price", price, price_source, None if price_user else price * 0.80, None if price_user else price * 1.15,
+        lo_p, hi_p = price_band or (price * 0.80, price * 1.15)  # the market band, else a listed price's drift
+        add(Param("price", price, price_source, None if price_user else lo_p, None if price_user else hi_p,
                   user=price_user))
     add(_p("checkpoint_bytes_per_param", sto["checkpoint"]["bytes_per_param"]))
     add(_p("checkpoint_write_gb_s_per_node", sto["checkpoint"]["write_bandwidth_gb_s_per_node"], sc.checkpoint_write_gb_s))

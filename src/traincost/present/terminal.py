@@ -319,3 +319,22 @@ def print_compare(res: dict, con: Console) -> None:
         if r.get("partners"):
             parts = ", ".join(f"{k} {usd(v['cost_usd'])}" for k, v in r["partners"].items())
             con.print(f"[dim]{r['label']} split:[/] {parts}")
+
+
+def print_offers(o: dict, con: Console) -> None:
+    """What the same run costs at each provider and tier (`traincost prices --gpu --gpus --days`)."""
+    con.print(f"\n[bold]{o['gpus']} x {o['gpu']} for {o['days']:g} days[/] ({o['gpu_hours']:,.0f} GPU-hours): "
+              "compute at each training-sized offer (8+ GPUs per node)")
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("provider", "instance", "region", "tier", "$/GPU-h", "compute", "observed"):
+        t.add_column(col, justify="right" if col in ("$/GPU-h", "compute") else "left", no_wrap=True)
+    for r in o["offers"]:
+        why = "spot" if r["tier"] == "spot" else "stale"
+        tier = r["tier"] + ("" if r["counted_in_market"] else f" ({why}, not in market)")
+        t.add_row(r["provider"], r["instance"] or "-", r["region"] or "-", tier, f"${r['usd_per_gpu_hour']:,.2f}",
+                  f"${r['compute_usd'] / 1e6:,.2f}M", r["date"])
+    con.print(t)
+    e = o.get("effective")
+    if e:
+        con.print(f"effective price ${e['usd_per_gpu_hour']:.2f}/GPU-h -> ${e['compute_usd'] / 1e6:,.2f}M "
+                  f"(P10 ${e['compute_usd_p10'] / 1e6:,.2f}M, P90 ${e['compute_usd_p90'] / 1e6:,.2f}M); {e['source']}")
