@@ -92,8 +92,8 @@ def test_owned_hardware_bill():
     # electricity = kWh x price per kWh
     elec = next(x for x in r.bill if x.item == "electricity")
     assert elec.usd == pytest.approx(r.energy["kwh"] * elec.unit_price)
-    # depreciation: a few percent of the cluster over a 5-year life at 80% utilization
-    dep = next(x for x in r.bill if x.item.startswith("cluster depreciation"))
+    # depreciation: a few percent of the cluster over a 4-year economic life at 80% utilization
+    dep = next(x for x in r.bill if x.item.startswith("depreciation"))
     assert 0.005 < dep.usd / (64 * 288_142 / (1 - 0.19 - 0.03)) < 0.05
 
 

@@ -24,7 +24,7 @@ BILL_OPTIONS = [
     ("--host-w-per-node", "Host power per node (CPUs, memory, NICs, fans), W."),
     ("--electricity-price", "USD per kWh (owned hardware)."),
     ("--server-price", "USD per server node (owned hardware)."),
-    ("--lifetime-years", "Depreciation lifetime of owned hardware."),
+    ("--lifetime-years", "Economic life of owned hardware, years (default 4)."),
     ("--depreciation", "straight-line (default) or epoch (hardware-progress rate)."),
     ("--utilization", "Share of the owned cluster's life it is busy, (0, 1]."),
     ("--facility", "colo (default) or build."),
@@ -43,6 +43,10 @@ BILL_OPTIONS = [
     ("--prep-months", "Team months before the run."),
     ("--eval-months", "Team months after the run."),
     ("--embodied-kg-per-gpu", "Embodied carbon per accelerator, kgCO2e."),
+    ("--cost-of-capital", "Owned hardware: cost of capital per year (default 0.10)."),
+    ("--resale-fraction", "Owned hardware: share of capex recovered at the end of its economic life."),
+    ("--ops-gpus-per-engineer", "Owned hardware: accelerators per operations engineer."),
+    ("--software-per-gpu-year", "Owned hardware: software licences, USD per accelerator-year."),
 ]
 
 

@@ -88,6 +88,7 @@ class CostInfo(_Out):
     staff_usd: float
     total_usd: float
     ownership: str  # cloud | owned
+    capital_usd: float = 0.0  # owned: cost of capital on the average book value
     price_per_gpu_hour: float | None
     price_source: str
     provider: str | None = None
@@ -121,6 +122,7 @@ class Estimate(_Out):
     storage: dict[str, Any]
     reliability: dict[str, float]
     comparison: dict[str, dict[str, float]] | None = None  # cloud vs owned, with --compare-ownership
+    ownership: dict[str, Any] | None = None  # owned hardware: break-even utilization, buy for this run
     ranges: dict[str, Any] | None = None  # P10/P50/P90 of the headline figures (Monte Carlo)
     quality: dict[str, Any] | None = None  # expected loss from scaling laws (an estimate)
     serving: dict[str, Any] | None = None  # with --serve
@@ -233,11 +235,14 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
 
     P, ctx, priced = priced_for(owned)
     rng_out = ranges(P, ctx, n=scenario.samples or 10_000, seed=scenario.seed or 0)
-    comparison = None
+    comparison, ownership = None, None
     if scenario.compare_ownership:
         other = priced_for(not owned)[2]
         cloud, own = (other, priced) if owned else (priced, other)
         comparison = {"cloud": cloud.cost, "owned": own.cost}
+        ownership = _ownership(own, price, pricing)
+    elif owned:
+        ownership = dict(priced.owned_detail or {})
     for prm in priced.params.values():
         if not prm.user and prm.name not in ("price", "solve_days"):
             rng = f" (range {prm.low:g}-{prm.high:g})" if prm.low is not None and prm.high is not None else ""
@@ -279,6 +284,7 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         bill=[BillLine(**vars(x)) for x in priced.lines],
         energy=priced.energy, carbon=priced.carbon, storage=priced.storage, reliability=priced.reliability,
         comparison=comparison,
+        ownership=ownership,
         ranges=rng_out,
         quality=_quality(scenario, arch, entry, tokens),
         serving=_serving(scenario, arch, acc, price, assumptions),
@@ -286,6 +292,20 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         assumptions=assumptions,
         notes=notes,
     )
+
+
+def _ownership(own, cloud_price: float, pricing: str | None) -> dict[str, Any]:
+    """Owned vs rented per useful accelerator-hour, and the utilization at which they break even."""
+    from traincost.money.ownership import break_even_utilization
+
+    d = dict(own.owned_detail or {})
+    u = break_even_utilization(d["fixed_usd_per_gpu_year"], d["energy_usd_per_gpu_hour"], cloud_price)
+    hours = own.time["gpu_hours"]
+    owned_hw = own.cost["compute_usd"] + own.cost["energy_usd"] + own.cost["facility_usd"]
+    d.update(cloud_usd_per_gpu_hour=cloud_price, cloud_pricing=pricing,
+             owned_usd_per_gpu_hour=owned_hw / hours if hours else None,
+             break_even_utilization=None if math.isinf(u) else u)
+    return d
 
 
 # ============================================================================ planning

@@ -138,6 +138,11 @@ class Scenario(RunFields):
     engineer_cost: float | None = None  # loaded USD per engineer-year
     prep_months: float | None = None
     eval_months: float | None = None
+    # --- ownership (issue 11)
+    cost_of_capital: float | None = None  # per year
+    resale_fraction: float | None = None  # of capex, at the end of the economic life
+    ops_gpus_per_engineer: float | None = None
+    software_per_gpu_year: float | None = None  # USD
     embodied_kg_per_gpu: float | None = None
     realization: float | None = None  # share of the best layout's throughput a real run achieves
     # --- decisions
@@ -199,6 +204,21 @@ class Scenario(RunFields):
     @classmethod
     def _seed(cls, v):
         return _positive_int(v, "a whole number, 0 or more", lo=0, hi=2**32 - 1)
+
+    @field_validator("cost_of_capital", "resale_fraction", mode="before")
+    @classmethod
+    def _own_share(cls, v):
+        return _number(v, "a share from 0 to 1 (e.g. 0.1)", lo=0.0, hi=1.0)
+
+    @field_validator("ops_gpus_per_engineer", mode="before")
+    @classmethod
+    def _ops(cls, v):
+        return _number(v, "a positive number of accelerators per engineer", lo=0.0, strict=True, hi=1e7)
+
+    @field_validator("software_per_gpu_year", mode="before")
+    @classmethod
+    def _software(cls, v):
+        return _number(v, "USD per accelerator-year, 0 or more", lo=0.0, hi=1e7)
 
     @field_validator("grid_intensity", "host_w_per_node", "electricity_price", "server_price", "storage_price",
                      "checkpoints_kept", "engineers", "engineer_cost", "embodied_kg_per_gpu", mode="before")

@@ -21,6 +21,7 @@ from traincost import catalog
 from traincost.errors import InputError
 from traincost.hardware.accelerator import Accelerator
 from traincost.money import bill
+from traincost.money.owned_bill import owned_detail, owned_lines
 from traincost.run import reliability as run
 
 
@@ -80,6 +81,7 @@ class BillResult:
     params: dict[str, Param] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     ownership: str = "cloud"
+    owned_detail: dict[str, Any] | None = None  # owned: fixed cost per accelerator-year, buy-for-this-run, ...
 
 
 def resolve_grid(sc, acc_region: str | None) -> tuple[Param, str]:
@@ -182,8 +184,16 @@ def resolve(sc, acc: Accelerator, n_gpus: int, params_count: int, vocab: int, to
             add(Param("server_price", sc.server_price, "user", user=True))
         add(_p("network_capex_share", onp["cluster"]["network_share"]))
         add(_p("storage_capex_share", onp["cluster"]["storage_share"]))
-        dep = onp["depreciation"]
-        add(_p("lifetime_years", dep["straight_line_years"], sc.lifetime_years))
+        dep, own = onp["depreciation"], onp["ownership"]
+        add(_p("lifetime_years", own["economic_life_years"], sc.lifetime_years))
+        add(_p("resale_fraction", own["resale_fraction"], getattr(sc, "resale_fraction", None)))
+        add(_p("used_market_discount", own["used_market_discount"]))
+        add(_p("cost_of_capital", own["cost_of_capital"], getattr(sc, "cost_of_capital", None)))
+        add(_p("ops_gpus_per_engineer", own["ops_gpus_per_engineer"], getattr(sc, "ops_gpus_per_engineer", None)))
+        add(_p("software_usd_per_gpu_year", own["software_usd_per_gpu_year"], getattr(sc, "software_per_gpu_year", None)))
+        rated_w = rated or (P["host_w_per_node"].value / pf)  # a server's rated host power, for the contracted peak
+        add(Param("host_rated_w", rated_w, f"{acc.id} server rated host power (contracted peak); "
+                  f"{_short(own['colocation_basis']['source'], 120)}", user=True))
         if method == "epoch":
             add(_p("hardware_progress_rate_per_year", dep["hardware_progress"]["rate_per_year"],
                    source=dep["hardware_progress"].get("source")))
@@ -241,16 +251,14 @@ def compute(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
         out.update(compute_usd=bill.compute_cost(gpu_hours, v["price"]), energy_usd=zero, facility_usd=zero,
                    maintenance_usd=zero, depreciation_usd=zero)
     else:
-        fac = ctx.facility
-        own = bill.owned_cluster(
-            n, acc.node_size, v["server_price"], v["network_capex_share"], v["storage_capex_share"], hours,
-            v["lifetime_years"], v["utilization"], ctx.depreciation, v["maintenance_share_per_year"], it_kw, v["pue"],
-            v["electricity_usd_per_kwh"], fac, v.get("facility_build_usd_per_mw", 0.0), v.get("facility_lifetime_years", 1.0),
-            v.get("colocation_usd_per_kw_month", 0.0), v.get("hardware_progress_rate_per_year"),
-        )
-        out.update(compute_usd=own.depreciation_usd + own.maintenance_usd, energy_usd=own.energy_usd,
-                   facility_usd=own.facility_usd, maintenance_usd=own.maintenance_usd,
-                   depreciation_usd=own.depreciation_usd, capex_usd=own.capex_usd)
+        from traincost.money import ownership
+
+        peak = ownership.peak_kw(n, v["tdp_w"], acc.node_size, v["host_rated_w"], v["network_power_share"])
+        own = ownership.owned(v, n, acc.node_size, it_kw, peak, hours, ctx.depreciation, ctx.facility)
+        out.update(compute_usd=own.depreciation_usd + own.capital_usd + own.maintenance_usd + own.ops_usd + own.software_usd,
+                   energy_usd=own.energy_usd, facility_usd=own.facility_usd, maintenance_usd=own.maintenance_usd,
+                   depreciation_usd=own.depreciation_usd, capex_usd=own.capex_usd, capital_usd=own.capital_usd,
+                   owned=own, peak_kw=peak)
     out["storage_usd"] = st_data + st_ckpt
     out["total_usd"] = out["compute_usd"] + out["energy_usd"] + out["facility_usd"] + out["storage_usd"] + staff_usd
     return out
@@ -278,22 +286,7 @@ def make_bill(P: dict[str, Param], ctx: Context) -> BillResult:
         lines.append(bill.Line("energy", "electricity, facility and hardware", o["kwh"], "kWh", 0.0, 0.0,
                                "included in the cloud price (not counted twice)"))
     else:
-        share = o["depreciation_usd"] / o["capex_usd"]
-        util, life = v["utilization"], v["lifetime_years"]
-        lines.append(bill.Line(
-            "compute", f"cluster depreciation ({ctx.depreciation}, {share:.2%} of ${o['capex_usd'] / 1e6:,.1f}M capex)",
-            ctx.nodes, "nodes", o["depreciation_usd"] / ctx.nodes, o["depreciation_usd"],
-            f"server ${v['server_price']:,.0f}/node; network {v['network_capex_share']:.0%} and storage "
-            f"{v['storage_capex_share']:.0%} of capex; {life:g}-year life at {util:.0%} utilization"))
-        lines.append(bill.Line("compute", "maintenance and support", o["capex_usd"], "USD capex",
-                               o["maintenance_usd"] / o["capex_usd"], o["maintenance_usd"],
-                               f"{v['maintenance_share_per_year']:.0%} of capex per year"))
-        lines.append(bill.Line("energy", "electricity", o["kwh"], "kWh", v["electricity_usd_per_kwh"], o["energy_usd"],
-                               f"IT {o['it_kw']:,.0f} kW x PUE {v['pue']:.2f}"))
-        fac_desc = (f"colocation ${v['colocation_usd_per_kw_month']:,.0f}/kW-month" if ctx.facility == "colo"
-                    else f"build ${v['facility_build_usd_per_mw'] / 1e6:.1f}M/MW over {v['facility_lifetime_years']:g} years")
-        lines.append(bill.Line("facility", f"datacenter ({ctx.facility})", o["it_kw"], "kW IT",
-                               o["facility_usd"] / o["it_kw"] if o["it_kw"] else 0.0, o["facility_usd"], fac_desc))
+        lines.extend(owned_lines(v, ctx, o))
     lines.append(bill.Line("storage", f"dataset ({ctx.data_kind}: raw {v['bytes_per_token']:g} B/token + token ids)",
                            o["data_gb"] * o["months"], "GB-month", v["storage_usd_per_gb_month"], o["storage_data_usd"],
                            f"{ctx.storage_class} storage; {o['months']:.1f} months (run + evaluation)"))
@@ -306,6 +299,7 @@ def make_bill(P: dict[str, Param], ctx: Context) -> BillResult:
 
     cost = {k: float(o[k]) for k in ("compute_usd", "energy_usd", "facility_usd", "storage_usd")}
     cost["staff_usd"] = float(o["staff_usd"])
+    cost["capital_usd"] = float(o.get("capital_usd", 0.0))
     cost["total_usd"] = float(o["total_usd"])
     return BillResult(
         lines=lines,
@@ -327,6 +321,7 @@ def make_bill(P: dict[str, Param], ctx: Context) -> BillResult:
         params=P,
         notes=notes,
         ownership="owned" if on_prem else "cloud",
+        owned_detail=owned_detail(v, o) if on_prem else None,
     )
 
 

@@ -80,6 +80,7 @@ def print_estimate(r: Estimate, con: Console) -> None:
             label = k.replace("_usd", "")
             c.add_row(label, usd(r.comparison["cloud"][k]), usd(r.comparison["owned"][k]))
         con.print(c)
+    print_money_extras(r, con)
     if r.assumptions:
         a = Table(title="assumptions (defaults used; override with flags or a scenario file)", box=box.SIMPLE,
                   title_justify="left", title_style="bold", show_header=False, pad_edge=False)
@@ -338,3 +339,19 @@ def print_offers(o: dict, con: Console) -> None:
     if e:
         con.print(f"effective price ${e['usd_per_gpu_hour']:.2f}/GPU-h -> ${e['compute_usd'] / 1e6:,.2f}M "
                   f"(P10 ${e['compute_usd_p10'] / 1e6:,.2f}M, P90 ${e['compute_usd_p90'] / 1e6:,.2f}M); {e['source']}")
+
+
+def print_money_extras(r: Estimate, con: Console) -> None:
+    """Ownership economics (break-even utilization, buy for this run); issue 11."""
+    o = r.ownership
+    if o and o.get("buy_for_run"):
+        b = o["buy_for_run"]
+        if "break_even_utilization" in o:
+            be = o["break_even_utilization"]
+            be_s = "never (the cloud price is below the electricity alone)" if be is None else (
+                f"{be:.0%}" + (" (above 100%: renting is cheaper at any utilization)" if be > 1 else ""))
+            con.print(f"owned ${o['owned_usd_per_gpu_hour']:.2f} per GPU-hour at {o['utilization']:.0%} utilization vs cloud "
+                      f"${o['cloud_usd_per_gpu_hour']:.2f} ({o['cloud_pricing']}); [bold]break-even utilization {be_s}[/] "
+                      f"over a {o['economic_life_years']:g}-year life at {o['cost_of_capital']:.0%} cost of capital")
+        con.print(f"buy for this run and sell after: {usd(b['total_usd'])} (capex {usd(b['capex_usd'])} - resale "
+                  f"{usd(b['resale_after_run_usd'])} + capital, colocation, operations and electricity for the run)")
