@@ -88,7 +88,8 @@ def test_owned_hardware_bill():
     r = traincost.estimate(on_prem=True)
     c = r.cost
     assert c.ownership == "owned" and c.energy_usd > 0 and c.facility_usd > 0
-    assert c.total_usd == pytest.approx(c.compute_usd + c.energy_usd + c.facility_usd + c.storage_usd + c.staff_usd)
+    assert c.total_usd == pytest.approx(c.compute_usd + c.energy_usd + c.facility_usd + c.storage_usd + c.staff_usd
+                                        + c.programme_usd)
     # electricity = kWh x price per kWh
     elec = next(x for x in r.bill if x.item == "electricity")
     assert elec.usd == pytest.approx(r.energy["kwh"] * elec.unit_price)

@@ -257,7 +257,7 @@ def efficiency(acc: Accelerator):
     return Efficiency(**{k: v for k, v in row.items() if k in fields})
 
 
-BILL_FILES = ("onprem", "grid", "embodied", "storage", "reliability", "staff")
+BILL_FILES = ("onprem", "grid", "embodied", "storage", "reliability", "staff", "programme")
 
 
 @cache

@@ -47,6 +47,15 @@ BILL_OPTIONS = [
     ("--resale-fraction", "Owned hardware: share of capex recovered at the end of its economic life."),
     ("--ops-gpus-per-engineer", "Owned hardware: accelerators per operations engineer."),
     ("--software-per-gpu-year", "Owned hardware: software licences, USD per accelerator-year."),
+    ("--pilot-share", "Pilot runs and ablations, share of the run's GPU-hours (0 removes the line)."),
+    ("--eval-compute-share", "Evaluation compute, share of the run's GPU-hours."),
+    ("--dataprep-vcpu-hours-per-tb", "Data preparation, vCPU-hours per TB of raw text."),
+    ("--vcpu-hour-usd", "USD per vCPU-hour for data preparation."),
+    ("--bringup-days", "Days the cluster is paid for before training (burn-in)."),
+    ("--reservation-granularity-days", "Rented cluster reserved in blocks of this many days (1: on-demand)."),
+    ("--support-share", "Cloud support plan, share of cloud compute."),
+    ("--egress-price", "USD per GB of egress (final weights + a checkpoint)."),
+    ("--budget-percentile", "Budget at this percentile of the cost (e.g. 80); --deadline/--budget solve at it (default 50)."),
 ]
 
 
@@ -56,6 +65,8 @@ def bill_options(f):
                      help="Look --model up on the Hugging Face Hub (e.g. meta-llama/Llama-3.1-8B): the only network access.")(f)
     f = click.option("--compare-ownership", "compare_ownership", is_flag=True, default=None,
                      help="Show cloud and owned hardware side by side.")(f)
+    f = click.option("--no-programme", "no_programme", is_flag=True, default=None,
+                     help="Leave out pilots, evaluation, data preparation, bring-up, idle days, support and egress.")(f)
     f = click.option("--on-prem", "on_prem", is_flag=True, default=None,
                      help="Price owned hardware (TCO) instead of cloud rental.")(f)
     return f

@@ -89,6 +89,7 @@ class CostInfo(_Out):
     total_usd: float
     ownership: str  # cloud | owned
     capital_usd: float = 0.0  # owned: cost of capital on the average book value
+    programme_usd: float = 0.0  # pilots, evaluation, data preparation, bring-up, idle reserved days, support, egress
     price_per_gpu_hour: float | None
     price_source: str
     provider: str | None = None
@@ -123,6 +124,7 @@ class Estimate(_Out):
     reliability: dict[str, float]
     comparison: dict[str, dict[str, float]] | None = None  # cloud vs owned, with --compare-ownership
     ownership: dict[str, Any] | None = None  # owned hardware: break-even utilization, buy for this run
+    answer: dict[str, Any] | None = None  # the figure that is the answer (the median), and the budget at a percentile
     ranges: dict[str, Any] | None = None  # P10/P50/P90 of the headline figures (Monte Carlo)
     quality: dict[str, Any] | None = None  # expected loss from scaling laws (an estimate)
     serving: dict[str, Any] | None = None  # with --serve
@@ -234,7 +236,8 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         return P, ctx, make_bill(P, ctx)
 
     P, ctx, priced = priced_for(owned)
-    rng_out = ranges(P, ctx, n=scenario.samples or 10_000, seed=scenario.seed or 0)
+    pct = scenario.budget_percentile if scenario.budget_percentile is not None else 50.0
+    rng_out = ranges(P, ctx, n=scenario.samples or 10_000, seed=scenario.seed or 0, percentile=pct)
     comparison, ownership = None, None
     if scenario.compare_ownership:
         other = priced_for(not owned)[2]
@@ -285,6 +288,7 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         energy=priced.energy, carbon=priced.carbon, storage=priced.storage, reliability=priced.reliability,
         comparison=comparison,
         ownership=ownership,
+        answer=_answer(rng_out, priced),
         ranges=rng_out,
         quality=_quality(scenario, arch, entry, tokens),
         serving=_serving(scenario, arch, acc, price, assumptions),
@@ -292,6 +296,20 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         assumptions=assumptions,
         notes=notes,
     )
+
+
+def _answer(rng: dict[str, Any], priced) -> dict[str, Any]:
+    """The answer is the median (P50) of the Monte Carlo: half the outcomes cost less, half more. The point
+    estimate (every input at its central value) sits below it because costs are convex in the uncertain
+    inputs (failures, right-skewed price and throughput ranges) and is shown for reference only."""
+    at = rng["at_percentile"]
+    return {"basis": "median (P50) of the Monte Carlo", "cost_usd": rng["cost_usd"]["p50"],
+            "wall_clock_days": rng["wall_clock_days"]["p50"], "gpu_hours": rng["gpu_hours"]["p50"],
+            "point_estimate_usd": priced.cost["total_usd"],
+            "point_estimate_note": "every input at its central value; below the median because costs grow faster than "
+                                   "linearly with the uncertain inputs (failures, skewed price and throughput ranges)",
+            "budget_percentile": at["percentile"], "budget_usd": at["cost_usd"],
+            "days_at_percentile": at["wall_clock_days"]}
 
 
 def _ownership(own, cloud_price: float, pricing: str | None) -> dict[str, Any]:

@@ -143,6 +143,17 @@ class Scenario(RunFields):
     resale_fraction: float | None = None  # of capex, at the end of the economic life
     ops_gpus_per_engineer: float | None = None
     software_per_gpu_year: float | None = None  # USD
+    # --- the programme around the run (issue 11)
+    budget_percentile: float | None = None  # the budget (and --deadline/--budget solves) at this percentile
+    no_programme: bool | None = None  # leave every programme line out
+    pilot_share: float | None = None  # of the main run's accelerator-hours
+    eval_compute_share: float | None = None
+    dataprep_vcpu_hours_per_tb: float | None = None
+    vcpu_hour_usd: float | None = None
+    bringup_days: float | None = None
+    reservation_granularity_days: float | None = None
+    support_share: float | None = None  # of cloud compute
+    egress_price: float | None = None  # USD per GB
     embodied_kg_per_gpu: float | None = None
     realization: float | None = None  # share of the best layout's throughput a real run achieves
     # --- decisions
@@ -209,6 +220,27 @@ class Scenario(RunFields):
     @classmethod
     def _own_share(cls, v):
         return _number(v, "a share from 0 to 1 (e.g. 0.1)", lo=0.0, hi=1.0)
+
+    @field_validator("pilot_share", "eval_compute_share", "support_share", mode="before")
+    @classmethod
+    def _prog_share(cls, v):
+        return _number(v, "a share, 0 or more (e.g. 0.1)", lo=0.0, hi=10.0)
+
+    @field_validator("dataprep_vcpu_hours_per_tb", "vcpu_hour_usd", "bringup_days", "egress_price", mode="before")
+    @classmethod
+    def _prog_nonneg(cls, v):
+        return _number(v, "a number, 0 or more", lo=0.0, hi=1e7)
+
+    @field_validator("budget_percentile", mode="before")
+    @classmethod
+    def _percentile(cls, v):
+        x = _number(v, "a percentile from 1 to 99 (e.g. 80)", lo=1.0, hi=99.0)
+        return x
+
+    @field_validator("reservation_granularity_days", mode="before")
+    @classmethod
+    def _granularity(cls, v):
+        return _number(v, "a positive number of days (1 for on-demand)", lo=0.0, strict=True, hi=3650)
 
     @field_validator("ops_gpus_per_engineer", mode="before")
     @classmethod

@@ -122,7 +122,8 @@ def pareto_front(points: list[tuple[float, float]]) -> list[bool]:
 
 
 def solve_deadline(sc: Scenario, days: float) -> tuple[Estimate | None, int | None]:
-    """Smallest cluster, in whole nodes, whose expected wall-clock time (failures included) meets the
+    """Smallest cluster, in whole nodes, whose wall-clock time (failures included) at --budget-percentile
+    (default 50: the median, the answer traincost gives) meets the
     deadline. Doubling search, then bisection on the node count."""
     gpu = sc.gpu or catalog.defaults()["scenario"]["gpu"]["value"]
     extra = catalog.load_hardware_file(sc.hardware_file) if sc.hardware_file else None
@@ -130,10 +131,10 @@ def solve_deadline(sc: Scenario, days: float) -> tuple[Estimate | None, int | No
 
     def days_at(nodes: int) -> tuple[float, Estimate | None]:
         try:
-            r = estimate(sc, gpus=nodes * node, samples=200)
+            r = estimate(sc, gpus=nodes * node, samples=sc.samples or 2000)
         except InputError:
             return math.inf, None
-        return r.time.wall_clock_days, r
+        return r.ranges["at_percentile"]["wall_clock_days"], r  # at --budget-percentile (default: the median)
 
     hi, r_hi = 1, None
     while hi * node <= MAX_GPUS:
@@ -156,11 +157,12 @@ def solve_deadline(sc: Scenario, days: float) -> tuple[Estimate | None, int | No
 
 
 def solve_budget(sc: Scenario, budget: float) -> tuple[Estimate | None, float | None]:
-    """Most training tokens whose expected total cost stays within the budget (bisection in log space)."""
+    """Most training tokens whose total cost at --budget-percentile (default 50: the median) stays within the
+    budget (bisection in log space; the same seeded samples at every step, so the cost is smooth in tokens)."""
     lo, hi = 1e8, 1e15
 
-    def cost(tokens: float) -> float:
-        return estimate(sc, tokens=tokens, samples=200).cost.total_usd
+    def cost(tokens: float) -> float:  # at --budget-percentile (default: the median), not the point estimate
+        return estimate(sc, tokens=tokens, samples=sc.samples or 2000).ranges["at_percentile"]["cost_usd"]
 
     if cost(lo) > budget:
         return None, None
@@ -173,7 +175,7 @@ def solve_budget(sc: Scenario, budget: float) -> tuple[Estimate | None, float | 
         if hi / lo < 1.01:
             break
     tokens = float(f"{lo:.3g}")
-    return estimate(sc, tokens=tokens), tokens
+    return estimate(sc, tokens=tokens, samples=sc.samples or 2000), tokens
 
 
 def run_compare(base: dict, candidates: list[dict], deadline: str | None = None, budget: str | None = None,

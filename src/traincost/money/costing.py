@@ -20,7 +20,7 @@ import numpy as np
 from traincost import catalog
 from traincost.errors import InputError
 from traincost.hardware.accelerator import Accelerator
-from traincost.money import bill
+from traincost.money import bill, programme
 from traincost.money.owned_bill import owned_detail, owned_lines
 from traincost.run import reliability as run
 
@@ -170,6 +170,8 @@ def resolve(sc, acc: Accelerator, n_gpus: int, params_count: int, vocab: int, to
     add(_p("preparation_months", staff["preparation_months"], sc.prep_months))
     add(_p("engineers", staff["team_size"], sc.engineers))
     add(_p("engineer_cost_per_year", staff["loaded_cost_per_engineer_year_usd"], sc.engineer_cost))
+    for prm in programme.params(sc, catalog.bill_data("programme"), lambda k, node, user: _p(k, node, user)):
+        add(prm)
 
     facility, method = sc.facility or "colo", sc.depreciation or "straight-line"
     if on_prem:
@@ -260,7 +262,12 @@ def compute(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
                    depreciation_usd=own.depreciation_usd, capex_usd=own.capex_usd, capital_usd=own.capital_usd,
                    owned=own, peak_kw=peak)
     out["storage_usd"] = st_data + st_ckpt
-    out["total_usd"] = out["compute_usd"] + out["energy_usd"] + out["facility_usd"] + out["storage_usd"] + staff_usd
+    owned_hw = out["compute_usd"] + out["energy_usd"] + out["facility_usd"]
+    unit = v["price"] if not ctx.on_prem else owned_hw / gpu_hours  # what one more accelerator-hour costs
+    out.update(programme.compute(v, n, ctx.on_prem, days, gpu_hours, unit, out["compute_usd"], raw / 1e12,
+                                 ctx.params_count * 2 / 1e9, ckpt_bytes / 1e9))
+    out.update(unit_price=unit, egress_gb=ctx.params_count * 2 / 1e9 + ckpt_bytes / 1e9, n_gpus=n)
+    out["total_usd"] = owned_hw + out["storage_usd"] + staff_usd + out["programme_usd"]
     return out
 
 
@@ -296,10 +303,12 @@ def make_bill(P: dict[str, Param], ctx: Context) -> BillResult:
     lines.append(bill.Line("staff", f"{v['engineers']:g} engineers x {o['staff_days']:.0f} days (incl. preparation and evaluation)",
                            v["engineers"] * o["staff_days"] / 365.25, "engineer-years", v["engineer_cost_per_year"],
                            o["staff_usd"], "loaded cost per engineer-year; set --engineers 0 to leave staff out"))
+    lines.extend(programme.lines(v, P, o, on_prem, float(o["unit_price"]), _short))
 
     cost = {k: float(o[k]) for k in ("compute_usd", "energy_usd", "facility_usd", "storage_usd")}
     cost["staff_usd"] = float(o["staff_usd"])
     cost["capital_usd"] = float(o.get("capital_usd", 0.0))
+    cost["programme_usd"] = float(o["programme_usd"])
     cost["total_usd"] = float(o["total_usd"])
     return BillResult(
         lines=lines,
@@ -345,7 +354,7 @@ def sample(P: dict[str, Param], n: int, rng: np.random.Generator) -> dict[str, A
     return out
 
 
-def ranges(P: dict[str, Param], ctx: Context, n: int = 10_000, seed: int = 0) -> dict[str, Any]:
+def ranges(P: dict[str, Param], ctx: Context, n: int = 10_000, seed: int = 0, percentile: float = 50.0) -> dict[str, Any]:
     """P10/P50/P90 of the headline figures from `n` joint draws of every uncertain parameter (seeded,
     reproducible). The point estimate evaluates each input at its central value; the P50 is the median of
     the outputs, which differs where the model is non-linear (failures, fixed costs)."""
@@ -366,6 +375,10 @@ def ranges(P: dict[str, Param], ctx: Context, n: int = 10_000, seed: int = 0) ->
         "gpu_hours": q(o["gpu_hours"]), "wall_clock_days": q(o["days"]), "cost_usd": q(o["total_usd"]),
         "energy_kwh": q(o["kwh"]), "co2_t": q(o["operational_t"] + o["embodied_t"]),
         "samples": n, "seed": seed, "varied": varied,
+        "at_percentile": {"percentile": percentile,
+                          **{k: float(np.percentile(np.broadcast_to(np.asarray(o[src], dtype=float), (n,)), percentile))
+                             for k, src in (("cost_usd", "total_usd"), ("wall_clock_days", "days"),
+                                            ("gpu_hours", "gpu_hours"))}},
         "method": "Monte Carlo: each uncertain input drawn from a split log-normal with its catalog P10/P50/P90 "
                   "(low/value/high), independently; throughput from the performance model's validation error.",
     }
