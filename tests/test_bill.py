@@ -111,7 +111,8 @@ def test_compare_ownership_side_by_side():
     r = traincost.estimate(compare_ownership=True)
     assert set(r.comparison) == {"cloud", "owned"}
     assert r.comparison["cloud"]["energy_usd"] == 0 < r.comparison["owned"]["energy_usd"]
-    assert r.comparison["cloud"]["storage_usd"] == r.comparison["owned"]["storage_usd"]
+    # same data; the owned fleet fails less often (reliability.yaml classes), so it holds storage a little shorter
+    assert r.comparison["owned"]["storage_usd"] == pytest.approx(r.comparison["cloud"]["storage_usd"], rel=0.05)
 
 
 def test_every_assumption_is_overridable():
@@ -119,7 +120,7 @@ def test_every_assumption_is_overridable():
     r = traincost.estimate(price=2.0, engineers=0, pue=1.5, grid_intensity=50, interruption_rate=0, storage_price=0.1,
                            checkpoints_kept=1, bytes_per_token=3.0)
     assert r.cost.staff_usd == 0 < base.cost.staff_usd
-    assert r.reliability["interruptions"] == 0 and r.reliability["goodput"] > 0.99
+    assert r.reliability["interruptions"] == 0 and r.reliability["failure_goodput"] > 0.99
     assert r.carbon["grid_g_per_kwh"] == 50
     assert r.energy["pue"] == 1.5
     assert r.storage["dataset_tb"] == pytest.approx(3.0)

@@ -34,7 +34,10 @@ BILL_OPTIONS = [
     ("--storage-class", "object (default) or pfs (parallel file system)."),
     ("--storage-price", "USD per GB-month."),
     ("--checkpoints-kept", "Full checkpoints kept."),
-    ("--checkpoint-stall-s", "Target seconds a checkpoint may stall training."),
+    ("--checkpoint-stall-s", "Seconds training is blocked per checkpoint (Daly's checkpoint cost)."),
+    ("--evaluation-pause-share", "Share of training time paused for in-run evaluation."),
+    ("--input-stall-share", "Share of training time waiting on the input pipeline."),
+    ("--batch-warmup-share", "Extra time from a batch-size ramp, as a share."),
     ("--checkpoint-write-gb-s", "Checkpoint write bandwidth per node, GB/s."),
     ("--interruption-rate", "Unplanned interruptions per accelerator-hour."),
     ("--restart-minutes", "Minutes lost per interruption (detect, replace, reload)."),
@@ -288,6 +291,7 @@ def validate(runs, throughput, memory, as_json) -> None:
     """Compare traincost's predictions with published runs and measurements, row by row
     (default: published runs; --throughput and --memory check the performance model)."""
     from traincost.trust.validation import (
+        leave_one_out,
         run_memory_validation,
         run_published_validation,
         run_throughput_validation,
@@ -303,6 +307,7 @@ def validate(runs, throughput, memory, as_json) -> None:
             "rows": [dict(id=c.id, name=c.name, kind=c.kind, metric=c.metric, reported=c.reported, p10=c.p10, p50=c.p50,
                           p90=c.p90, point=c.point, error_p50=c.error, inside_p10_p90=c.inside, gpus=c.gpus,
                           gpus_stated=c.gpus_stated, layout=c.layout, note=c.note) for c in rc],
+            "leave_one_out": leave_one_out(run_published_validation(samples=2000, realization=1.0)),
         }
     tp_checks = run_throughput_validation() if throughput else []
     mem_checks = run_memory_validation() if memory else []

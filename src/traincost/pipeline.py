@@ -208,8 +208,9 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         mfu, basis, tps = best.mfu * real, "planner", best.tokens_per_s * real
         notes.append(
             f"MFU {mfu:.1%} = {best.mfu:.1%} predicted for the fastest layout that fits ({fmt_layout(best.layout)}, "
-            f"{best.memory_gib['total']:.0f} GiB per GPU; `traincost plan` shows why) x {real:g}, the share of it that "
-            "published training runs achieved."
+            f"{best.memory_gib['total']:.0f} GiB per GPU; `traincost plan` shows why) x {real:g}, the residual share "
+            "of it that published training runs achieved beyond the modelled failures, restarts, checkpoint stalls, "
+            "evaluation and input pauses (fitted leave-one-out: `traincost validate`). HFU is on the same basis."
         )
         if not prob.eff.calibrated:
             notes.append(f"The performance model is not calibrated for {acc.generation} accelerators: treat it as a rough guide.")
@@ -222,7 +223,9 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         price, price_src, price_region, provider, pricing, band = _cloud_price(scenario, acc, assumptions, notes, solve_days)
     price_user = scenario.price is not None
     if scenario.mfu is not None:
-        sigma = 0.0  # a given MFU is taken as exact
+        # a given MFU is the centre, not a certainty: steady throughput scatters around a layout's by the
+        # performance model's benchmark spread (failures, stalls and pauses are sampled in the bill)
+        sigma = prob.eff.throughput_sigma
     elif scenario.realization is not None:
         sigma = prob.eff.throughput_sigma  # the benchmark spread only
     else:
@@ -276,7 +279,7 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         ),
         throughput=ThroughputInfo(
             mfu=mfu, mfu_basis=basis, tokens_per_s=tps, tokens_per_s_per_gpu=tps / n_gpus,
-            tflops_per_gpu=mfu * peak / 1e12, hfu=best.hfu if best else None,
+            tflops_per_gpu=mfu * peak / 1e12, hfu=best.hfu * real if best else None,
             layout=best.layout if best else None, step_time_s=best.step_time_s if best else None,
             memory_gib=best.memory_gib["total"] if best else None, global_batch=prob.global_batch or None,
         ),

@@ -144,6 +144,9 @@ class Scenario(RunFields):
     ops_gpus_per_engineer: float | None = None
     software_per_gpu_year: float | None = None  # USD
     # --- the programme around the run (issue 11)
+    evaluation_pause_share: float | None = None  # whole-run realism (issue 11)
+    input_stall_share: float | None = None
+    batch_warmup_share: float | None = None
     budget_percentile: float | None = None  # the budget (and --deadline/--budget solves) at this percentile
     no_programme: bool | None = None  # leave every programme line out
     pilot_share: float | None = None  # of the main run's accelerator-hours
@@ -220,6 +223,11 @@ class Scenario(RunFields):
     @classmethod
     def _own_share(cls, v):
         return _number(v, "a share from 0 to 1 (e.g. 0.1)", lo=0.0, hi=1.0)
+
+    @field_validator("evaluation_pause_share", "input_stall_share", "batch_warmup_share", mode="before")
+    @classmethod
+    def _pause(cls, v):
+        return _number(v, "a share of training time from 0 to 0.5", lo=0.0, hi=0.5)
 
     @field_validator("pilot_share", "eval_compute_share", "support_share", mode="before")
     @classmethod

@@ -22,6 +22,7 @@ from traincost.errors import InputError
 from traincost.hardware.accelerator import Accelerator
 from traincost.money import bill, programme
 from traincost.money.owned_bill import owned_detail, owned_lines
+from traincost.run import realism
 from traincost.run import reliability as run
 
 
@@ -130,7 +131,11 @@ def resolve(sc, acc: Accelerator, n_gpus: int, params_count: int, vocab: int, to
     add(_p("checkpoint_bytes_per_param", sto["checkpoint"]["bytes_per_param"]))
     add(_p("checkpoint_write_gb_s_per_node", sto["checkpoint"]["write_bandwidth_gb_s_per_node"], sc.checkpoint_write_gb_s))
     add(_p("checkpoint_stall_s", rel["checkpoint_write_seconds"], sc.checkpoint_stall_s))
-    add(_p("interruption_rate_per_gpu_hour", rel["interruption_rate_per_gpu_hour"], sc.interruption_rate))
+    cls = realism.interruption_class(on_prem)
+    add(_p("interruption_rate_per_gpu_hour", rel["interruption_rate_by_class"][cls], sc.interruption_rate,
+           source=f"{cls} cluster: " + _short(rel["interruption_rate_by_class"][cls]["source"], 300)))
+    for eff in realism.EFFECTS:
+        add(_p(eff, rel[eff], getattr(sc, eff, None)))
     add(_p("restart_minutes", rel["restart_minutes"], sc.restart_minutes))
 
     frac_node = onp["power"]["tdp_fraction"]["tpu" if acc.generation.startswith("tpu") else "gpu"]
@@ -221,7 +226,10 @@ def compute(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
     n, nodes, acc = ctx.n_gpus, ctx.nodes, ctx.acc
     ckpt_bytes = ctx.params_count * v["checkpoint_bytes_per_param"]
     write_s = ckpt_bytes / (v["checkpoint_write_gb_s_per_node"] * 1e9 * nodes)
-    r = run.reliability(v["solve_days"], n, v["interruption_rate_per_gpu_hour"], write_s, v["restart_minutes"])
+    busy_days = realism.paused_days(v["solve_days"], v["evaluation_pause_share"], v["input_stall_share"],
+                                    v["batch_warmup_share"])  # steady training + evaluation, input and warm-up pauses
+    # Daly's checkpoint cost is the time training is blocked per checkpoint (the stall), not the I/O time
+    r = run.reliability(busy_days, n, v["interruption_rate_per_gpu_hour"], v["checkpoint_stall_s"], v["restart_minutes"])
     days = r.wall_clock_days
     hours = days * 24.0
     gpu_hours = hours * n
@@ -244,7 +252,7 @@ def compute(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
 
     zero = 0.0 * days
     out: dict[str, Any] = {
-        "reliability": r, "days": days, "hours": hours, "gpu_hours": gpu_hours, "it_kw": it_kw, "kwh": kwh,
+        "reliability": r, "busy_days": busy_days, "days": days, "hours": hours, "gpu_hours": gpu_hours, "it_kw": it_kw, "kwh": kwh,
         "operational_t": op_t, "embodied_t": emb_t, "raw_bytes": raw, "tok_bytes": tok, "ckpt_bytes": ckpt_bytes,
         "write_s": write_s, "months": months, "data_gb": data_gb, "ckpt_gb": ckpt_gb, "storage_data_usd": st_data,
         "storage_ckpt_usd": st_ckpt, "staff_days": staff_days, "staff_usd": staff_usd,
@@ -321,10 +329,13 @@ def make_bill(P: dict[str, Param], ctx: Context) -> BillResult:
                  "checkpoint_tb": o["ckpt_bytes"] / 1e12, "checkpoints_kept": v["checkpoints_kept"],
                  "checkpoint_write_s": o["write_s"], "required_write_gb_s": required_bw,
                  "storage_class": ctx.storage_class, "months": o["months"]},
-        reliability={"interruptions": r.interruptions, "goodput": r.goodput, "mtbf_hours": r.mtbf_hours,
+        reliability={"interruptions": r.interruptions, "goodput": solve_days / o["days"], "mtbf_hours": r.mtbf_hours,
                      "checkpoint_interval_min": r.checkpoint_interval_min, "restart_min": v["restart_minutes"],
-                     "extra_days": r.extra_days, "extra_gpu_hours": r.extra_gpu_hours,
-                     "interruption_rate_per_gpu_hour": v["interruption_rate_per_gpu_hour"]},
+                     "extra_days": o["days"] - solve_days, "extra_gpu_hours": (o["days"] - solve_days) * 24.0 * n_gpus,
+                     "interruption_rate_per_gpu_hour": v["interruption_rate_per_gpu_hour"],
+                     "failure_goodput": r.goodput, "pause_days": o["busy_days"] - solve_days,
+                     "checkpoint_stall_s": v["checkpoint_stall_s"],
+                     **{k: v[k] for k in realism.EFFECTS}},
         time={"wall_clock_days": o["days"], "gpu_hours": o["gpu_hours"], "failure_free_days": solve_days,
               "failure_free_gpu_hours": solve_days * 24.0 * n_gpus},
         params=P,

@@ -235,6 +235,7 @@ def print_validation(out: dict, con: Console) -> None:
         con.print(f"[bold]runs:[/] {s['runs']}, median |P50 error| {s['median_abs_error_p50']:.1%}, "
                   f"reported value inside P10-P90 for {s['coverage_p10_p90']:.0%} "
                   "[dim](* GPU count not published: 1,024 assumed)[/]")
+        print_leave_one_out(out["runs"].get("leave_one_out"), con)
     if "throughput" in out:
         t = Table(title="throughput: predicted vs measured tokens/s per GPU", title_justify="left", title_style="bold",
                   box=box.SIMPLE_HEAD, pad_edge=False)
@@ -355,3 +356,12 @@ def print_money_extras(r: Estimate, con: Console) -> None:
                       f"over a {o['economic_life_years']:g}-year life at {o['cost_of_capital']:.0%} cost of capital")
         con.print(f"buy for this run and sell after: {usd(b['total_usd'])} (capex {usd(b['capex_usd'])} - resale "
                   f"{usd(b['resale_after_run_usd'])} + capital, colocation, operations and electricity for the run)")
+
+
+def print_leave_one_out(loo: dict | None, con: Console) -> None:
+    """Out-of-sample accuracy: each run predicted with the residual fitted on the other runs (issue 11)."""
+    if not loo:
+        return
+    con.print(f"[bold]leave-one-out (held-out accuracy):[/] median |P50 error| {loo['median_abs_error']:.1%}, "
+              f"reported value inside P10-P90 for {loo['coverage_p10_p90']:.0%} of {loo['runs']} runs "
+              f"[dim](residual fitted on the other runs, never on held-out sources; the table above is in-sample)[/]")
