@@ -60,6 +60,7 @@ def print_estimate(r: Estimate, con: Console) -> None:
         con.print(u)
         con.print("[dim]P50 is the median of the samples; the point estimate takes every input at its central value. "
                   "They differ where the model is not linear (failures, fixed costs).[/]")
+        print_answer(r, con)
 
     b = Table(title="bill", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     for col in ("item", "quantity", "unit price", "USD", "source"):
@@ -365,3 +366,16 @@ def print_leave_one_out(loo: dict | None, con: Console) -> None:
     con.print(f"[bold]leave-one-out (held-out accuracy):[/] median |P50 error| {loo['median_abs_error']:.1%}, "
               f"reported value inside P10-P90 for {loo['coverage_p10_p90']:.0%} of {loo['runs']} runs "
               f"[dim](residual fitted on the other runs, never on held-out sources; the table above is in-sample)[/]")
+
+
+def print_answer(r: Estimate, con: Console) -> None:
+    """Which figure is the answer (the median) and the budget at a chosen percentile (issue 11)."""
+    a = r.answer
+    if not a:
+        return
+    con.print(f"[bold]answer: {usd(a['cost_usd'])}[/], {a['wall_clock_days']:,.1f} days, {a['gpu_hours']:,.0f} GPU-hours: "
+              f"the median (P50) of the Monte Carlo, half the outcomes cost less. The point estimate "
+              f"({usd(a['point_estimate_usd'])}) takes {a['point_estimate_note']}.")
+    if a["budget_percentile"] != 50:
+        con.print(f"[bold]budget at P{a['budget_percentile']:g}: {usd(a['budget_usd'])}[/] "
+                  f"({a['days_at_percentile']:,.1f} days at that percentile; --budget-percentile)")
