@@ -46,6 +46,8 @@ BILL_OPTIONS = [
     ("--prep-months", "Team months before the run."),
     ("--eval-months", "Team months after the run."),
     ("--embodied-kg-per-gpu", "Embodied carbon per accelerator, kgCO2e."),
+    ("--carbon-convention", "full (default: accelerators, hosts, network, PUE) or model-card (GPU TDP x PUE only)."),
+    ("--renewable-share", "Share of the electricity matched by renewable purchases (market-based CO2)."),
     ("--cost-of-capital", "Owned hardware: cost of capital per year (default 0.10)."),
     ("--resale-fraction", "Owned hardware: share of capex recovered at the end of its economic life."),
     ("--ops-gpus-per-engineer", "Owned hardware: accelerators per operations engineer."),

@@ -144,6 +144,8 @@ class Scenario(RunFields):
     ops_gpus_per_engineer: float | None = None
     software_per_gpu_year: float | None = None  # USD
     # --- the programme around the run (issue 11)
+    carbon_convention: Literal["full", "model-card"] | None = None  # model-card: GPU TDP only, no host
+    renewable_share: float | None = None  # share of electricity matched by renewable purchases (market-based)
     evaluation_pause_share: float | None = None  # whole-run realism (issue 11)
     input_stall_share: float | None = None
     batch_warmup_share: float | None = None
@@ -219,7 +221,7 @@ class Scenario(RunFields):
     def _seed(cls, v):
         return _positive_int(v, "a whole number, 0 or more", lo=0, hi=2**32 - 1)
 
-    @field_validator("cost_of_capital", "resale_fraction", mode="before")
+    @field_validator("cost_of_capital", "resale_fraction", "renewable_share", mode="before")
     @classmethod
     def _own_share(cls, v):
         return _number(v, "a share from 0 to 1 (e.g. 0.1)", lo=0.0, hi=1.0)

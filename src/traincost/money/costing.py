@@ -15,12 +15,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from traincost import catalog
 from traincost.errors import InputError
 from traincost.hardware.accelerator import Accelerator
-from traincost.money import bill, programme
+from traincost.money import bill, carbon, programme
 from traincost.money.owned_bill import owned_detail, owned_lines
 from traincost.run import realism
 from traincost.run import reliability as run
@@ -68,6 +66,7 @@ class Context:
     data_kind: str
     price_source: str
     grid_region: str
+    carbon_convention: str = "full"
 
 
 @dataclass
@@ -160,6 +159,8 @@ def resolve(sc, acc: Accelerator, n_gpus: int, params_count: int, vocab: int, to
 
     grid, grid_key = resolve_grid(sc, price_region if not on_prem else None)
     add(grid)
+    node = carbon.matched_share_node(catalog.bill_data("grid"), None if on_prem else sc.provider)
+    add(_p("renewable_matched_share", node, sc.renewable_share))
     per_acc = emb["per_accelerator"]
     add(_p("embodied_kg_per_accelerator", per_acc["default"], sc.embodied_kg_per_gpu))
     add(_p("embodied_kg_per_node_host", emb["per_node_host"]["default"]))
@@ -217,7 +218,7 @@ def resolve(sc, acc: Accelerator, n_gpus: int, params_count: int, vocab: int, to
 
     ctx = Context(acc=acc, n_gpus=n_gpus, nodes=math.ceil(n_gpus / acc.node_size), params_count=params_count, vocab=vocab,
                   tokens=tokens, on_prem=on_prem, facility=facility, depreciation=method, storage_class=cls, data_kind=kind,
-                  price_source=price_source, grid_region=grid_key)
+                  price_source=price_source, grid_region=grid_key, carbon_convention=sc.carbon_convention or "full")
     return P, ctx
 
 
@@ -236,7 +237,8 @@ def compute(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
 
     it_kw = bill.cluster_power_kw(n, v["tdp_w"], v["power_fraction"], acc.node_size, v["host_w_per_node"], v["network_power_share"])
     kwh = bill.energy_kwh(it_kw, hours, v["pue"])
-    op_t = bill.operational_co2_t(kwh, v["grid_intensity"])
+    co2 = carbon.figures(v, n, hours, kwh, v["grid_intensity"], ctx.carbon_convention)
+    op_t = co2["operational_t"]
     emb_t = bill.embodied_co2_t(n, v["embodied_kg_per_accelerator"], acc.node_size, v["embodied_kg_per_node_host"], hours,
                                 v["embodied_lifetime_years"])
 
@@ -252,7 +254,7 @@ def compute(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
 
     zero = 0.0 * days
     out: dict[str, Any] = {
-        "reliability": r, "busy_days": busy_days, "days": days, "hours": hours, "gpu_hours": gpu_hours, "it_kw": it_kw, "kwh": kwh,
+        "co2": co2, "reliability": r, "busy_days": busy_days, "days": days, "hours": hours, "gpu_hours": gpu_hours, "it_kw": it_kw, "kwh": kwh,
         "operational_t": op_t, "embodied_t": emb_t, "raw_bytes": raw, "tok_bytes": tok, "ckpt_bytes": ckpt_bytes,
         "write_s": write_s, "months": months, "data_gb": data_gb, "ckpt_gb": ckpt_gb, "storage_data_usd": st_data,
         "storage_ckpt_usd": st_ckpt, "staff_days": staff_days, "staff_usd": staff_usd,
@@ -324,7 +326,12 @@ def make_bill(P: dict[str, Param], ctx: Context) -> BillResult:
         energy={"kwh": o["kwh"], "it_kw": o["it_kw"], "pue": v["pue"], "power_fraction": v["power_fraction"]},
         carbon={"operational_t": o["operational_t"], "embodied_t": o["embodied_t"],
                 "total_t": o["operational_t"] + o["embodied_t"], "grid_g_per_kwh": v["grid_intensity"],
-                "grid_region": ctx.grid_region},
+                "grid_region": ctx.grid_region, "convention": ctx.carbon_convention,
+                "market_operational_t": o["co2"]["market_operational_t"],
+                "market_total_t": o["co2"]["market_operational_t"] + o["embodied_t"],
+                "renewable_matched_share": v["renewable_matched_share"],
+                "full_to_model_card": o["co2"]["full_to_model_card"],
+                "kg_per_gpu_hour": o["operational_t"] * 1000 / o["gpu_hours"]},
         storage={"dataset_tb": o["raw_bytes"] / 1e12, "tokenized_tb": o["tok_bytes"] / 1e12,
                  "checkpoint_tb": o["ckpt_bytes"] / 1e12, "checkpoints_kept": v["checkpoints_kept"],
                  "checkpoint_write_s": o["write_s"], "required_write_gb_s": required_bw,
@@ -345,51 +352,4 @@ def make_bill(P: dict[str, Param], ctx: Context) -> BillResult:
     )
 
 
-def sample(P: dict[str, Param], n: int, rng: np.random.Generator) -> dict[str, Any]:
-    """Draw `n` values of every parameter. A parameter with a range (low, value, high) follows a split
-    log-normal whose P10, P50 and P90 are exactly low, value and high (a split normal when a bound is 0);
-    user-given values and parameters without a range stay fixed. Draws are independent."""
-    z90 = 1.2815515655446004
-    out: dict[str, Any] = {}
-    for k, p in P.items():
-        if p.user or p.low is None or p.high is None or p.value is None or not (p.low <= p.value <= p.high) or p.low == p.high:
-            out[k] = p.value
-            continue
-        u = rng.standard_normal(n)
-        if p.low > 0 and p.value > 0:
-            s_lo, s_hi = math.log(p.value / p.low) / z90, math.log(p.high / p.value) / z90
-            out[k] = p.value * np.exp(np.where(u < 0, u * s_lo, u * s_hi))
-        else:
-            s_lo, s_hi = (p.value - p.low) / z90, (p.high - p.value) / z90
-            out[k] = np.maximum(p.value + np.where(u < 0, u * s_lo, u * s_hi), 0.0)
-    return out
-
-
-def ranges(P: dict[str, Param], ctx: Context, n: int = 10_000, seed: int = 0, percentile: float = 50.0) -> dict[str, Any]:
-    """P10/P50/P90 of the headline figures from `n` joint draws of every uncertain parameter (seeded,
-    reproducible). The point estimate evaluates each input at its central value; the P50 is the median of
-    the outputs, which differs where the model is non-linear (failures, fixed costs)."""
-    rng = np.random.default_rng(seed)
-    o = compute(sample(P, n, rng), ctx)
-
-    def q(x) -> dict[str, float]:
-        x = np.broadcast_to(np.asarray(x, dtype=float), (n,))
-        p10, p50, p90 = np.percentile(x, [10, 50, 90])
-        return {"p10": float(p10), "p50": float(p50), "p90": float(p90)}
-
-    varied = [k for k, p in P.items() if not p.user and p.low is not None and p.high is not None and p.low != p.high]
-    cost = np.broadcast_to(np.asarray(o["total_usd"], dtype=float), (n,))
-    lo, hi = np.percentile(cost, [1, 99])
-    counts, edges = np.histogram(np.clip(cost, lo, hi), bins=30, range=(lo, hi if hi > lo else lo + 1))
-    return {
-        "cost_histogram": {"edges": [float(x) for x in edges], "counts": [int(c) for c in counts]},
-        "gpu_hours": q(o["gpu_hours"]), "wall_clock_days": q(o["days"]), "cost_usd": q(o["total_usd"]),
-        "energy_kwh": q(o["kwh"]), "co2_t": q(o["operational_t"] + o["embodied_t"]),
-        "samples": n, "seed": seed, "varied": varied,
-        "at_percentile": {"percentile": percentile,
-                          **{k: float(np.percentile(np.broadcast_to(np.asarray(o[src], dtype=float), (n,)), percentile))
-                             for k, src in (("cost_usd", "total_usd"), ("wall_clock_days", "days"),
-                                            ("gpu_hours", "gpu_hours"))}},
-        "method": "Monte Carlo: each uncertain input drawn from a split log-normal with its catalog P10/P50/P90 "
-                  "(low/value/high), independently; throughput from the performance model's validation error.",
-    }
+from traincost.money.uncertainty import ranges, sample  # noqa: E402, F401 - the Monte Carlo, re-exported

@@ -344,7 +344,14 @@ def print_offers(o: dict, con: Console) -> None:
 
 
 def print_money_extras(r: Estimate, con: Console) -> None:
-    """Ownership economics (break-even utilization, buy for this run); issue 11."""
+    """Carbon lines and ownership economics (break-even utilization, buy for this run); issue 11."""
+    c = r.carbon
+    if "market_total_t" in c:
+        conv = ("model-card convention: accelerator TDP x PUE only" if c["convention"] == "model-card" else
+                f"host power counted: {c['kg_per_gpu_hour']:.2f} kgCO2e per GPU-hour, {c['full_to_model_card']:.2f}x model "
+                "cards that count GPU TDP only (--carbon-convention model-card)")
+        con.print(f"carbon: location-based {c['total_t']:,.1f} tCO2e; market-based {c['market_total_t']:,.1f} tCO2e "
+                  f"({c['renewable_matched_share']:.0%} of the electricity matched by renewable purchases); {conv}")
     o = r.ownership
     if o and o.get("buy_for_run"):
         b = o["buy_for_run"]
