@@ -588,9 +588,15 @@ def _serving(sc, arch, acc, train_price: float | None, assumptions: list[Assumpt
     elif s_acc.id == acc.id and train_price is not None:
         price = train_price
     else:
-        from traincost.money import prices
+        from traincost.money import market, prices
 
-        price = prices.select(s_acc, sc.provider, sc.pricing).value
+        if sc.provider is None and sc.pricing in (None, "market"):
+            m = market.effective(s_acc)
+            if m is None:
+                raise InputError("serve_price", f"no price for {s_acc.id} in the catalog; pass --serve-price")
+            price = m.value
+        else:
+            price = prices.select(s_acc, sc.provider, sc.pricing).value
     months = sc.months or 12.0
     if sc.months is None:
         assumptions.append(Assumption(field="months", value=months, source="assumption: one year of serving"))
