@@ -120,10 +120,15 @@ def _question(r: Estimate) -> str:
 
 def _answer(r: Estimate) -> str:
     g = r.ranges
-    return (f"About {usd(r.cost.total_usd)} (P10-P90 {usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])}) and "
-            f"{r.time.wall_clock_days:,.1f} days (P10-P90 {g['wall_clock_days']['p10']:,.1f}-{g['wall_clock_days']['p90']:,.1f}), "
-            f"{r.time.gpu_hours:,.0f} GPU-hours at {r.throughput.mfu:.1%} MFU; {r.energy['kwh'] / 1000:,.0f} MWh and "
-            f"{r.carbon['total_t']:,.1f} tCO2e.")
+    a = r.answer or {"cost_usd": r.cost.total_usd, "wall_clock_days": r.time.wall_clock_days,
+                     "gpu_hours": r.time.gpu_hours, "budget_percentile": 50}
+    budget = (f" Budget at P{a['budget_percentile']:g}: {usd(a['budget_usd'])}." if a["budget_percentile"] != 50 else "")
+    market = (f" (market-based {r.carbon['market_total_t']:,.1f})" if "market_total_t" in r.carbon else "")
+    return (f"About {usd(a['cost_usd'])} (the median; P10-P90 {usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])}; "
+            f"point estimate {usd(r.cost.total_usd)}) and "
+            f"{a['wall_clock_days']:,.1f} days (P10-P90 {g['wall_clock_days']['p10']:,.1f}-{g['wall_clock_days']['p90']:,.1f}), "
+            f"{a['gpu_hours']:,.0f} GPU-hours at {r.throughput.mfu:.1%} MFU; {r.energy['kwh'] / 1000:,.0f} MWh and "
+            f"{r.carbon['total_t']:,.1f} tCO2e{market}.{budget}")
 
 
 def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], list[list[str]]]]:
