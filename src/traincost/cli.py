@@ -360,7 +360,7 @@ def models(as_json) -> None:
 @cli.command()
 @click.option("--gpu", help="Only this accelerator.")
 @click.option("--provider", help="Only this provider.")
-@click.option("--gpus", help="With --gpu: price a run on this many accelerators at every provider and tier.")
+@click.option("--gpus", help="With --gpu: price a run on this many accelerators at every provider and tier (default 512).")
 @click.option("--days", help="With --gpu: the run's wall-clock days (default 30).")
 @click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
 def prices(gpu, provider, gpus, days, as_json) -> None:
@@ -381,7 +381,7 @@ def prices(gpu, provider, gpus, days, as_json) -> None:
         rows = [r for r in rows if r.provider == provider.lower()]
     rows.sort(key=lambda r: (r.accelerator, r.provider, r.date))
     offers = None
-    if gpu:
+    if gpu and (gpus or days):
         from traincost.money.offers import run_offers
 
         offers = run_offers(acc, gpus, days, provider)

@@ -332,8 +332,8 @@ def print_offers(o: dict, con: Console) -> None:
     for col in ("provider", "instance", "region", "tier", "$/GPU-h", "compute", "observed"):
         t.add_column(col, justify="right" if col in ("$/GPU-h", "compute") else "left", no_wrap=True)
     for r in o["offers"]:
-        why = "spot" if r["tier"] == "spot" else "stale"
-        tier = r["tier"] + ("" if r["counted_in_market"] else f" ({why}, not in market)")
+        why = "not in market" if r["tier"] == "spot" else "stale, not in market"
+        tier = r["tier"] + ("" if r["counted_in_market"] else f" ({why})")
         t.add_row(r["provider"], r["instance"] or "-", r["region"] or "-", tier, f"${r['usd_per_gpu_hour']:,.2f}",
                   f"${r['compute_usd'] / 1e6:,.2f}M", r["date"])
     con.print(t)
