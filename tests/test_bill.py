@@ -83,12 +83,13 @@ def test_owned_hardware_bill():
     r = traincost.estimate(on_prem=True)
     c = r.cost
     assert c.ownership == "owned" and c.energy_usd > 0 and c.facility_usd > 0
-    assert c.total_usd == pytest.approx(c.compute_usd + c.energy_usd + c.facility_usd + c.storage_usd + c.staff_usd)
+    assert c.total_usd == pytest.approx(c.compute_usd + c.energy_usd + c.facility_usd + c.storage_usd + c.staff_usd
+                                        + c.programme_usd)
     # electricity = kWh x price per kWh
     elec = next(x for x in r.bill if x.item == "electricity")
     assert elec.usd == pytest.approx(r.energy["kwh"] * elec.unit_price)
-    # depreciation: a few percent of the cluster over a 5-year life at 80% utilization
-    dep = next(x for x in r.bill if x.item.startswith("cluster depreciation"))
+    # depreciation: a few percent of the cluster over a 4-year economic life at 80% utilization
+    dep = next(x for x in r.bill if x.item.startswith("depreciation"))
     assert 0.005 < dep.usd / (64 * 288_142 / (1 - 0.19 - 0.03)) < 0.05
 
 
@@ -105,7 +106,8 @@ def test_compare_ownership_side_by_side():
     r = traincost.estimate(compare_ownership=True)
     assert set(r.comparison) == {"cloud", "owned"}
     assert r.comparison["cloud"]["energy_usd"] == 0 < r.comparison["owned"]["energy_usd"]
-    assert r.comparison["cloud"]["storage_usd"] == r.comparison["owned"]["storage_usd"]
+    # same data; the owned fleet fails less often (reliability.yaml classes), so it holds storage a little shorter
+    assert r.comparison["owned"]["storage_usd"] == pytest.approx(r.comparison["cloud"]["storage_usd"], rel=0.05)
 
 
 def test_every_assumption_is_overridable():
@@ -113,7 +115,7 @@ def test_every_assumption_is_overridable():
     r = traincost.estimate(price=2.0, engineers=0, pue=1.5, grid_intensity=50, interruption_rate=0, storage_price=0.1,
                            checkpoints_kept=1, bytes_per_token=3.0)
     assert r.cost.staff_usd == 0 < base.cost.staff_usd
-    assert r.reliability["interruptions"] == 0 and r.reliability["goodput"] > 0.99
+    assert r.reliability["interruptions"] == 0 and r.reliability["failure_goodput"] > 0.99
     assert r.carbon["grid_g_per_kwh"] == 50
     assert r.energy["pue"] == 1.5
     assert r.storage["dataset_tb"] == pytest.approx(3.0)

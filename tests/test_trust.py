@@ -51,7 +51,9 @@ def test_given_inputs_narrow_the_ranges():
     narrow = traincost.estimate(mfu=0.4, price=2.0, interruption_rate=0, engineers=0)
     w = wide.ranges["gpu_hours"]
     n = narrow.ranges["gpu_hours"]
-    assert (n["p90"] - n["p10"]) / n["p50"] < 0.25 * (w["p90"] - w["p10"]) / w["p50"]
+    width_n, width_w = (n["p90"] - n["p10"]) / n["p50"], (w["p90"] - w["p10"]) / w["p50"]
+    assert width_n < 0.5 * width_w
+    assert width_n > 0.05  # a given MFU does not collapse the band: stalls, pauses and throughput scatter remain
 
 
 def test_validation_on_published_runs_meets_targets():

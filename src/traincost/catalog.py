@@ -239,6 +239,9 @@ class Price:
     spot: float | None
     date: str
     source: str
+    accelerators_per_instance: int | None = None
+    capacity_block: float | None = None
+    contract: float | None = None
 
 
 @cache
@@ -250,6 +253,8 @@ def prices() -> tuple[Price, ...]:
             provider=str(r["provider"]), instance=r.get("instance"), accelerator=str(r["accelerator"]),
             region=r.get("region"), on_demand=r.get("on_demand"), reserved_1y=r.get("reserved_1y"),
             reserved_3y=r.get("reserved_3y"), spot=r.get("spot"), date=str(r["date"]), source=str(r["source"]),
+            accelerators_per_instance=r.get("accelerators_per_instance"), capacity_block=r.get("capacity_block"),
+            contract=r.get("contract"),
         ))
     return tuple(rows)
 
@@ -321,7 +326,7 @@ def efficiency(acc: Accelerator):
     return Efficiency(**{k: v for k, v in row.items() if k in fields})
 
 
-BILL_FILES = ("onprem", "grid", "embodied", "storage", "reliability", "staff")
+BILL_FILES = ("onprem", "grid", "embodied", "storage", "reliability", "staff", "programme")
 
 
 @cache

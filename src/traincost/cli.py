@@ -24,7 +24,7 @@ BILL_OPTIONS = [
     ("--host-w-per-node", "Host power per node (CPUs, memory, NICs, fans), W."),
     ("--electricity-price", "USD per kWh (owned hardware)."),
     ("--server-price", "USD per server node (owned hardware)."),
-    ("--lifetime-years", "Depreciation lifetime of owned hardware."),
+    ("--lifetime-years", "Economic life of owned hardware, years (default 4)."),
     ("--depreciation", "straight-line (default) or epoch (hardware-progress rate)."),
     ("--utilization", "Share of the owned cluster's life it is busy, (0, 1]."),
     ("--facility", "colo (default) or build."),
@@ -34,7 +34,10 @@ BILL_OPTIONS = [
     ("--storage-class", "object (default) or pfs (parallel file system)."),
     ("--storage-price", "USD per GB-month."),
     ("--checkpoints-kept", "Full checkpoints kept."),
-    ("--checkpoint-stall-s", "Target seconds a checkpoint may stall training."),
+    ("--checkpoint-stall-s", "Seconds training is blocked per checkpoint (Daly's checkpoint cost)."),
+    ("--evaluation-pause-share", "Share of training time paused for in-run evaluation."),
+    ("--input-stall-share", "Share of training time waiting on the input pipeline."),
+    ("--batch-warmup-share", "Extra time from a batch-size ramp, as a share."),
     ("--checkpoint-write-gb-s", "Checkpoint write bandwidth per node, GB/s."),
     ("--interruption-rate", "Unplanned interruptions per accelerator-hour."),
     ("--restart-minutes", "Minutes lost per interruption (detect, replace, reload)."),
@@ -43,6 +46,21 @@ BILL_OPTIONS = [
     ("--prep-months", "Team months before the run."),
     ("--eval-months", "Team months after the run."),
     ("--embodied-kg-per-gpu", "Embodied carbon per accelerator, kgCO2e."),
+    ("--carbon-convention", "full (default: accelerators, hosts, network, PUE) or model-card (GPU TDP x PUE only)."),
+    ("--renewable-share", "Share of the electricity matched by renewable purchases (market-based CO2)."),
+    ("--cost-of-capital", "Owned hardware: cost of capital per year (default 0.10)."),
+    ("--resale-fraction", "Owned hardware: share of capex recovered at the end of its economic life."),
+    ("--ops-gpus-per-engineer", "Owned hardware: accelerators per operations engineer."),
+    ("--software-per-gpu-year", "Owned hardware: software licences, USD per accelerator-year."),
+    ("--pilot-share", "Pilot runs and ablations, share of the run's GPU-hours (0 removes the line)."),
+    ("--eval-compute-share", "Evaluation compute, share of the run's GPU-hours."),
+    ("--dataprep-vcpu-hours-per-tb", "Data preparation, vCPU-hours per TB of raw text."),
+    ("--vcpu-hour-usd", "USD per vCPU-hour for data preparation."),
+    ("--bringup-days", "Days the cluster is paid for before training (burn-in)."),
+    ("--reservation-granularity-days", "Rented cluster reserved in blocks of this many days (1: on-demand)."),
+    ("--support-share", "Cloud support plan, share of cloud compute."),
+    ("--egress-price", "USD per GB of egress (final weights + a checkpoint)."),
+    ("--budget-percentile", "Budget at this percentile of the cost (e.g. 80); --deadline/--budget solve at it (default 50)."),
 ]
 
 
@@ -52,6 +70,8 @@ def bill_options(f):
                      help="Look --model up on the Hugging Face Hub (e.g. meta-llama/Llama-3.1-8B): the only network access.")(f)
     f = click.option("--compare-ownership", "compare_ownership", is_flag=True, default=None,
                      help="Show cloud and owned hardware side by side.")(f)
+    f = click.option("--no-programme", "no_programme", is_flag=True, default=None,
+                     help="Leave out pilots, evaluation, data preparation, bring-up, idle days, support and egress.")(f)
     f = click.option("--on-prem", "on_prem", is_flag=True, default=None,
                      help="Price owned hardware (TCO) instead of cloud rental.")(f)
     return f
@@ -364,10 +384,13 @@ def models(as_json) -> None:
 @cli.command()
 @click.option("--gpu", help="Only this accelerator.")
 @click.option("--provider", help="Only this provider.")
+@click.option("--gpus", help="With --gpu: price a run on this many accelerators at every provider and tier (default 512).")
+@click.option("--days", help="With --gpu: the run's wall-clock days (default 30).")
 @click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
 @BRIEF
-def prices(gpu, provider, as_json, brief) -> None:
-    """List the dated cloud price catalog (USD per accelerator-hour, with sources)."""
+def prices(gpu, provider, gpus, days, as_json, brief) -> None:
+    """List the dated cloud price catalog (USD per accelerator-hour, with sources); with --gpu, what the same
+    run costs at each provider and tier, and the effective market price."""
     from dataclasses import asdict
 
     from traincost import catalog
@@ -382,12 +405,24 @@ def prices(gpu, provider, as_json, brief) -> None:
             raise InputError("provider", f"unknown provider '{provider}'; accepted: {', '.join(known)}")
         rows = [r for r in rows if r.provider == provider.lower()]
     rows.sort(key=lambda r: (r.accelerator, r.provider, r.date))
+    offers = None
+    if gpu and (gpus or days):
+        from traincost.money.offers import run_offers
+
+        offers = run_offers(acc, gpus, days, provider)
+    elif gpus or days:
+        raise InputError("gpu", "--gpus and --days price a run: give the accelerator with --gpu")
     if as_json:
-        click.echo(json.dumps([asdict(r) for r in rows], indent=2))
+        out = [asdict(r) for r in rows]
+        click.echo(json.dumps({"rows": out, "run": offers} if offers else out, indent=2))
         return
     from traincost.present.terminal import print_prices
 
     print_prices(rows, _console(), brief=brief)
+    if offers and not brief:
+        from traincost.present.terminal import print_offers
+
+        print_offers(offers, _console())
 
 
 @cli.command()

@@ -88,6 +88,8 @@ class CostInfo(_Out):
     staff_usd: float
     total_usd: float
     ownership: str  # cloud | owned
+    capital_usd: float = 0.0  # owned: cost of capital on the average book value
+    programme_usd: float = 0.0  # pilots, evaluation, data preparation, bring-up, idle reserved days, support, egress
     price_per_gpu_hour: float | None
     price_source: str
     provider: str | None = None
@@ -122,6 +124,8 @@ class Estimate(_Out):
     storage: dict[str, Any]
     reliability: dict[str, float]
     comparison: dict[str, dict[str, float]] | None = None  # cloud vs owned, with --compare-ownership
+    ownership: dict[str, Any] | None = None  # owned hardware: break-even utilization, buy for this run
+    answer: dict[str, Any] | None = None  # the figure that is the answer (the median), and the budget at a percentile
     ranges: dict[str, Any] | None = None  # P10/P50/P90 of the headline figures (Monte Carlo)
     quality: dict[str, Any] | None = None  # expected loss from scaling laws (an estimate)
     serving: dict[str, Any] | None = None  # with --serve
@@ -206,8 +210,9 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         mfu, basis, tps = best.mfu * real, "planner", best.tokens_per_s * real
         notes.append(
             f"MFU {mfu:.1%} = {best.mfu:.1%} predicted for the fastest layout that fits ({fmt_layout(best.layout)}, "
-            f"{best.memory_gib['total']:.0f} GiB per GPU; `traincost plan` shows why) x {real:g}, the share of it that "
-            "published training runs achieved."
+            f"{best.memory_gib['total']:.0f} GiB per GPU; `traincost plan` shows why) x {real:g}, the residual share "
+            "of it that published training runs achieved beyond the modelled failures, restarts, checkpoint stalls, "
+            "evaluation and input pauses (fitted leave-one-out: `traincost validate`). HFU is on the same basis."
         )
         if not prob.eff.calibrated:
             notes.append(f"The performance model is not calibrated for {acc.generation} accelerators: treat it as a rough guide.")
@@ -215,12 +220,14 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
     # Run (failure-free) -> Bill (with failures, restarts and checkpoints)
     solve_days = run.wall_clock_days(tokens, tps)
     owned = bool(scenario.on_prem)
-    price, price_src, price_region, provider, pricing = None, "owned hardware", None, None, None
+    price, price_src, price_region, provider, pricing, band = None, "owned hardware", None, None, None, None
     if not owned or scenario.compare_ownership:
-        price, price_src, price_region, provider, pricing = _cloud_price(scenario, acc, assumptions)
+        price, price_src, price_region, provider, pricing, band = _cloud_price(scenario, acc, assumptions, notes, solve_days)
     price_user = scenario.price is not None
     if scenario.mfu is not None:
-        sigma = 0.0  # a given MFU is taken as exact
+        # a given MFU is the centre, not a certainty: steady throughput scatters around a layout's by the
+        # performance model's benchmark spread (failures, stalls and pauses are sampled in the bill)
+        sigma = prob.eff.throughput_sigma
     elif scenario.realization is not None:
         sigma = prob.eff.throughput_sigma  # the benchmark spread only
     else:
@@ -230,24 +237,28 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
 
     def priced_for(own: bool):
         P, ctx = resolve(scenario, acc, n_gpus, arch.params, arch.vocab_size, tokens, solve_days, price, price_src,
-                         price_region, own, solve_range=solve_range, price_user=price_user)
+                         price_region, own, solve_range=solve_range, price_user=price_user, price_band=band)
         return P, ctx, make_bill(P, ctx)
 
     P, ctx, priced = priced_for(owned)
     from traincost.run.feasibility import check_finishes
 
     check_finishes(priced.time, priced.reliability, n_gpus, user_rate=scenario.interruption_rate is not None)
-    rng_out = ranges(P, ctx, n=scenario.samples or 10_000, seed=scenario.seed or 0)
+    pct = scenario.budget_percentile if scenario.budget_percentile is not None else 50.0
+    rng_out = ranges(P, ctx, n=scenario.samples or 10_000, seed=scenario.seed or 0, percentile=pct)
     from traincost.money.sensitivity import drivers
 
     rng_out["drivers"] = drivers(P, ctx)  # the assumption that matters most, for the answer
 
     pilots = _pilots(scenario, priced, peak, mfu, rng_out)
-    comparison = None
+    comparison, ownership = None, None
     if scenario.compare_ownership:
         other = priced_for(not owned)[2]
         cloud, own = (other, priced) if owned else (priced, other)
         comparison = {"cloud": cloud.cost, "owned": own.cost}
+        ownership = _ownership(own, price, pricing)
+    elif owned:
+        ownership = dict(priced.owned_detail or {})
     for prm in priced.params.values():
         if not prm.user and prm.name not in ("price", "solve_days"):
             rng = f" (range {prm.low:g}-{prm.high:g})" if prm.low is not None and prm.high is not None else ""
@@ -278,7 +289,7 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         ),
         throughput=ThroughputInfo(
             mfu=mfu, mfu_basis=basis, tokens_per_s=tps, tokens_per_s_per_gpu=tps / n_gpus,
-            tflops_per_gpu=mfu * peak / 1e12, hfu=best.hfu if best else None,
+            tflops_per_gpu=mfu * peak / 1e12, hfu=best.hfu * real if best else None,
             layout=best.layout if best else None, step_time_s=best.step_time_s if best else None,
             memory_gib=best.memory_gib["total"] if best else None, global_batch=prob.global_batch or None,
         ),
@@ -290,6 +301,8 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         bill=[BillLine(**vars(x)) for x in priced.lines] + ([BillLine(**pilots)] if pilots else []),
         energy=priced.energy, carbon=priced.carbon, storage=priced.storage, reliability=priced.reliability,
         comparison=comparison,
+        ownership=ownership,
+        answer=_answer(rng_out, priced),
         ranges=rng_out,
         quality=_quality(scenario, arch, entry, domain_tokens, assumptions),
         serving=_serving(scenario, arch, acc, price, assumptions),
@@ -297,6 +310,34 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
         assumptions=assumptions,
         notes=notes,
     )
+
+
+def _answer(rng: dict[str, Any], priced) -> dict[str, Any]:
+    """The answer is the median (P50) of the Monte Carlo: half the outcomes cost less, half more. The point
+    estimate (every input at its central value) sits below it because costs are convex in the uncertain
+    inputs (failures, right-skewed price and throughput ranges) and is shown for reference only."""
+    at = rng["at_percentile"]
+    return {"basis": "median (P50) of the Monte Carlo", "cost_usd": rng["cost_usd"]["p50"],
+            "wall_clock_days": rng["wall_clock_days"]["p50"], "gpu_hours": rng["gpu_hours"]["p50"],
+            "point_estimate_usd": priced.cost["total_usd"],
+            "point_estimate_note": "every input at its central value; below the median because costs grow faster than "
+                                   "linearly with the uncertain inputs (failures, skewed price and throughput ranges)",
+            "budget_percentile": at["percentile"], "budget_usd": at["cost_usd"],
+            "days_at_percentile": at["wall_clock_days"]}
+
+
+def _ownership(own, cloud_price: float, pricing: str | None) -> dict[str, Any]:
+    """Owned vs rented per useful accelerator-hour, and the utilization at which they break even."""
+    from traincost.money.ownership import break_even_utilization
+
+    d = dict(own.owned_detail or {})
+    u = break_even_utilization(d["fixed_usd_per_gpu_year"], d["energy_usd_per_gpu_hour"], cloud_price)
+    hours = own.time["gpu_hours"]
+    owned_hw = own.cost["compute_usd"] + own.cost["energy_usd"] + own.cost["facility_usd"]
+    d.update(cloud_usd_per_gpu_hour=cloud_price, cloud_pricing=pricing,
+             owned_usd_per_gpu_hour=owned_hw / hours if hours else None,
+             break_even_utilization=None if math.isinf(u) else u)
+    return d
 
 
 # ============================================================================ planning
@@ -431,16 +472,29 @@ def _check_fixed(prob, fixed: dict) -> None:
     check_layout_fits_model(prob.arch, prob.seq_len, fixed)
 
 
-def _cloud_price(sc, acc, assumptions: list[Assumption]):
-    """USD per accelerator-hour: the user's --price, or the catalog row for provider and pricing."""
-    pricing = sc.pricing or "on-demand"
+def _cloud_price(sc, acc, assumptions: list[Assumption], notes: list[str] | None = None, days: float | None = None):
+    """USD per accelerator-hour: the user's --price; without provider and tier, the effective market price
+    (money/market.py) with its band; else the offer a buyer would take (money/prices.py)."""
+    from traincost.money import market, prices
+
     if sc.price is not None:
-        return sc.price, "user (--price)", None, sc.provider, pricing
-    row, value = catalog.select_price(acc.id, sc.provider, pricing)
-    where = f"{row.provider} {row.instance or ''} {row.region or ''}".replace("  ", " ").strip()
-    src = f"{where} {pricing}, observed {row.date}; {row.source}"
-    assumptions.append(Assumption(field="price", value=value, source=src))
-    return value, src, row.region, row.provider, pricing
+        return sc.price, "user (--price)", None, sc.provider, sc.pricing or "user", None
+    if sc.provider is None and sc.pricing in (None, "market"):
+        m = market.effective(acc, days)
+        if m is None:
+            raise InputError("price", f"no price for {acc.id} or any comparable accelerator in the catalog; pass --price")
+        assumptions.append(Assumption(field="price", value=round(m.value, 4), source=m.source))
+        if m.estimated_from and notes is not None:
+            notes.append(f"Price is an ESTIMATE: {m.source}.")
+        return m.value, m.source, None, None, "market", (m.low, m.high)
+    if sc.pricing == "market":
+        raise InputError("pricing", "market is the effective price across providers; drop --provider, or choose a tier "
+                                    "(on-demand, capacity-block, contract, 1y, 3y, spot)")
+    ch = prices.select(acc, sc.provider, sc.pricing, sc.region)
+    if ch.note and notes is not None:
+        notes.append(f"Price: {ch.note}.")
+    assumptions.append(Assumption(field="price", value=ch.value, source=ch.source))
+    return ch.value, ch.source, ch.row.region, ch.provider, ch.tier, None
 
 
 # ============================================================================ audit
@@ -571,7 +625,15 @@ def _serving(sc, arch, acc, train_price: float | None, assumptions: list[Assumpt
     elif s_acc.id == acc.id and train_price is not None:
         price = train_price
     else:
-        _row, price = catalog.select_price(s_acc.id, sc.provider, sc.pricing or "on-demand")
+        from traincost.money import market, prices
+
+        if sc.provider is None and sc.pricing in (None, "market"):
+            m = market.effective(s_acc)
+            if m is None:
+                raise InputError("serve_price", f"no price for {s_acc.id} in the catalog; pass --serve-price")
+            price = m.value
+        else:
+            price = prices.select(s_acc, sc.provider, sc.pricing).value
     months = sc.months or 12.0
     if sc.months is None:
         assumptions.append(Assumption(field="months", value=months, source="assumption: one year of serving"))

@@ -14,7 +14,7 @@ from traincost.units import parse_count
 Precision = Literal["bf16", "fp16", "fp8"]
 Optimizer = Literal["adamw", "adamw8bit", "sgd", "lion", "adafactor"]
 RecomputeName = Literal["none", "selective", "full"]
-Pricing = Literal["on-demand", "1y", "3y", "spot"]
+Pricing = Literal["on-demand", "1y", "3y", "spot", "capacity-block", "contract", "market"]
 Depreciation = Literal["straight-line", "epoch"]
 Facility = Literal["colo", "build"]
 DataKind = Literal["english", "code", "multilingual"]
@@ -176,6 +176,28 @@ class Scenario(RunFields):
     engineer_cost: NonNeg | None = None  # loaded USD per engineer-year
     prep_months: Duration | None = None
     eval_months: Duration | None = None
+    # --- ownership
+    cost_of_capital: Share | None = None  # per year
+    resale_fraction: Share | None = None  # of capex, at the end of the economic life
+    ops_gpus_per_engineer: Annotated[float, _between(gt=0, hi=1e7)] | None = None
+    software_per_gpu_year: Annotated[float, _between(0, 1e7)] | None = None  # USD
+    # --- carbon and whole-run realism
+    carbon_convention: Literal["full", "model-card"] | None = None  # model-card: GPU TDP only, no host
+    renewable_share: Share | None = None  # share of electricity matched by renewable purchases (market-based)
+    evaluation_pause_share: Annotated[float, _between(0, 0.5)] | None = None
+    input_stall_share: Annotated[float, _between(0, 0.5)] | None = None
+    batch_warmup_share: Annotated[float, _between(0, 0.5)] | None = None
+    budget_percentile: Annotated[float, _between(1, 99)] | None = None  # the budget (and solves) at this percentile
+    # --- the programme around the run
+    no_programme: bool | None = None  # leave every programme line out
+    pilot_share: Annotated[float, _between(0, 10)] | None = None  # of the main run's accelerator-hours
+    eval_compute_share: Annotated[float, _between(0, 10)] | None = None
+    dataprep_vcpu_hours_per_tb: Annotated[float, _between(0, 1e7)] | None = None
+    vcpu_hour_usd: Annotated[float, _between(0, 1e7)] | None = None
+    bringup_days: Annotated[float, _between(0, 1e7)] | None = None
+    reservation_granularity_days: Annotated[float, _between(gt=0, hi=3650)] | None = None
+    support_share: Annotated[float, _between(0, 10)] | None = None  # of cloud compute
+    egress_price: Annotated[float, _between(0, 1e7)] | None = None  # USD per GB
     embodied_kg_per_gpu: NonNeg | None = None
     realization: Fraction | None = None  # share of the best layout's throughput a real run achieves
     # --- decisions
@@ -298,6 +320,47 @@ class Scenario(RunFields):
     @classmethod
     def _seed(cls, v):
         return _positive_int(v, "a whole number, 0 or more", lo=0, hi=2**32 - 1)
+
+    @field_validator("cost_of_capital", "resale_fraction", "renewable_share", mode="before")
+    @classmethod
+    def _own_share(cls, v):
+        return _number(v, "a share from 0 to 1 (e.g. 0.1)", lo=0.0, hi=1.0)
+
+    @field_validator("evaluation_pause_share", "input_stall_share", "batch_warmup_share", mode="before")
+    @classmethod
+    def _pause(cls, v):
+        return _number(v, "a share of training time from 0 to 0.5", lo=0.0, hi=0.5)
+
+    @field_validator("pilot_share", "eval_compute_share", "support_share", mode="before")
+    @classmethod
+    def _prog_share(cls, v):
+        return _number(v, "a share, 0 or more (e.g. 0.1)", lo=0.0, hi=10.0)
+
+    @field_validator("dataprep_vcpu_hours_per_tb", "vcpu_hour_usd", "bringup_days", "egress_price", mode="before")
+    @classmethod
+    def _prog_nonneg(cls, v):
+        return _number(v, "a number, 0 or more", lo=0.0, hi=1e7)
+
+    @field_validator("budget_percentile", mode="before")
+    @classmethod
+    def _percentile(cls, v):
+        x = _number(v, "a percentile from 1 to 99 (e.g. 80)", lo=1.0, hi=99.0)
+        return x
+
+    @field_validator("reservation_granularity_days", mode="before")
+    @classmethod
+    def _granularity(cls, v):
+        return _number(v, "a positive number of days (1 for on-demand)", lo=0.0, strict=True, hi=3650)
+
+    @field_validator("ops_gpus_per_engineer", mode="before")
+    @classmethod
+    def _ops(cls, v):
+        return _number(v, "a positive number of accelerators per engineer", lo=0.0, strict=True, hi=1e7)
+
+    @field_validator("software_per_gpu_year", mode="before")
+    @classmethod
+    def _software(cls, v):
+        return _number(v, "USD per accelerator-year, 0 or more", lo=0.0, hi=1e7)
 
     @field_validator("grid_intensity", "host_w_per_node", "electricity_price", "server_price", "storage_price",
                      "checkpoints_kept", "engineers", "engineer_cost", "embodied_kg_per_gpu", mode="before")

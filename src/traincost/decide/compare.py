@@ -85,7 +85,31 @@ def expand(base: dict, models=None, gpus_list=None, hardware=None, providers=Non
         out = [{**base, **dict(zip(keys, combo, strict=True))} for combo in itertools.product(*[v for _, v in dims if v])]
     if len(out) > MAX_CANDIDATES:
         raise InputError("candidates", f"at most {MAX_CANDIDATES} candidates per comparison (got {len(out)})")
-    return out
+    return _one_price_rule(out)
+
+
+def _one_price_rule(cands: list[dict]) -> list[dict]:
+    """Accelerators compared under one provider and tier: with a tier but no provider, the first provider
+    (aws, gcp, azure, then the others) that prices every candidate accelerator in that tier is used for all
+    of them, so a difference in cost is not a difference in provider. Without a tier the effective market
+    price is one rule already."""
+    from traincost.money import prices
+
+    tiers = {c.get("pricing") for c in cands}
+    if len(tiers) != 1 or next(iter(tiers)) in (None, "market") or any(c.get("provider") or c.get("price") for c in cands):
+        return cands
+    tier = next(iter(tiers))
+    accs = [catalog.resolve_accelerator(c.get("gpu") or catalog.defaults()["scenario"]["gpu"]["value"]) for c in cands]
+    if len({a.id for a in accs}) < 2:
+        return cands
+    order = sorted(prices.known_providers(), key=lambda p: (p not in prices.HYPERSCALERS,
+                                                            prices.HYPERSCALERS.index(p) if p in prices.HYPERSCALERS else 0, p))
+    for prov in order:
+        if all(prices.rows_for(a, prov, tier) for a in accs):
+            return [{**c, "provider": prov} for c in cands]
+    raise InputError("pricing", f"no provider has a {tier} price for every accelerator compared "
+                                f"({', '.join(sorted({a.id for a in accs}))}); drop --pricing to compare effective "
+                                "market prices, or give --provider")
 
 
 def label(c: dict, varying: list[str]) -> str:
@@ -103,7 +127,8 @@ def pareto_front(points: list[tuple[float, float]]) -> list[bool]:
 
 
 def solve_deadline(sc: Scenario, days: float) -> tuple[Estimate | None, int | None]:
-    """Smallest cluster, in whole nodes, whose expected wall-clock time (failures included) meets the
+    """Smallest cluster, in whole nodes, whose wall-clock time (failures included) at --budget-percentile
+    (default 50: the median, the answer traincost gives) meets the
     deadline. Doubling search, then bisection on the node count."""
     gpu = sc.gpu or catalog.defaults()["scenario"]["gpu"]["value"]
     extra = catalog.load_hardware_file(sc.hardware_file) if sc.hardware_file else None
@@ -111,10 +136,10 @@ def solve_deadline(sc: Scenario, days: float) -> tuple[Estimate | None, int | No
 
     def days_at(nodes: int) -> tuple[float, Estimate | None]:
         try:
-            r = estimate(sc, gpus=nodes * node, samples=200)
+            r = estimate(sc, gpus=nodes * node, samples=sc.samples or 2000)
         except InputError:
             return math.inf, None
-        return r.time.wall_clock_days, r
+        return r.ranges["at_percentile"]["wall_clock_days"], r  # at --budget-percentile (default: the median)
 
     hi, r_hi = 1, None
     while hi * node <= MAX_GPUS:
@@ -137,11 +162,12 @@ def solve_deadline(sc: Scenario, days: float) -> tuple[Estimate | None, int | No
 
 
 def solve_budget(sc: Scenario, budget: float) -> tuple[Estimate | None, float | None]:
-    """Most training tokens whose expected total cost stays within the budget (bisection in log space)."""
+    """Most training tokens whose total cost at --budget-percentile (default 50: the median) stays within the
+    budget (bisection in log space; the same seeded samples at every step, so the cost is smooth in tokens)."""
     lo, hi = 1e8, 1e15
 
-    def cost(tokens: float) -> float:
-        return estimate(sc, tokens=tokens, samples=200).cost.total_usd
+    def cost(tokens: float) -> float:  # at --budget-percentile (default: the median), not the point estimate
+        return estimate(sc, tokens=tokens, samples=sc.samples or 2000).ranges["at_percentile"]["cost_usd"]
 
     if cost(lo) > budget:
         return None, None
@@ -154,7 +180,7 @@ def solve_budget(sc: Scenario, budget: float) -> tuple[Estimate | None, float | 
         if hi / lo < 1.01:
             break
     tokens = float(f"{lo:.3g}")
-    return estimate(sc, tokens=tokens), tokens
+    return estimate(sc, tokens=tokens, samples=sc.samples or 2000), tokens
 
 
 def solve_target_loss(sc: Scenario, target: float) -> tuple[Estimate | None, dict[str, Any]]:

@@ -15,12 +15,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from traincost import catalog
 from traincost.errors import InputError
 from traincost.hardware.accelerator import Accelerator
-from traincost.money import bill
+from traincost.money import bill, carbon, programme
+from traincost.money.owned_bill import owned_detail, owned_lines
+from traincost.run import realism
 from traincost.run import reliability as run
 
 
@@ -66,6 +66,7 @@ class Context:
     data_kind: str
     price_source: str
     grid_region: str
+    carbon_convention: str = "full"
 
 
 @dataclass
@@ -80,6 +81,7 @@ class BillResult:
     params: dict[str, Param] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     ownership: str = "cloud"
+    owned_detail: dict[str, Any] | None = None  # owned: fixed cost per accelerator-year, buy-for-this-run, ...
 
 
 def resolve_grid(sc, acc_region: str | None) -> tuple[Param, str]:
@@ -94,6 +96,10 @@ def resolve_grid(sc, acc_region: str | None) -> tuple[Param, str]:
         found = g["regions"].get(key)
         if found is None:
             found = next((regions[key] for regions in g["cloud_regions"].values() if key in regions), None)
+        if found is not None and "gco2e_per_kwh" not in found:  # a cloud region that names its grid only
+            grid_row = g["regions"].get(found.get("grid", ""))
+            found = ({**grid_row, "source": f"{key} -> grid '{found['grid']}': {grid_row.get('source', '')}"} if grid_row
+                     else {"gco2e_per_kwh": d["value"], "source": f"{key}: grid not in the catalog, default used"})
         if found is not None:
             v = found["gco2e_per_kwh"]
             # a known region: +-25% (grid mixes vary by year and hour; the catalog rows are 2016-2023 data)
@@ -106,7 +112,8 @@ def resolve_grid(sc, acc_region: str | None) -> tuple[Param, str]:
 
 def resolve(sc, acc: Accelerator, n_gpus: int, params_count: int, vocab: int, tokens: float, solve_days: float,
             price: float | None, price_source: str, price_region: str | None, on_prem: bool,
-            solve_range: tuple[float, float] | None = None, price_user: bool = False) -> tuple[dict[str, Param], Context]:
+            solve_range: tuple[float, float] | None = None, price_user: bool = False,
+            price_band: tuple[float, float] | None = None) -> tuple[dict[str, Param], Context]:
     onp, rel, sto, emb, staff = (catalog.bill_data(k) for k in ("onprem", "reliability", "storage", "embodied", "staff"))
     P: dict[str, Param] = {}
 
@@ -117,12 +124,17 @@ def resolve(sc, acc: Accelerator, n_gpus: int, params_count: int, vocab: int, to
     lo, hi = solve_range or (None, None)
     add(Param("solve_days", solve_days, "performance model (failure-free wall-clock days)", lo, hi, user=solve_range is None))
     if not on_prem:
-        add(Param("price", price, price_source, None if price_user else price * 0.80, None if price_user else price * 1.15,
+        lo_p, hi_p = price_band or (price * 0.80, price * 1.15)  # the market band, else a listed price's drift
+        add(Param("price", price, price_source, None if price_user else lo_p, None if price_user else hi_p,
                   user=price_user))
     add(_p("checkpoint_bytes_per_param", sto["checkpoint"]["bytes_per_param"]))
     add(_p("checkpoint_write_gb_s_per_node", sto["checkpoint"]["write_bandwidth_gb_s_per_node"], sc.checkpoint_write_gb_s))
     add(_p("checkpoint_stall_s", rel["checkpoint_write_seconds"], sc.checkpoint_stall_s))
-    add(_p("interruption_rate_per_gpu_hour", rel["interruption_rate_per_gpu_hour"], sc.interruption_rate))
+    cls = realism.interruption_class(on_prem)
+    add(_p("interruption_rate_per_gpu_hour", rel["interruption_rate_by_class"][cls], sc.interruption_rate,
+           source=f"{cls} cluster: " + _short(rel["interruption_rate_by_class"][cls]["source"], 300)))
+    for eff in realism.EFFECTS:
+        add(_p(eff, rel[eff], getattr(sc, eff, None)))
     add(_p("restart_minutes", rel["restart_minutes"], sc.restart_minutes))
 
     frac_node = onp["power"]["tdp_fraction"]["tpu" if acc.generation.startswith("tpu") else "gpu"]
@@ -147,6 +159,8 @@ def resolve(sc, acc: Accelerator, n_gpus: int, params_count: int, vocab: int, to
 
     grid, grid_key = resolve_grid(sc, price_region if not on_prem else None)
     add(grid)
+    node = carbon.matched_share_node(catalog.bill_data("grid"), None if on_prem else sc.provider)
+    add(_p("renewable_matched_share", node, sc.renewable_share))
     per_acc = emb["per_accelerator"]
     add(_p("embodied_kg_per_accelerator", per_acc["default"], sc.embodied_kg_per_gpu))
     add(_p("embodied_kg_per_node_host", emb["per_node_host"]["default"]))
@@ -162,6 +176,8 @@ def resolve(sc, acc: Accelerator, n_gpus: int, params_count: int, vocab: int, to
     add(_p("preparation_months", staff["preparation_months"], sc.prep_months))
     add(_p("engineers", staff["team_size"], sc.engineers))
     add(_p("engineer_cost_per_year", staff["loaded_cost_per_engineer_year_usd"], sc.engineer_cost))
+    for prm in programme.params(sc, catalog.bill_data("programme"), lambda k, node, user: _p(k, node, user)):
+        add(prm)
 
     facility, method = sc.facility or "colo", sc.depreciation or "straight-line"
     if on_prem:
@@ -176,8 +192,16 @@ def resolve(sc, acc: Accelerator, n_gpus: int, params_count: int, vocab: int, to
             add(Param("server_price", sc.server_price, "user", user=True))
         add(_p("network_capex_share", onp["cluster"]["network_share"]))
         add(_p("storage_capex_share", onp["cluster"]["storage_share"]))
-        dep = onp["depreciation"]
-        add(_p("lifetime_years", dep["straight_line_years"], sc.lifetime_years))
+        dep, own = onp["depreciation"], onp["ownership"]
+        add(_p("lifetime_years", own["economic_life_years"], sc.lifetime_years))
+        add(_p("resale_fraction", own["resale_fraction"], getattr(sc, "resale_fraction", None)))
+        add(_p("used_market_discount", own["used_market_discount"]))
+        add(_p("cost_of_capital", own["cost_of_capital"], getattr(sc, "cost_of_capital", None)))
+        add(_p("ops_gpus_per_engineer", own["ops_gpus_per_engineer"], getattr(sc, "ops_gpus_per_engineer", None)))
+        add(_p("software_usd_per_gpu_year", own["software_usd_per_gpu_year"], getattr(sc, "software_per_gpu_year", None)))
+        rated_w = rated or (P["host_w_per_node"].value / pf)  # a server's rated host power, for the contracted peak
+        add(Param("host_rated_w", rated_w, f"{acc.id} server rated host power (contracted peak); "
+                  f"{_short(own['colocation_basis']['source'], 120)}", user=True))
         if method == "epoch":
             add(_p("hardware_progress_rate_per_year", dep["hardware_progress"]["rate_per_year"],
                    source=dep["hardware_progress"].get("source")))
@@ -194,7 +218,7 @@ def resolve(sc, acc: Accelerator, n_gpus: int, params_count: int, vocab: int, to
 
     ctx = Context(acc=acc, n_gpus=n_gpus, nodes=math.ceil(n_gpus / acc.node_size), params_count=params_count, vocab=vocab,
                   tokens=tokens, on_prem=on_prem, facility=facility, depreciation=method, storage_class=cls, data_kind=kind,
-                  price_source=price_source, grid_region=grid_key)
+                  price_source=price_source, grid_region=grid_key, carbon_convention=sc.carbon_convention or "full")
     return P, ctx
 
 
@@ -203,14 +227,18 @@ def compute(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
     n, nodes, acc = ctx.n_gpus, ctx.nodes, ctx.acc
     ckpt_bytes = ctx.params_count * v["checkpoint_bytes_per_param"]
     write_s = ckpt_bytes / (v["checkpoint_write_gb_s_per_node"] * 1e9 * nodes)
-    r = run.reliability(v["solve_days"], n, v["interruption_rate_per_gpu_hour"], write_s, v["restart_minutes"])
+    busy_days = realism.paused_days(v["solve_days"], v["evaluation_pause_share"], v["input_stall_share"],
+                                    v["batch_warmup_share"])  # steady training + evaluation, input and warm-up pauses
+    # Daly's checkpoint cost is the time training is blocked per checkpoint (the stall), not the I/O time
+    r = run.reliability(busy_days, n, v["interruption_rate_per_gpu_hour"], v["checkpoint_stall_s"], v["restart_minutes"])
     days = r.wall_clock_days
     hours = days * 24.0
     gpu_hours = hours * n
 
     it_kw = bill.cluster_power_kw(n, v["tdp_w"], v["power_fraction"], acc.node_size, v["host_w_per_node"], v["network_power_share"])
     kwh = bill.energy_kwh(it_kw, hours, v["pue"])
-    op_t = bill.operational_co2_t(kwh, v["grid_intensity"])
+    co2 = carbon.figures(v, n, hours, kwh, v["grid_intensity"], ctx.carbon_convention)
+    op_t = co2["operational_t"]
     emb_t = bill.embodied_co2_t(n, v["embodied_kg_per_accelerator"], acc.node_size, v["embodied_kg_per_node_host"], hours,
                                 v["embodied_lifetime_years"])
 
@@ -226,7 +254,7 @@ def compute(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
 
     zero = 0.0 * days
     out: dict[str, Any] = {
-        "reliability": r, "days": days, "hours": hours, "gpu_hours": gpu_hours, "it_kw": it_kw, "kwh": kwh,
+        "co2": co2, "reliability": r, "busy_days": busy_days, "days": days, "hours": hours, "gpu_hours": gpu_hours, "it_kw": it_kw, "kwh": kwh,
         "operational_t": op_t, "embodied_t": emb_t, "raw_bytes": raw, "tok_bytes": tok, "ckpt_bytes": ckpt_bytes,
         "write_s": write_s, "months": months, "data_gb": data_gb, "ckpt_gb": ckpt_gb, "storage_data_usd": st_data,
         "storage_ckpt_usd": st_ckpt, "staff_days": staff_days, "staff_usd": staff_usd,
@@ -235,18 +263,21 @@ def compute(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
         out.update(compute_usd=bill.compute_cost(gpu_hours, v["price"]), energy_usd=zero, facility_usd=zero,
                    maintenance_usd=zero, depreciation_usd=zero)
     else:
-        fac = ctx.facility
-        own = bill.owned_cluster(
-            n, acc.node_size, v["server_price"], v["network_capex_share"], v["storage_capex_share"], hours,
-            v["lifetime_years"], v["utilization"], ctx.depreciation, v["maintenance_share_per_year"], it_kw, v["pue"],
-            v["electricity_usd_per_kwh"], fac, v.get("facility_build_usd_per_mw", 0.0), v.get("facility_lifetime_years", 1.0),
-            v.get("colocation_usd_per_kw_month", 0.0), v.get("hardware_progress_rate_per_year"),
-        )
-        out.update(compute_usd=own.depreciation_usd + own.maintenance_usd, energy_usd=own.energy_usd,
-                   facility_usd=own.facility_usd, maintenance_usd=own.maintenance_usd,
-                   depreciation_usd=own.depreciation_usd, capex_usd=own.capex_usd)
+        from traincost.money import ownership
+
+        peak = ownership.peak_kw(n, v["tdp_w"], acc.node_size, v["host_rated_w"], v["network_power_share"])
+        own = ownership.owned(v, n, acc.node_size, it_kw, peak, hours, ctx.depreciation, ctx.facility)
+        out.update(compute_usd=own.depreciation_usd + own.capital_usd + own.maintenance_usd + own.ops_usd + own.software_usd,
+                   energy_usd=own.energy_usd, facility_usd=own.facility_usd, maintenance_usd=own.maintenance_usd,
+                   depreciation_usd=own.depreciation_usd, capex_usd=own.capex_usd, capital_usd=own.capital_usd,
+                   owned=own, peak_kw=peak)
     out["storage_usd"] = st_data + st_ckpt
-    out["total_usd"] = out["compute_usd"] + out["energy_usd"] + out["facility_usd"] + out["storage_usd"] + staff_usd
+    owned_hw = out["compute_usd"] + out["energy_usd"] + out["facility_usd"]
+    unit = v["price"] if not ctx.on_prem else owned_hw / gpu_hours  # what one more accelerator-hour costs
+    out.update(programme.compute(v, n, ctx.on_prem, days, gpu_hours, unit, out["compute_usd"], raw / 1e12,
+                                 ctx.params_count * 2 / 1e9, ckpt_bytes / 1e9))
+    out.update(unit_price=unit, egress_gb=ctx.params_count * 2 / 1e9 + ckpt_bytes / 1e9, n_gpus=n)
+    out["total_usd"] = owned_hw + out["storage_usd"] + staff_usd + out["programme_usd"]
     return out
 
 
@@ -272,22 +303,7 @@ def make_bill(P: dict[str, Param], ctx: Context) -> BillResult:
         lines.append(bill.Line("energy", "electricity, facility and hardware", o["kwh"], "kWh", 0.0, 0.0,
                                "included in the cloud price (not counted twice)"))
     else:
-        share = o["depreciation_usd"] / o["capex_usd"]
-        util, life = v["utilization"], v["lifetime_years"]
-        lines.append(bill.Line(
-            "compute", f"cluster depreciation ({ctx.depreciation}, {share:.2%} of ${o['capex_usd'] / 1e6:,.1f}M capex)",
-            ctx.nodes, "nodes", o["depreciation_usd"] / ctx.nodes, o["depreciation_usd"],
-            f"server ${v['server_price']:,.0f}/node; network {v['network_capex_share']:.0%} and storage "
-            f"{v['storage_capex_share']:.0%} of capex; {life:g}-year life at {util:.0%} utilization"))
-        lines.append(bill.Line("compute", "maintenance and support", o["capex_usd"], "USD capex",
-                               o["maintenance_usd"] / o["capex_usd"], o["maintenance_usd"],
-                               f"{v['maintenance_share_per_year']:.0%} of capex per year"))
-        lines.append(bill.Line("energy", "electricity", o["kwh"], "kWh", v["electricity_usd_per_kwh"], o["energy_usd"],
-                               f"IT {o['it_kw']:,.0f} kW x PUE {v['pue']:.2f}"))
-        fac_desc = (f"colocation ${v['colocation_usd_per_kw_month']:,.0f}/kW-month" if ctx.facility == "colo"
-                    else f"build ${v['facility_build_usd_per_mw'] / 1e6:.1f}M/MW over {v['facility_lifetime_years']:g} years")
-        lines.append(bill.Line("facility", f"datacenter ({ctx.facility})", o["it_kw"], "kW IT",
-                               o["facility_usd"] / o["it_kw"] if o["it_kw"] else 0.0, o["facility_usd"], fac_desc))
+        lines.extend(owned_lines(v, ctx, o))
     lines.append(bill.Line("storage", f"dataset ({ctx.data_kind}: raw {v['bytes_per_token']:g} B/token + token ids)",
                            o["data_gb"] * o["months"], "GB-month", v["storage_usd_per_gb_month"], o["storage_data_usd"],
                            f"{ctx.storage_class} storage; {o['months']:.1f} months (run + evaluation)"))
@@ -297,9 +313,12 @@ def make_bill(P: dict[str, Param], ctx: Context) -> BillResult:
     lines.append(bill.Line("staff", f"{v['engineers']:g} engineers x {o['staff_days']:.0f} days (incl. preparation and evaluation)",
                            v["engineers"] * o["staff_days"] / 365.25, "engineer-years", v["engineer_cost_per_year"],
                            o["staff_usd"], "loaded cost per engineer-year; set --engineers 0 to leave staff out"))
+    lines.extend(programme.lines(v, P, o, on_prem, float(o["unit_price"]), _short))
 
     cost = {k: float(o[k]) for k in ("compute_usd", "energy_usd", "facility_usd", "storage_usd")}
     cost["staff_usd"] = float(o["staff_usd"])
+    cost["capital_usd"] = float(o.get("capital_usd", 0.0))
+    cost["programme_usd"] = float(o["programme_usd"])
     cost["total_usd"] = float(o["total_usd"])
     return BillResult(
         lines=lines,
@@ -307,72 +326,30 @@ def make_bill(P: dict[str, Param], ctx: Context) -> BillResult:
         energy={"kwh": o["kwh"], "it_kw": o["it_kw"], "pue": v["pue"], "power_fraction": v["power_fraction"]},
         carbon={"operational_t": o["operational_t"], "embodied_t": o["embodied_t"],
                 "total_t": o["operational_t"] + o["embodied_t"], "grid_g_per_kwh": v["grid_intensity"],
-                "grid_region": ctx.grid_region},
+                "grid_region": ctx.grid_region, "convention": ctx.carbon_convention,
+                "market_operational_t": o["co2"]["market_operational_t"],
+                "market_total_t": o["co2"]["market_operational_t"] + o["embodied_t"],
+                "renewable_matched_share": v["renewable_matched_share"],
+                "full_to_model_card": o["co2"]["full_to_model_card"],
+                "kg_per_gpu_hour": o["operational_t"] * 1000 / o["gpu_hours"]},
         storage={"dataset_tb": o["raw_bytes"] / 1e12, "tokenized_tb": o["tok_bytes"] / 1e12,
                  "checkpoint_tb": o["ckpt_bytes"] / 1e12, "checkpoints_kept": v["checkpoints_kept"],
                  "checkpoint_write_s": o["write_s"], "required_write_gb_s": required_bw,
                  "storage_class": ctx.storage_class, "months": o["months"]},
-        reliability={"interruptions": r.interruptions, "goodput": r.goodput, "mtbf_hours": r.mtbf_hours,
+        reliability={"interruptions": r.interruptions, "goodput": solve_days / o["days"], "mtbf_hours": r.mtbf_hours,
                      "checkpoint_interval_min": r.checkpoint_interval_min, "restart_min": v["restart_minutes"],
-                     "extra_days": r.extra_days, "extra_gpu_hours": r.extra_gpu_hours,
-                     "interruption_rate_per_gpu_hour": v["interruption_rate_per_gpu_hour"]},
+                     "extra_days": o["days"] - solve_days, "extra_gpu_hours": (o["days"] - solve_days) * 24.0 * n_gpus,
+                     "interruption_rate_per_gpu_hour": v["interruption_rate_per_gpu_hour"],
+                     "failure_goodput": r.goodput, "pause_days": o["busy_days"] - solve_days,
+                     "checkpoint_stall_s": v["checkpoint_stall_s"],
+                     **{k: v[k] for k in realism.EFFECTS}},
         time={"wall_clock_days": o["days"], "gpu_hours": o["gpu_hours"], "failure_free_days": solve_days,
               "failure_free_gpu_hours": solve_days * 24.0 * n_gpus},
         params=P,
         notes=notes,
         ownership="owned" if on_prem else "cloud",
+        owned_detail=owned_detail(v, o) if on_prem else None,
     )
 
 
-def sample(P: dict[str, Param], n: int, rng: np.random.Generator) -> dict[str, Any]:
-    """Draw `n` values of every parameter. A parameter with a range (low, value, high) follows a split
-    log-normal whose P10, P50 and P90 are exactly low, value and high (a split normal when a bound is 0);
-    user-given values and parameters without a range stay fixed. Draws are independent."""
-    z90 = 1.2815515655446004
-    out: dict[str, Any] = {}
-    for k, p in P.items():
-        if p.user or p.low is None or p.high is None or p.value is None or not (p.low <= p.value <= p.high) or p.low == p.high:
-            out[k] = p.value
-            continue
-        u = rng.standard_normal(n)
-        if p.low > 0 and p.value > 0:
-            s_lo, s_hi = math.log(p.value / p.low) / z90, math.log(p.high / p.value) / z90
-            out[k] = p.value * np.exp(np.where(u < 0, u * s_lo, u * s_hi))
-        else:
-            s_lo, s_hi = (p.value - p.low) / z90, (p.high - p.value) / z90
-            out[k] = np.maximum(p.value + np.where(u < 0, u * s_lo, u * s_hi), 0.0)
-    return out
-
-
-def ranges(P: dict[str, Param], ctx: Context, n: int = 10_000, seed: int = 0) -> dict[str, Any]:
-    """P10/P50/P90 of the headline figures from `n` joint draws of every uncertain parameter (seeded,
-    reproducible). The point estimate evaluates each input at its central value; the P50 is the median of
-    the outputs, which differs where the model is non-linear (failures, fixed costs)."""
-    rng = np.random.default_rng(seed)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # draws that never finish: checked below
-        o = compute(sample(P, n, rng), ctx)
-
-    def q(x) -> dict[str, float]:
-        x = np.broadcast_to(np.asarray(x, dtype=float), (n,))
-        p10, p50, p90 = np.percentile(x, [10, 50, 90])
-        return {"p10": float(p10), "p50": float(p50), "p90": float(p90)}
-
-    varied = [k for k, p in P.items() if not p.user and p.low is not None and p.high is not None and p.low != p.high]
-    cost = np.broadcast_to(np.asarray(o["total_usd"], dtype=float), (n,))
-    finite = np.isfinite(cost)
-    if finite.mean() < 0.9:  # the P90 needs 90% of the draws to finish  # draws where interruptions outpace checkpoint + restart
-        from traincost.run.feasibility import never_finishes
-
-        rate = P["interruption_rate_per_gpu_hour"].value if "interruption_rate_per_gpu_hour" in P else 0.0
-        mtbf_h = 1.0 / (rate * ctx.n_gpus) if rate > 0 else float("inf")
-        raise never_finishes("interruption_rate", ctx.n_gpus, float(rate), mtbf_h, share=1 - finite.mean())
-    lo, hi = np.percentile(cost[finite], [1, 99])
-    counts, edges = np.histogram(np.clip(cost, lo, hi), bins=30, range=(lo, hi if hi > lo else lo + 1))
-    return {
-        "cost_histogram": {"edges": [float(x) for x in edges], "counts": [int(c) for c in counts]},
-        "gpu_hours": q(o["gpu_hours"]), "wall_clock_days": q(o["days"]), "cost_usd": {**q(o["total_usd"]), "p80": float(np.percentile(cost, 80))},
-        "energy_kwh": q(o["kwh"]), "co2_t": q(o["operational_t"] + o["embodied_t"]),
-        "samples": n, "seed": seed, "varied": varied,
-        "method": "Monte Carlo: each uncertain input drawn from a split log-normal with its catalog P10/P50/P90 "
-                  "(low/value/high), independently; throughput from the performance model's validation error.",
-    }
+from traincost.money.uncertainty import ranges, sample  # noqa: E402, F401 - the Monte Carlo, re-exported

@@ -18,10 +18,27 @@ def _days(x: float) -> str:
 
 
 def estimate_headline(r) -> str:
-    """The first line: total cost with its P10-P90, and the wall-clock days with theirs."""
+    """The first line: the answer (the median of the Monte Carlo) with its P10-P90, and the wall-clock days
+    with theirs."""
     g = r.ranges
-    return (f"{usd(r.cost.total_usd)} ({_rng(g['cost_usd'], usd)}) and {_days(r.time.wall_clock_days)} days "
+    a = r.answer or {}
+    cost = a.get("cost_usd", g["cost_usd"]["p50"])
+    days = a.get("wall_clock_days", g["wall_clock_days"]["p50"])
+    return (f"{usd(cost)} ({_rng(g['cost_usd'], usd)}) and {_days(days)} days "
             f"({_rng(g['wall_clock_days'], _days)})")
+
+
+def answer_sentences(r) -> list[str]:
+    """Which figure is the answer: the median, the point estimate explained, the budget at a percentile."""
+    a = r.answer
+    if not a:
+        return []
+    out = [f"These are medians (P50) of the Monte Carlo: half the outcomes cost less. The point estimate "
+           f"({usd(a['point_estimate_usd'])}) takes {a['point_estimate_note']}."]
+    if a["budget_percentile"] != 50:
+        out.append(f"Budget at P{a['budget_percentile']:g}: {usd(a['budget_usd'])} "
+                   f"({a['days_at_percentile']:,.1f} days at that percentile).")
+    return out
 
 
 def what(r) -> str:
@@ -67,8 +84,9 @@ def option_sentences(r) -> list[str]:
         kind = "continued pre-training" if q["kind"] == "continued-pretraining" else "from scratch"
         out.append(f"Expected loss {q['loss']:.3f} nats/token ({kind}; a scaling-law estimate, not a benchmark).")
     c = r.carbon
-    out.append(f"{r.energy['kwh'] / 1000:,.0f} MWh and {c['total_t']:,.1f} tCO2e on the {c['grid_region']} grid "
-               f"({c['grid_g_per_kwh']:.0f} g/kWh).")
+    market = f"; market-based {c['market_total_t']:,.1f} tCO2e" if "market_total_t" in c else ""
+    out.append(f"{r.energy['kwh'] / 1000:,.0f} MWh and {c['total_t']:,.1f} tCO2e (location-based{market}) on the "
+               f"{c['grid_region']} grid ({c['grid_g_per_kwh']:.0f} g/kWh).")
     fw = getattr(r, "framework", None)  # hook: set when the framework option exists
     if fw:
         out.append(f"Framework: {fw if isinstance(fw, str) else fw.get('name', fw)}.")
@@ -80,9 +98,10 @@ def estimate_paragraph(r) -> tuple[str, list[str]]:
     th = r.throughput
     basis = {"planner": "predicted", "user": "given", "assumed": "assumed"}[th.mfu_basis]
     w = what(r)
+    gpu_hours = (r.answer or {}).get("gpu_hours", r.time.gpu_hours)
     body = [f"{w[0].upper()}{w[1:]} {on_what(r)}:",
-            f"{r.time.gpu_hours:,.0f} GPU-hours at {th.mfu:.1%} MFU ({basis}).",
-            top_driver(r)]
+            f"{gpu_hours:,.0f} GPU-hours at {th.mfu:.1%} MFU ({basis}).",
+            *answer_sentences(r), top_driver(r)]
     return estimate_headline(r), body + option_sentences(r)
 
 

@@ -95,6 +95,7 @@ def print_estimate(r: Estimate, con: Console, brief: bool = False, assumptions: 
         rows = [[k.replace("_usd", ""), usd(r.comparison["cloud"][k]), usd(r.comparison["owned"][k])]
                 for k in ("compute_usd", "energy_usd", "facility_usd", "storage_usd", "staff_usd", "total_usd")]
         con.print(fit_table(con, [Col("cost"), Col("cloud", "right"), Col("owned", "right")], rows, "cloud vs owned hardware"))
+    print_money_extras(r, con)
     if r.quality:
         from traincost.present.cpt_terminal import print_quality
 
@@ -254,6 +255,7 @@ def print_validation(out: dict, con: Console, brief: bool = False) -> None:
         con.print(f"[bold]runs:[/] {s['runs']}, median |P50 error| {s['median_abs_error_p50']:.1%}, "
                   f"reported value inside P10-P90 for {s['coverage_p10_p90']:.0%} "
                   "[dim](* GPU count not published: 1,024 assumed)[/]")
+        print_leave_one_out(out["runs"].get("leave_one_out"), con)
     if "throughput" in out:
         cols = [Col("row"), Col("GPUs", "right"), Col("seq", "right", keep=40), Col("measured", "right"),
                 Col("predicted", "right"), Col("error", "right"), Col("layout (searched where unstated)", wrap=True, keep=20)]
@@ -332,3 +334,67 @@ def print_compare(res: dict, con: Console, brief: bool = False) -> None:
         if r.get("partners"):
             parts = ", ".join(f"{k} {usd(v['cost_usd'])}" for k, v in r["partners"].items())
             con.print(f"[dim]{r['label']} split:[/] {parts}")
+
+
+def print_offers(o: dict, con: Console) -> None:
+    """What the same run costs at each provider and tier (`traincost prices --gpu --gpus --days`)."""
+    con.print(f"\n[bold]{o['gpus']} x {o['gpu']} for {o['days']:g} days[/] ({o['gpu_hours']:,.0f} GPU-hours): "
+              "compute at each training-sized offer (8+ GPUs per node)")
+    cols = [Col("provider"), Col("instance", keep=30), Col("region", keep=20), Col("tier", wrap=True),
+            Col("$/GPU-h", "right"), Col("compute", "right"), Col("observed", keep=40)]
+    rows = []
+    for r in o["offers"]:
+        why = "not in market" if r["tier"] == "spot" else "stale, not in market"
+        tier = r["tier"] + ("" if r["counted_in_market"] else f" ({why})")
+        rows.append([r["provider"], r["instance"] or "-", r["region"] or "-", tier, usd(r["usd_per_gpu_hour"]),
+                     usd(r["compute_usd"]), r["date"]])
+    con.print(fit_table(con, cols, rows))
+    e = o.get("effective")
+    if e:
+        con.print(f"effective price ${e['usd_per_gpu_hour']:.2f}/GPU-h -> ${e['compute_usd'] / 1e6:,.2f}M "
+                  f"(P10 ${e['compute_usd_p10'] / 1e6:,.2f}M, P90 ${e['compute_usd_p90'] / 1e6:,.2f}M); {e['source']}")
+
+
+def print_money_extras(r: Estimate, con: Console) -> None:
+    """Carbon lines and ownership economics (break-even utilization, buy for this run); issue 11."""
+    c = r.carbon
+    if "market_total_t" in c:
+        conv = ("model-card convention: accelerator TDP x PUE only" if c["convention"] == "model-card" else
+                f"host power counted: {c['kg_per_gpu_hour']:.2f} kgCO2e per GPU-hour, {c['full_to_model_card']:.2f}x model "
+                "cards that count GPU TDP only (--carbon-convention model-card)")
+        con.print(f"carbon: location-based {c['total_t']:,.1f} tCO2e; market-based {c['market_total_t']:,.1f} tCO2e "
+                  f"({c['renewable_matched_share']:.0%} of the electricity matched by renewable purchases); {conv}")
+    o = r.ownership
+    if o and o.get("buy_for_run"):
+        b = o["buy_for_run"]
+        if "break_even_utilization" in o:
+            be = o["break_even_utilization"]
+            be_s = "never (the cloud price is below the electricity alone)" if be is None else (
+                f"{be:.0%}" + (" (above 100%: renting is cheaper at any utilization)" if be > 1 else ""))
+            con.print(f"owned ${o['owned_usd_per_gpu_hour']:.2f} per GPU-hour at {o['utilization']:.0%} utilization vs cloud "
+                      f"${o['cloud_usd_per_gpu_hour']:.2f} ({o['cloud_pricing']}); [bold]break-even utilization {be_s}[/] "
+                      f"over a {o['economic_life_years']:g}-year life at {o['cost_of_capital']:.0%} cost of capital")
+        con.print(f"buy for this run and sell after: {usd(b['total_usd'])} (capex {usd(b['capex_usd'])} - resale "
+                  f"{usd(b['resale_after_run_usd'])} + capital, colocation, operations and electricity for the run)")
+
+
+def print_leave_one_out(loo: dict | None, con: Console) -> None:
+    """Out-of-sample accuracy: each run predicted with the residual fitted on the other runs (issue 11)."""
+    if not loo:
+        return
+    con.print(f"[bold]leave-one-out (held-out accuracy):[/] median |P50 error| {loo['median_abs_error']:.1%}, "
+              f"reported value inside P10-P90 for {loo['coverage_p10_p90']:.0%} of {loo['runs']} runs "
+              f"[dim](residual fitted on the other runs, never on held-out sources; the table above is in-sample)[/]")
+
+
+def print_answer(r: Estimate, con: Console) -> None:
+    """Which figure is the answer (the median) and the budget at a chosen percentile (issue 11)."""
+    a = r.answer
+    if not a:
+        return
+    con.print(f"[bold]answer: {usd(a['cost_usd'])}[/], {a['wall_clock_days']:,.1f} days, {a['gpu_hours']:,.0f} GPU-hours: "
+              f"the median (P50) of the Monte Carlo, half the outcomes cost less. The point estimate "
+              f"({usd(a['point_estimate_usd'])}) takes {a['point_estimate_note']}.")
+    if a["budget_percentile"] != 50:
+        con.print(f"[bold]budget at P{a['budget_percentile']:g}: {usd(a['budget_usd'])}[/] "
+                  f"({a['days_at_percentile']:,.1f} days at that percentile; --budget-percentile)")

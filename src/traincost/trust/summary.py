@@ -8,6 +8,7 @@ from typing import Any
 
 def validation_report(runs: bool = True, throughput: bool = False, memory: bool = False) -> dict[str, Any]:
     from traincost.trust.validation import (
+        leave_one_out,
         run_memory_validation,
         run_published_validation,
         run_throughput_validation,
@@ -23,6 +24,7 @@ def validation_report(runs: bool = True, throughput: bool = False, memory: bool 
             "rows": [dict(id=c.id, name=c.name, kind=c.kind, metric=c.metric, reported=c.reported, p10=c.p10, p50=c.p50,
                           p90=c.p90, point=c.point, error_p50=c.error, inside_p10_p90=c.inside, gpus=c.gpus,
                           gpus_stated=c.gpus_stated, layout=c.layout, note=c.note) for c in rc],
+            "leave_one_out": leave_one_out(run_published_validation(samples=2000, realization=1.0)),
         }
     tp_checks = run_throughput_validation() if throughput else []
     mem_checks = run_memory_validation() if memory else []
