@@ -31,7 +31,7 @@ def test_budget_percentile_is_a_higher_budget(default):
     assert p80.answer["budget_usd"] < p80.ranges["cost_usd"]["p90"]
     out = subprocess.run([sys.executable, "-m", "traincost", "estimate", "--budget-percentile", "80"], capture_output=True,
                          text=True, timeout=120).stdout
-    assert "budget at P80" in out and "answer:" in out
+    assert "Budget at P80" in out and "Medians (P50)" in out
 
 
 def test_deadline_solves_at_the_percentile():

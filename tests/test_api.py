@@ -21,7 +21,7 @@ def test_estimate_result(est):
     bill = est.to_dataframe("bill")
     items = bill[bill["category"] != "total"]
     assert items["usd"].sum() == pytest.approx(est.cost.total_usd)  # the lines add up to the total
-    assert est.text().startswith(usd(est.cost.total_usd))
+    assert est.text().startswith(usd(est.answer["cost_usd"]))
     html = est._repr_html_()
     assert est.text().split(" (")[0] in html and html.count("<svg") >= 3 and "http" not in html.replace("http://www.w3.org", "")
 

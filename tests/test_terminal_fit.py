@@ -42,9 +42,9 @@ def test_estimate_first_line_and_nothing_cut(est, width):
     first = text.splitlines()[0]
     g = est.ranges
     # line 1: the total cost with its P10-P90, and the wall-clock days
-    assert first.startswith(usd(est.cost.total_usd))
+    assert first.startswith(usd(est.answer["cost_usd"]))
     assert f"{usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])}" in first
-    assert f"{est.time.wall_clock_days:,.1f} days" in first
+    assert f"{est.answer['wall_clock_days']:,.1f} days" in first
     assert "…" not in text
     for b in est.bill:  # every bill amount, whole
         assert usd(b.usd) in text
@@ -59,7 +59,7 @@ def test_estimate_first_line_and_nothing_cut(est, width):
     full = render(print_estimate, est, width=width, assumptions=True)
     assert "assumptions (defaults used" in full and "seq_len" in full
     brief = render(print_estimate, est, width=width, brief=True)
-    assert brief.startswith(usd(est.cost.total_usd)) and "bill" not in brief and len(brief.splitlines()) <= 9
+    assert brief.startswith(usd(est.answer["cost_usd"])) and "bill" not in brief and len(brief.splitlines()) <= 9
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +79,8 @@ def test_compare_names_and_costs_whole(compared, width):
     for c in compared["candidates"]:
         g = c["ranges"]
         assert re.search(rf"(^|\s){re.escape(c['label'])}\s", text, re.M)  # 8B and 70B can be told apart
-        assert f"{usd(c['cost']['total_usd'])} ({usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])})" in text
-        assert f"{c['time']['wall_clock_days']:,.1f} ({g['wall_clock_days']['p10']:,.1f}-" in text
+        assert f"{usd(c['answer']['cost_usd'])} ({usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])})" in text
+        assert f"{c['answer']['wall_clock_days']:,.1f} ({g['wall_clock_days']['p10']:,.1f}-" in text
     if width >= 170:  # wide enough for every column
         for c in compared["candidates"]:
             assert f"{c['quality']['loss']:.3f}" in text and f"{c['time']['gpu_hours']:,.0f}" in text
@@ -130,7 +130,7 @@ def test_columns_respected_when_piped_and_brief():
     assert max(len(line) for line in p.stdout.splitlines()) <= 100
     d = json.loads(subprocess.run([sys.executable, "-m", "traincost", "estimate", "--samples", "1000", "--json"],
                                   capture_output=True, text=True, env=env, timeout=120).stdout)
-    assert p.stdout.splitlines()[0].startswith(usd(d["cost"]["total_usd"]))
+    assert p.stdout.splitlines()[0].startswith(usd(d["answer"]["cost_usd"]))
     b = subprocess.run([sys.executable, "-m", "traincost", "estimate", "--brief"], capture_output=True, text=True,
                        env=env, timeout=120)
     assert b.returncode == 0 and "$" in b.stdout and "bill" not in b.stdout

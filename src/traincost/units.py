@@ -53,3 +53,9 @@ def usd(x: float) -> str:
     if x >= 1e4:
         return f"${x / 1e3:,.1f}k"
     return f"${x:,.2f}"
+
+
+def one_line(text: str, _n: int | None = None) -> str:
+    """A source or note on one line, whole: the terminal abbreviates long sources as numbered references, so
+    nothing is cut (the second argument, a former length limit, is ignored)."""
+    return " ".join(str(text).split())

@@ -22,6 +22,7 @@ from traincost.money import bill, carbon, programme
 from traincost.money.owned_bill import owned_detail, owned_lines
 from traincost.run import realism
 from traincost.run import reliability as run
+from traincost.units import one_line as _short
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,6 @@ def _p(name: str, node: dict, user: Any = None, source: str | None = None, key: 
     return Param(name, v, source or node.get("source", ""), node.get("low"), node.get("high"))
 
 
-def _short(src: str, n: int = 160) -> str:
-    src = " ".join(str(src).split())
-    return src if len(src) <= n else src[: n - 1] + "…"
 
 
 @dataclass

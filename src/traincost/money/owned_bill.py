@@ -5,11 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from traincost.money import bill
-
-
-def _short(src: str, n: int = 160) -> str:
-    src = " ".join(str(src).split())
-    return src if len(src) <= n else src[: n - 1] + "…"
+from traincost.units import one_line as _short
 
 
 def owned_lines(v: dict[str, Any], ctx, o: dict[str, Any]) -> list[bill.Line]:

@@ -53,7 +53,8 @@ def compute(v: dict[str, Any], n_gpus: int, on_prem: bool, days, gpu_hours, unit
     else:
         g = np.maximum(v["reservation_granularity_days"], 1e-9)
         held = days + v["bringup_days"]
-        idle_days = np.where(v["reservation_granularity_days"] > 0, np.ceil(held / g - 1e-9) * g - held, 0.0)
+        with np.errstate(invalid="ignore"):  # a run that never finishes (held = inf) is refused by run.feasibility
+            idle_days = np.where(v["reservation_granularity_days"] > 0, np.ceil(held / g - 1e-9) * g - held, 0.0)
         idle = idle_days * 24.0 * n_gpus * unit_price
         support = v["support_share"] * compute_usd
         egress = (weights_gb + ckpt_gb) * v["egress_usd_per_gb"]

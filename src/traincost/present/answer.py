@@ -33,8 +33,8 @@ def answer_sentences(r) -> list[str]:
     a = r.answer
     if not a:
         return []
-    out = [f"These are medians (P50) of the Monte Carlo: half the outcomes cost less. The point estimate "
-           f"({usd(a['point_estimate_usd'])}) takes {a['point_estimate_note']}."]
+    out = [f"Medians (P50) of the Monte Carlo; the point estimate, every input at its central value, is "
+           f"{usd(a['point_estimate_usd'])}."]
     if a["budget_percentile"] != 50:
         out.append(f"Budget at P{a['budget_percentile']:g}: {usd(a['budget_usd'])} "
                    f"({a['days_at_percentile']:,.1f} days at that percentile).")
@@ -84,9 +84,10 @@ def option_sentences(r) -> list[str]:
         kind = "continued pre-training" if q["kind"] == "continued-pretraining" else "from scratch"
         out.append(f"Expected loss {q['loss']:.3f} nats/token ({kind}; a scaling-law estimate, not a benchmark).")
     c = r.carbon
-    market = f"; market-based {c['market_total_t']:,.1f} tCO2e" if "market_total_t" in c else ""
-    out.append(f"{r.energy['kwh'] / 1000:,.0f} MWh and {c['total_t']:,.1f} tCO2e (location-based{market}) on the "
-               f"{c['grid_region']} grid ({c['grid_g_per_kwh']:.0f} g/kWh).")
+    market = (f"; market-based {c['market_total_t']:,.1f} tCO2e"
+              if "market_total_t" in c and round(c["market_total_t"], 1) != round(c["total_t"], 1) else "")
+    out.append(f"{r.energy['kwh'] / 1000:,.0f} MWh and {c['total_t']:,.1f} tCO2e{' (location-based' + market + ')' if market else ''} "
+               f"on the {c['grid_region']} grid ({c['grid_g_per_kwh']:.0f} g/kWh).")
     fw = getattr(r, "framework", None)  # hook: set when the framework option exists
     if fw:
         out.append(f"Framework: {fw if isinstance(fw, str) else fw.get('name', fw)}.")
@@ -127,19 +128,28 @@ def _who(labels: list[str], n: int) -> str:
     return " and ".join([", ".join(labels[:-1]), labels[-1]]) + " tie"
 
 
+def median_cost(r: dict[str, Any]) -> float:
+    """A candidate's answer: the median cost (the point estimate where no Monte Carlo ran)."""
+    return (r.get("answer") or {}).get("cost_usd", r["cost"]["total_usd"])
+
+
+def median_days(r: dict[str, Any]) -> float:
+    return (r.get("answer") or {}).get("wall_clock_days", r["time"]["wall_clock_days"])
+
+
 def compare_paragraph(res: dict[str, Any]) -> tuple[str, list[str]]:
     ok = [r for r in res["candidates"] if "cost" in r]
     n = len(res["candidates"])
     if not ok:
         return f"None of the {n} candidates is feasible.", []
-    cheap = _ties(ok, lambda r: r["cost"]["total_usd"], usd)
-    fast = _ties(ok, lambda r: r["time"]["wall_clock_days"], _days)
+    cheap = _ties(ok, median_cost, usd)
+    fast = _ties(ok, median_days, _days)
     loss = _ties(ok, lambda r: r["quality"]["loss"], lambda x: f"{x:.3f}")
     c0 = next(r for r in ok if r["label"] == cheap[0])
     f0 = next(r for r in ok if r["label"] == fast[0])
-    head = (f"Cheapest: {_who(cheap, len(ok))} at {usd(c0['cost']['total_usd'])} "
+    head = (f"Cheapest: {_who(cheap, len(ok))} at {usd(median_cost(c0))} "
             f"({_rng(c0['ranges']['cost_usd'], usd)}); fastest: {_who(fast, len(ok))} at "
-            f"{_days(f0['time']['wall_clock_days'])} days.")
+            f"{_days(median_days(f0))} days (medians).")
     verdict = res["summary"].get("quality_verdict") or {}
     if verdict.get("indistinguishable_loss"):
         loss_line = f"Expected loss: indistinguishable among {', '.join(verdict['indistinguishable_loss'])} (overlapping P10-P90)."

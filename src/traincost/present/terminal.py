@@ -309,9 +309,9 @@ def print_compare(res: dict, con: Console, brief: bool = False) -> None:
             continue
         g = r["ranges"]
         cells = [r["label"], f"{r['hardware']['count']:,}", fmt_layout(r["throughput"].get("layout")),
-                 f"{r['time']['wall_clock_days']:,.1f} ({g['wall_clock_days']['p10']:,.1f}-{g['wall_clock_days']['p90']:,.1f})",
+                 f"{answer.median_days(r):,.1f} ({g['wall_clock_days']['p10']:,.1f}-{g['wall_clock_days']['p90']:,.1f})",
                  f"{r['time']['gpu_hours']:,.0f}",
-                 f"{usd(r['cost']['total_usd'])} ({usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])})",
+                 f"{usd(answer.median_cost(r))} ({usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])})",
                  f"{r['energy']['kwh'] / 1000:,.0f}", f"{r['carbon']['total_t']:,.1f}", f"{r['quality']['loss']:.3f}"]
         if mode in ("budget", "target-loss"):
             cells.insert(1, human(r["tokens"]))

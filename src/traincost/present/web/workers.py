@@ -51,7 +51,7 @@ def _estimate(payload: dict[str, Any]) -> dict[str, Any]:
     from traincost.present.web.routes import answer_of
 
     r = estimate(payload)
-    return {**r.to_dict(), "answer": answer_of("estimate", r)}
+    return {**r.to_dict(), "answer_text": answer_of("estimate", r)}
 
 
 def _plan(payload: dict[str, Any]) -> dict[str, Any]:
@@ -59,7 +59,7 @@ def _plan(payload: dict[str, Any]) -> dict[str, Any]:
     from traincost.present.web.routes import answer_of
 
     p = run_plan(payload)
-    return {**p.to_dict(), "answer": answer_of("plan", p)}
+    return {**p.to_dict(), "answer_text": answer_of("plan", p)}
 
 
 def _audit(payload: dict[str, Any]) -> dict[str, Any]:
@@ -67,7 +67,7 @@ def _audit(payload: dict[str, Any]) -> dict[str, Any]:
     from traincost.present.web.routes import answer_of
 
     a = run_audit(payload)
-    return {**a.to_dict(), "answer": answer_of("audit", a)}
+    return {**a.to_dict(), "answer_text": answer_of("audit", a)}
 
 
 def _compare(payload: dict[str, Any]) -> dict[str, Any]:
@@ -76,7 +76,7 @@ def _compare(payload: dict[str, Any]) -> dict[str, Any]:
 
     res = run_compare(payload["base"], payload["candidates"], payload.get("deadline"), payload.get("budget"),
                       payload.get("partners"), target_loss=payload.get("target_loss"))
-    return {**res, "answer": answer_of("compare", res)}
+    return {**res, "answer_text": answer_of("compare", res)}
 
 
 def _bill_csv(payload: dict[str, Any]) -> str:

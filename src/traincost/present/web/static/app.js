@@ -149,12 +149,13 @@ function showAnswer(prefix, ans) {
 
 function render(r) {
   const g = r.ranges;
-  showAnswer("", r.answer);
-  $("cost").textContent = usd(r.cost.total_usd);
+  showAnswer("", r.answer_text);
+  const a = r.answer || {};  // the answer is the median of the Monte Carlo; the bill is the point estimate
+  $("cost").textContent = usd(a.cost_usd ?? r.cost.total_usd);
   $("cost-range").textContent = `P10-P90 ${usd(g.cost_usd.p10)}-${usd(g.cost_usd.p90)}`;
-  $("days").textContent = num(r.time.wall_clock_days, 1) + " days";
+  $("days").textContent = num(a.wall_clock_days ?? r.time.wall_clock_days, 1) + " days";
   $("days-range").textContent = `P10-P90 ${num(g.wall_clock_days.p10, 1)}-${num(g.wall_clock_days.p90, 1)}`;
-  $("gpuh").textContent = num(r.time.gpu_hours);
+  $("gpuh").textContent = num(a.gpu_hours ?? r.time.gpu_hours);
   $("gpuh-range").textContent = `P10-P90 ${num(g.gpu_hours.p10)}-${num(g.gpu_hours.p90)}`;
   $("mfu-out").textContent = (100 * r.throughput.mfu).toFixed(1) + "%";
   $("layout").textContent = layoutStr(r.throughput.layout);

@@ -68,7 +68,7 @@ async function compareRun() {
   setStatus("Comparing " + body.candidates.length + " candidates…");
   try {
     const res = await post("/api/compare", body);
-    showAnswer("cmp-", res.answer);
+    showAnswer("cmp-", res.answer_text);
     const ok = res.candidates.filter((c) => c.cost);
     paretoChart($("cmp-chart"), ok);
     $("cmp-table").querySelector("tbody").innerHTML = res.candidates.map((c) => {
@@ -101,7 +101,7 @@ async function planRun() {
   setStatus("Searching layouts…");
   try {
     const p = await post("/api/plan", body);
-    showAnswer("plan-", p.answer);
+    showAnswer("plan-", p.answer_text);
     const chosen = p.best || p.alternatives[0];
     if (chosen) {
       barChart($("plan-mem"), Object.entries(chosen.memory.breakdown_gib).filter(([k]) => k !== "capacity").map(([k, v]) => ({ label: k, value: v })), (v) => num(v, 1) + " GiB");
@@ -142,7 +142,7 @@ async function auditRun() {
   setStatus("Auditing…");
   try {
     const a = await post("/api/audit", body);
-    showAnswer("audit-", a.answer);
+    showAnswer("audit-", a.answer_text);
     $("audit-table").querySelector("tbody").innerHTML = a.verdicts.map((v) =>
       `<tr><td>${esc(v.figure.replace(/_/g, " "))}</td><td class="verdict-${esc(v.verdict)}">${esc(v.verdict.toUpperCase())}</td><td>${esc(v.reason)}</td></tr>`).join("");
     $("audit-out").hidden = false;
