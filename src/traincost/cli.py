@@ -433,6 +433,15 @@ def serve(host, port) -> None:
     uvicorn.run(create_app(), host=host, port=port_n, log_level="warning")
 
 
+def _probe_command():
+    from traincost.probe.command import probe  # click only; torch is imported when the command runs
+
+    return probe
+
+
+cli.add_command(_probe_command(), name="probe")
+
+
 def _fail(msg: str, code: int = 2) -> None:
     click.echo(f"error: {msg}", err=True)
     sys.exit(code)
