@@ -114,10 +114,9 @@ def apply_measured(base, acc, dtype: str | None = None):
         for k in ("gemm", "attention_fwd", "hbm", "scale_up", "scale_out", "kernel_overhead_us")
         if k in fields and k not in ov
     )
-    src = (
-        f"{provenance_line(m)}; measured: {', '.join(sorted(ov)) or 'nothing'}"
-        f"; catalog ({base.source.split(';')[0][:60]}): {', '.join(kept) or 'overlaps only'}"
-    )
+    src = f"{provenance_line(m)}; measured: {', '.join(sorted(ov)) or 'nothing'}"
+    if kept:
+        src += f"; kept from the catalog's {acc.generation or 'default'} constants: {', '.join(kept)}"
     extra = {"source": src} if "source" in fields else {}
     if "calibrated" in fields:
         extra["calibrated"] = True

@@ -12,8 +12,8 @@ from datetime import timedelta
 import torch
 import torch.distributed as dist
 
-from traincost.probe.fit import COLLECTIVES, bus_bandwidth, tier_groups
-from traincost.probe.measure import Device, local_device, time_it
+from traincost.probe.fit import COLLECTIVES, bus_bandwidth, spread, tier_groups
+from traincost.probe.measure import Device, local_device
 
 
 def _op(op: str, size: int, group, ranks: list[int], me: int, dev: Device):
@@ -50,21 +50,50 @@ def _agree(flag: bool, dev: Device) -> bool:
     return bool(t.item() > 0)
 
 
+def _agreed_max(x: float, dev: Device) -> float:
+    t = torch.tensor([x], dtype=torch.float64 if dev.kind == "cpu" else torch.float32, device=dev.torch_device)
+    dist.all_reduce(t, op=dist.ReduceOp.MAX)
+    return float(t.item())
+
+
+def time_collective(fn, dev: Device, max_s: float, reps: int = 8) -> dict:
+    """Like measure.time_it, but every rank makes the same number of calls (a collective deadlocks
+    otherwise): the per-call estimate is agreed (max over ranks) before the counts are derived from it."""
+    fn()
+    dev.sync()
+    dist.barrier()
+    t = time.perf_counter()
+    fn()
+    dev.sync()
+    est = max(_agreed_max(time.perf_counter() - t, dev), 1e-7)
+    n = int(min(reps, max(3, max_s / est)))
+    inner = max(1, int(1e-3 / est)) if dev.kind != "cpu" else 1
+    samples = []
+    for _ in range(n):
+        s = time.perf_counter()
+        for _ in range(inner):
+            fn()
+        dev.sync()
+        samples.append((time.perf_counter() - s) / inner)
+    return spread(samples)
+
+
 def measure_tier(tier: str, groups, sizes: list[int], deadline: float, dev: Device) -> dict:
-    """Every op at every size inside this rank's group of the tier, until the deadline."""
+    """Every op at every size (in the order given) inside this rank's group of the tier, until the deadline."""
     me = dist.get_rank()
     mine = next((g, r) for g, r in groups if me in r)
     group, ranks = mine
     n = len(ranks)
     out: dict[str, list] = {op: [] for op in COLLECTIVES}
     stopped = False
-    for size in sizes:
+    for i, size in enumerate(sizes):
         for op in COLLECTIVES:
-            if _agree(time.time() > deadline, dev):
+            # the smallest and largest sizes are always measured (a latency and a bandwidth to fit)
+            if _agree(i >= 2 and time.time() > deadline, dev):
                 stopped = True
                 break
             left = max(deadline - time.time(), 0.05)
-            r = time_it(_op(op, size, group, ranks, me, dev), dev, min(left, 2.0), warmup=2, reps=8)
+            r = time_collective(_op(op, size, group, ranks, me, dev), dev, min(left, 2.0))
             dist.barrier()
             n_bytes = size // n * n if op != "send_recv" else size
             out[op].append(

@@ -53,7 +53,8 @@ def _round(x):
 @click.option(
     "--tp", "tp", default="1,2,4,8", show_default=True, help="Candidate tensor-parallel sizes, comma-separated."
 )
-@click.option("--block-tp", "block_tp", default=1, show_default=True, help="TP size of the end-to-end block check.")
+@click.option("--block-tp", "block_tp", type=int,
+              help="TP size of the end-to-end block check (default: 1 on GPUs, the largest --tp on CPU).")
 @click.option("--budget", default="5m", show_default=True, help="Total time to spend, e.g. 30s, 1m, 5m.")
 @click.option("--procs", type=int, help="Local processes for the collectives (default: the GPUs here, 2 on CPU).")
 @click.option("-o", "--output", "output", default="probe.yaml", show_default=True, help="Hardware file to write.")
@@ -93,7 +94,7 @@ def probe(model, seq_len, micro_batches, tp, block_tp, budget, procs, output, re
         seq_len=seq,
         micro_batches=_ints(micro_batches, "micro_batches"),
         tps=tp_sizes(arch, _ints(tp, "tp")),
-        block_tp=tp_sizes(arch, [block_tp])[0],
+        block_tp=tp_sizes(arch, [block_tp or (1 if dev.kind != "cpu" else max(_ints(tp, "tp")))])[0],
         budget_s=budget_s,
         procs=procs if procs is not None else n_local,
         t0=t0,

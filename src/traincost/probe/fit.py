@@ -81,9 +81,10 @@ def fit_gemm(flops: Sequence[float], seconds: Sequence[float]) -> tuple[float, f
     A = np.stack([np.ones_like(f), 1.0 / f], axis=1)
     w = 1.0 / inv_rate  # relative error: each point counts alike
     (a, b), *_ = np.linalg.lstsq(A * w[:, None], inv_rate * w, rcond=None)
-    if a <= 0:  # rate still rising at the largest size: the best rate seen, no knee
-        return float(np.max(f / t)), 0.0
-    return float(1.0 / a), float(max(b, 0.0) / a)
+    best = float(np.max(f / t))
+    if a <= 0 or b < 0 or 1.0 / a > 1.5 * best:  # no plateau in the sizes measured: the best rate seen, no knee
+        return best, 0.0
+    return float(1.0 / a), float(b / a)
 
 
 def attention_flops(batch: int, heads: int, seq_len: int, head_dim: int, v_head_dim: int | None = None) -> float:

@@ -17,11 +17,11 @@ import torch
 from traincost.model.arch import ArchSpec
 from traincost.probe import block as blk
 from traincost.probe import measure as ms
-from traincost.probe.fit import attention_flops, log_sizes, spread_order
+from traincost.probe.fit import log_sizes, spread_order
 from traincost.probe.shapes import message_sizes, model_gemms, tp_sizes
 
 # cumulative share of the budget at which each phase must end
-PHASES = {"overhead": 0.03, "memory": 0.10, "gemm": 0.38, "attention": 0.50, "block": 0.65, "collectives": 0.95}
+PHASES = {"overhead": 0.02, "memory": 0.08, "gemm": 0.33, "attention": 0.43, "block": 0.58, "collectives": 0.95}
 
 
 @dataclass
@@ -92,11 +92,18 @@ def _shrink(size: int, est_s: float, cap_s: float, floor: int) -> int:
     return max(size, floor)
 
 
+def _gemm_point(what: str, m: int, k: int, n: int, r: dict, m_model: int | None = None) -> dict:
+    fl = 2.0 * m * k * n
+    return {"what": what, "m": m, "k": k, "n": n, "gflop": fl / 1e9, **r, "tflops": fl / r["median_s"] / 1e12,
+            **({"m_model": m_model} if m_model and m_model != m else {})}
+
+
 def run_gemms(opts: Options, dev: ms.Device, raw: dict) -> None:
+    """The model's GEMM shapes in each precision, widest spread of sizes first. A calibration GEMM and
+    one model shape per precision are always measured; the rest until the phase's share is spent."""
     dtypes = ms.gemm_dtypes(dev)
     shapes = spread_order(model_gemms(opts.arch, opts.tps, opts.micro_batches, opts.seq_len), key=lambda g: g.flops)
-    start = time.time()
-    span = opts.end("gemm") - start
+    span = opts.end("gemm") - time.time()
     raw["gemm"] = {}
     for i, dt in enumerate(dtypes):
         share = 0.6 if i == 0 and len(dtypes) > 1 else 1.0 / (len(dtypes) - i)
@@ -106,78 +113,60 @@ def run_gemms(opts: Options, dev: ms.Device, raw: dict) -> None:
         except Exception as e:  # noqa: BLE001 - the precision is not supported here
             raw["not_measured"].append(f"GEMM {dt}: {type(e).__name__}: {str(e).splitlines()[0][:100]}")
             continue
-        rate = 2 * 256 * 1024 * 1024 / cal["median_s"]
-        pts = []
-        for g in shapes:
+        pts = [_gemm_point("calibration", 256, 1024, 1024, cal)]
+        rate = pts[0]["tflops"] * 1e12
+        for j, g in enumerate(shapes):
             left = stop - time.time()
-            if left <= 0.02:
+            if left <= 0.02 and j >= 1:
                 break
             cap = max(0.05, min(left, span / max(6, len(shapes))))
             m = _shrink(g.m, g.flops / rate * 5, cap, 64)
-            r = ms.gemm(m, g.k, g.n, dt, dev, cap)
-            fl = 2.0 * m * g.k * g.n
-            rate = max(rate * 0.5, fl / r["median_s"])
-            pts.append(
-                {
-                    "what": g.what,
-                    "m": m,
-                    "k": g.k,
-                    "n": g.n,
-                    "gflop": fl / 1e9,
-                    **r,
-                    "tflops": fl / r["median_s"] / 1e12,
-                    **({"m_model": g.m} if m != g.m else {}),
-                }
-            )
+            pts.append(_gemm_point(g.what, m, g.k, g.n, ms.gemm(m, g.k, g.n, dt, dev, cap), g.m))
+            rate = max(rate * 0.5, pts[-1]["tflops"] * 1e12)
         raw["gemm"][dt] = pts
-        if len(pts) < len(shapes):
-            raw["truncated"].append(f"GEMM {dt}: {len(pts)} of {len(shapes)} shapes measured within the budget")
+        if len(pts) - 1 < len(shapes):
+            raw["truncated"].append(f"GEMM {dt}: {len(pts) - 1} of {len(shapes)} shapes measured within the budget")
         if any("m_model" in p for p in pts):
             raw["truncated"].append(f"GEMM {dt}: token count (M) reduced on some shapes to fit the budget")
 
 
+def _grow(seq_len: int, t128: float, power: int, left: float) -> int:
+    """The longest sequence (128 x 2^k, or the full one) whose estimated time (t128 x (s/128)^power,
+    x6 for warm-up and repeats) fits in `left` seconds."""
+    s = 128
+    while s * 2 <= seq_len and t128 * (s * 2 / 128) ** power * 6 < left:
+        s *= 2
+    if s < seq_len and t128 * (seq_len / 128) ** power * 6 < left:
+        s = seq_len
+    return s
+
+
 def run_attention(opts: Options, dev: ms.Device, raw: dict) -> None:
+    """Causal attention at the block's per-GPU heads, every implementation installed; sequence 128 is
+    always measured, longer ones (up to --seq-len) as the budget allows."""
     a = opts.arch.attention
     hq, hkv = a.num_heads // opts.block_tp, max(1, a.num_kv_heads // opts.block_tp)
     dt = "bf16" if dev.kind == "cpu" or torch.cuda.is_bf16_supported() else "fp16"
     best, every = None, {}
     for name, impl in ms.attention_impls().items():
-        left = opts.end("attention") - time.time()
-        if left <= 0.05:
-            raw["truncated"].append(f"attention {name}: no time left in the budget")
-            continue
         tiny = ms.attention(impl, 1, hq, hkv, 128, a.head_dim, dt, dev, 0.2)
-        t128 = tiny["fwd"]["median_s"] + tiny["bwd"]["median_s"]
-        s = _shrink(opts.seq_len, t128 * (opts.seq_len / 128) ** 2 * 6, max(0.05, left - 0.3), 128)
-        while s > 128 and t128 * (s / 128) ** 2 * 6 > left:  # time grows with s^2
-            s //= 2
-        r = ms.attention(impl, 1, hq, hkv, s, a.head_dim, dt, dev, max(0.05, left - 0.1))
-        row = {
-            "impl": name,
-            "dtype": dt,
-            "batch": 1,
-            "heads": hq,
-            "kv_heads": hkv,
-            "head_dim": a.head_dim,
-            "v_head_dim": a.v_head_dim,
-            "seq_len": s,
-            **r,
-        }
+        left = opts.left("attention")
+        s = _grow(opts.seq_len, tiny["fwd"]["median_s"] + tiny["bwd"]["median_s"], 2, left)
+        r = tiny if s == 128 else ms.attention(impl, 1, hq, hkv, s, a.head_dim, dt, dev, max(0.05, left / 2))
+        row = {"impl": name, "dtype": dt, "batch": 1, "heads": hq, "kv_heads": hkv, "head_dim": a.head_dim,
+               "v_head_dim": a.v_head_dim, "seq_len": s, **r}
         every[name] = {"seq_len": s, "fwd_ms": r["fwd"]["median_s"] * 1e3, "bwd_ms": r["bwd"]["median_s"] * 1e3}
         if s < opts.seq_len:
             raw["truncated"].append(f"attention {name}: sequence {s} instead of {opts.seq_len} to fit the budget")
-        if (
-            best is None
-            or r["fwd"]["median_s"] + r["bwd"]["median_s"] < best["fwd"]["median_s"] + best["bwd"]["median_s"]
-        ):
+        total = r["fwd"]["median_s"] + r["bwd"]["median_s"]
+        if best is None or total / s**2 < (best["fwd"]["median_s"] + best["bwd"]["median_s"]) / best["seq_len"] ** 2:
             best = row
     if best:
         raw["attention"] = {**best, "all": every}
-        raw["attention_flops_fwd"] = attention_flops(1, hq, best["seq_len"], a.head_dim, a.v_head_dim)
 
 
 def run_memory(opts: Options, dev: ms.Device, raw: dict) -> None:
-    numel = 256 * 2**20 if dev.kind != "cpu" else 16 * 2**20
+    numel = 256 * 2**20 if dev.kind != "cpu" else 8 * 2**20
     raw["memory"] = ms.memory_kernels(numel, dev, max(0.2, opts.left("memory")))
 
 
@@ -187,10 +176,9 @@ def run_block(opts: Options, dev: ms.Device, raw: dict) -> None:
         raw["not_measured"].append("block: the end-to-end check covers dense blocks; this model is MoE")
         return
     dt = "bf16" if dev.kind == "cpu" or torch.cuda.is_bf16_supported() else "fp16"
-    tiny = blk.block_time(arch, opts.block_tp, 1, 128, dt, dev, 0.3)["median_s"]
-    left = opts.left("block")
-    s = _shrink(opts.seq_len, tiny * opts.seq_len / 128 * 6, max(0.1, left - tiny * 4), 128)
-    r = blk.block_time(arch, opts.block_tp, 1, s, dt, dev, max(0.1, opts.left("block")))
+    tiny = blk.block_time(arch, opts.block_tp, 1, 128, dt, dev, 0.3)  # always, whatever the budget
+    s = _grow(opts.seq_len, tiny["median_s"], 1, opts.left("block"))  # GEMM-dominated: time ~ s
+    r = tiny if s == 128 else blk.block_time(arch, opts.block_tp, 1, s, dt, dev, max(0.1, opts.left("block") / 2))
     raw["block"] = {"tp": opts.block_tp, "micro_batch": 1, "seq_len": s, "dtype": dt, "measured": r}
     if s < opts.seq_len:
         raw["truncated"].append(f"block: sequence {s} instead of {opts.seq_len} to fit the budget")
@@ -204,7 +192,7 @@ def run_collectives(opts: Options, dev: ms.Device, raw: dict) -> None:
         log_sizes(32 * 1024, hi, 4, message_sizes(opts.arch, opts.tps, opts.micro_batches, opts.seq_len)),
         key=lambda x: x,
     )
-    sizes = sorted(sizes[: 8 if dev.kind == "cpu" else 12])
+    sizes = sizes[: 8 if dev.kind == "cpu" else 12]  # smallest, largest, then between: any prefix spans the range
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world > 1:  # under torchrun: this process is one rank
         raw["collectives"] = comm.run_collectives(
@@ -246,7 +234,7 @@ def probe(opts: Options, dev: ms.Device, log=lambda s: None) -> dict:
         ("collectives", lambda: run_collectives(opts, dev, raw)),
     ]
     for name, fn in steps:
-        log(f"probe: {name} ({max(opts.end(name) - time.time(), 0):.0f}s left for it)")
+        log(f"probe: {name} at {time.time() - opts.t0:.0f}s ({max(opts.end(name) - time.time(), 0):.0f}s left for it)")
         fn()
     raw["provenance"]["elapsed_s"] = round(time.time() - opts.t0, 1)
     return raw

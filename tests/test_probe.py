@@ -1,0 +1,213 @@
+"""`traincost probe`: the fitting functions against independent values, the hardware-file mapping against
+published measurements, and the whole CPU path (probe -> hardware file -> plan) end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from traincost import catalog
+from traincost.errors import InputError
+from traincost.hardware.measured import apply_measured, overrides
+from traincost.probe.fit import (
+    bus_bandwidth,
+    bus_factor,
+    fit_gemm,
+    fit_latency_bandwidth,
+    parse_duration,
+    tier_groups,
+)
+from traincost.probe.output import match_catalog
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+
+def _cli(*args, cwd=None, timeout=120, env_extra=None):
+    env = {**os.environ, "PYTHONPATH": SRC, **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "traincost", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=timeout)
+
+
+# ------------------------------------------------------------------ fitting functions
+
+
+def test_gemm_fit_recovers_a_known_rate_and_knee():
+    # synthetic timings of a device that runs GEMMs at 312 TFLOP/s x F / (F + 20 GFLOP), with 2% noise
+    rate, knee = 312e12, 20e9
+    flops = np.geomspace(1e9, 2e12, 12)
+    noise = 1 + 0.02 * np.sin(np.arange(12))
+    t = flops / (rate * flops / (flops + knee)) * noise
+    r, k = fit_gemm(flops, t)
+    assert r == pytest.approx(rate, rel=0.03)
+    assert k == pytest.approx(knee, rel=0.15)
+
+
+def test_gemm_fit_without_a_plateau_keeps_the_best_rate_seen():
+    # two noisy points where the larger GEMM ran slower per FLOP: no asymptote can be fitted
+    r, k = fit_gemm([1e9, 4e9], [1e9 / 1.0e11, 4e9 / 0.98e11])
+    assert (r, k) == (pytest.approx(1.0e11), 0.0)
+
+
+def test_bus_bandwidth_follows_nccl_tests():
+    # nccl-tests doc/PERFORMANCE.md: busbw = algbw x 2(n-1)/n (all-reduce), x (n-1)/n (all-gather,
+    # reduce-scatter). NCCL's maintainer on 8 H100 (nccl-tests#212): "peak busBw of ~480GB/s (algbw ~275GB/s)"
+    size = 8 * 2**30
+    assert bus_bandwidth("all_reduce", size, 8, size / 275e9) / 1e9 == pytest.approx(480, rel=0.01)
+    assert bus_factor("all_gather", 8) == pytest.approx(7 / 8)
+    assert bus_factor("reduce_scatter", 4) == pytest.approx(3 / 4)
+    assert bus_factor("all_reduce", 2) == pytest.approx(1.0)
+    assert bus_factor("send_recv", 2) == 1.0
+
+
+def test_latency_bandwidth_fit_recovers_alpha_and_beta():
+    # an 8-GPU all-reduce with a 13 us floor (DGX H100 sample, 8 B in 13.03 us) and 480 GB/s bus bandwidth
+    x = np.geomspace(8, 8 * 2**30, 16)
+    t = 13e-6 + x / 480e9
+    alpha, bw = fit_latency_bandwidth(x, t)
+    assert alpha == pytest.approx(13e-6, rel=0.02)
+    assert bw == pytest.approx(480e9, rel=0.02)
+
+
+def test_budget_parsing_and_bad_budget():
+    assert [parse_duration(x) for x in ("30s", "1m", "5m", "90", "1h")] == [30, 60, 300, 90, 3600]
+    for bad in ("", "5x", "-1m", "0s"):
+        with pytest.raises(InputError, match="budget"):
+            parse_duration(bad)
+
+
+def test_torchrun_tiers():
+    # torchrun numbers ranks node by node; the cross-node groups hold one rank per node
+    intra, inter = tier_groups(16, 8)
+    assert intra == [list(range(8)), list(range(8, 16))]
+    assert inter[0] == [0, 8] and inter[7] == [7, 15] and len(inter) == 8
+    assert tier_groups(4, 4)[1] == []  # one node: no inter-node tier
+
+
+@pytest.mark.parametrize("name, want", [
+    ("NVIDIA H100 80GB HBM3", "h100-sxm"),  # torch.cuda.get_device_name on an H100 SXM5
+    ("NVIDIA H100 PCIe", "h100-pcie"),
+    ("NVIDIA H100 NVL", "h100-nvl"),
+    ("NVIDIA A100-SXM4-80GB", "a100-80gb"),
+    ("NVIDIA A100-SXM4-40GB", "a100-40gb"),
+    ("AMD Instinct MI300X", "mi300x"),
+    ("NVIDIA H200", "h200"),
+])
+def test_device_names_match_the_catalog(name, want):
+    assert match_catalog(name, catalog.accelerators()).id == want
+
+
+def test_published_measurements_map_to_the_published_efficiencies():
+    # ml-engineering MAMF table: H100 SXM bf16 794.5 TFLOP/s = 80.3% of 989; nccl-tests ring all-gather on
+    # 8 H200 361.4 GB/s of 450 ("80-82% of the unidirectional spec"); both in shared/reference/microbench.md
+    h100 = catalog.resolve_accelerator("h100-sxm")
+    measured = {"provenance": {"device": "NVIDIA H100 80GB HBM3", "date": "2026-12-01"},
+                "gemm": {"bf16": {"rate_tflops": 794.5, "knee_gflop": 5.0}},
+                "collectives": {"tiers": {"scale_up": {"bus_gbs": 361.4, "latency_step_us": 3.0}}}}
+    ov = overrides(h100, measured)
+    assert ov["gemm"] == pytest.approx(0.803, abs=0.001)
+    assert ov["scale_up"] == pytest.approx(0.80, abs=0.01)
+    assert "hbm" not in ov and "scale_out" not in ov  # not measured: the catalog's constants stay
+    import dataclasses
+
+    eff = apply_measured(catalog.efficiency(h100), dataclasses.replace(h100, measured=measured))
+    base = catalog.efficiency(h100)
+    assert eff.hbm == base.hbm and eff.scale_out == base.scale_out
+    assert "probe:" in eff.source and "scale_out" in eff.source.split("kept from the catalog")[1]
+
+
+def test_bad_measured_section_is_a_one_line_error(tmp_path):
+    f = tmp_path / "hw.yaml"
+    entry = yaml.safe_load(Path(catalog._DATA / "hardware.yaml").read_text())["accelerators"][5]
+    entry = {**entry, "id": "mine", "measured": {"provenance": {"device": "x"}, "gemm": {"bf16": {"rate_tflops": -1}}}}
+    f.write_text(yaml.safe_dump({"accelerators": [entry]}))
+    with pytest.raises(InputError, match=r"mine\.measured\.gemm\.bf16"):
+        catalog.load_hardware_file(f)
+
+
+# ------------------------------------------------------------------ the CLI
+
+
+def test_probe_without_torch_is_a_clear_error():
+    code = ("import sys; sys.modules['torch'] = None; from traincost.cli import main; "
+            "main(['probe', '--budget', '5s', '-o', '/dev/null'])")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env={**os.environ, "PYTHONPATH": SRC}, timeout=60)
+    assert p.returncode == 2
+    assert p.stderr.strip().splitlines() == ["error: probe: needs PyTorch: pip install 'traincost[probe]'"]
+
+
+def test_probe_bad_budget_exit_2():
+    p = _cli("probe", "--budget", "soon")
+    assert p.returncode == 2 and "budget" in p.stderr and "Traceback" not in p.stderr
+
+
+@pytest.fixture(scope="module")
+def probed(tmp_path_factory):
+    pytest.importorskip("torch")
+    d = tmp_path_factory.mktemp("probe")
+    p = _cli("probe", "--model", "llama-3.1-8b", "--budget", "15s", "--procs", "2", "-o", "probe.yaml",
+             "--report", "probe.md", cwd=d, timeout=90)
+    assert p.returncode == 0, p.stderr[-2000:]
+    return d, p
+
+
+def test_cpu_probe_writes_a_valid_hardware_file_within_its_budget(probed):
+    d, p = probed
+    accs = catalog.load_hardware_file(d / "probe.yaml")
+    (acc,) = accs.values()
+    m = acc.measured
+    assert acc.id.startswith("probed-cpu")
+    # the budget limits: past it only the minimum set (a calibration GEMM and one model shape per precision,
+    # attention and the block at sequence 128, two message sizes) and the process start-ups remain
+    assert m["provenance"]["elapsed_s"] <= 15 + 15
+    assert m["provenance"]["torch"] and m["provenance"]["comm"] == "gloo"
+    assert m["gemm"]["bf16"]["rate_tflops"] > 0 and m["gemm"]["bf16"]["points"]
+    assert m["attention"]["fwd_tflops"] > 0 and m["memory"]["kernels_gbs"] > 0
+    assert m["collectives"]["tiers"]["scale_up"]["ranks"] == 2
+    assert any("scale-out" in x for x in m["not_measured"])  # one node: said, and the catalog kept
+    assert m["truncated"]  # 15 s cannot cover every llama-3.1-8b shape on a CPU: it says so
+    assert m["block"]["measured"]["median_s"] > 0 and m["block"]["predicted_s"] > 0
+    text = (d / "probe.yaml").read_text()
+    assert socket.gethostname() not in text  # provenance is hostname-free
+    report = (d / "probe.md").read_text()
+    assert "predicted with the probe's numbers" in report and "measured:" in report
+
+
+def test_plan_uses_the_probe_and_says_so(probed):
+    d, _ = probed
+    acc_id = next(iter(catalog.load_hardware_file(d / "probe.yaml")))
+    p = _cli("plan", "--hardware-file", "probe.yaml", "--gpu", acc_id, "--model", "llama-3.1-8b", "--gpus", "8",
+             "--json", cwd=d)
+    assert p.returncode in (0, 1), p.stderr
+    out = json.loads(p.stdout)
+    assert out["gpu"] == acc_id
+    assert out["calibration"]["source"].startswith("probe: probe.yaml")
+    row = next(a for a in out["assumptions"] if a["field"] == "efficiency")
+    assert "probe: probe.yaml" in row["source"] and "kept from the catalog" in row["source"]
+    # the text output shows it too
+    t = _cli("plan", "--hardware-file", "probe.yaml", "--gpu", acc_id, "--model", "llama-3.1-8b", "--gpus", "8", cwd=d)
+    assert "probe: probe.yaml" in t.stdout.replace("\n", " ")
+
+
+def test_probe_numbers_change_the_plan(probed, tmp_path):
+    # a printed assumption must change the result: halve the measured GEMM rate, the step gets slower
+    d, _ = probed
+    doc = yaml.safe_load((d / "probe.yaml").read_text())
+    acc_id = doc["accelerators"][0]["id"]
+    times = []
+    for scale in (1.0, 0.5):
+        g = doc["accelerators"][0]["measured"]["gemm"]["bf16"]
+        g["rate_tflops"] = g["rate_tflops"] * scale
+        (tmp_path / "hw.yaml").write_text(yaml.safe_dump(doc))
+        p = _cli("plan", "--hardware-file", "hw.yaml", "--gpu", acc_id, "--model", "llama-3.1-8b", "--gpus", "8",
+                 "--tp", "1", "--pp", "1", "--dp", "8", "--json", cwd=tmp_path)
+        times.append(json.loads(p.stdout)["step_time_s"])
+    assert times[1] > times[0] * 1.2
