@@ -166,7 +166,7 @@ def report(measured: dict, acc, eff, base, base_eff, block: dict | None) -> str:
         "|---|---|---|---|",
     ]
 
-    def row(name, c, m, unit, fmt="{:,.1f}"):
+    def row(name, c, m, unit, fmt="{:,.4g}"):
         cs = (fmt.format(c) + f" {unit}") if c else "-"
         ms_ = (fmt.format(m) + f" {unit}") if m is not None else "not measured (catalog kept)"
         rows.append(f"| {name} | {cs} | {ms_} | {_ratio(m, c)} |")

@@ -121,7 +121,11 @@ def run_gemms(opts: Options, dev: ms.Device, raw: dict) -> None:
                 break
             cap = max(0.05, min(left, span / max(6, len(shapes))))
             m = _shrink(g.m, g.flops / rate * 5, cap, 64)
-            pts.append(_gemm_point(g.what, m, g.k, g.n, ms.gemm(m, g.k, g.n, dt, dev, cap), g.m))
+            try:
+                pts.append(_gemm_point(g.what, m, g.k, g.n, ms.gemm(m, g.k, g.n, dt, dev, cap), g.m))
+            except RuntimeError as e:  # e.g. fp8 GEMMs need dimensions divisible by 16
+                raw["not_measured"].append(f"GEMM {dt} {g.what} ({m}x{g.k}x{g.n}): {str(e).splitlines()[0][:80]}")
+                continue
             rate = max(rate * 0.5, pts[-1]["tflops"] * 1e12)
         raw["gemm"][dt] = pts
         if len(pts) - 1 < len(shapes):
@@ -176,7 +180,7 @@ def run_block(opts: Options, dev: ms.Device, raw: dict) -> None:
         raw["not_measured"].append("block: the end-to-end check covers dense blocks; this model is MoE")
         return
     dt = "bf16" if dev.kind == "cpu" or torch.cuda.is_bf16_supported() else "fp16"
-    tiny = blk.block_time(arch, opts.block_tp, 1, 128, dt, dev, 0.3)  # always, whatever the budget
+    tiny = blk.block_time(arch, opts.block_tp, 1, 128, dt, dev, max(0.3, opts.left("block") / 3))  # always
     s = _grow(opts.seq_len, tiny["median_s"], 1, opts.left("block"))  # GEMM-dominated: time ~ s
     r = tiny if s == 128 else blk.block_time(arch, opts.block_tp, 1, s, dt, dev, max(0.1, opts.left("block") / 2))
     raw["block"] = {"tp": opts.block_tp, "micro_batch": 1, "seq_len": s, "dtype": dt, "measured": r}
@@ -199,6 +203,8 @@ def run_collectives(opts: Options, dev: ms.Device, raw: dict) -> None:
             sizes, opts.end("collectives"), int(os.environ.get("LOCAL_WORLD_SIZE", world)), dev
         )
     elif opts.procs > 1:
+        if dev.kind != "cpu":
+            torch.cuda.empty_cache()  # the spawned ranks need the memory this process cached
         with tempfile.TemporaryDirectory() as d:
             raw["collectives"] = comm.spawn(opts.procs, sizes, opts.end("collectives"), os.path.join(d, "c.json"))
     else:
