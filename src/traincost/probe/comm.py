@@ -50,22 +50,26 @@ def _agree(flag: bool, dev: Device) -> bool:
     return bool(t.item() > 0)
 
 
-def _agreed_max(x: float, dev: Device) -> float:
-    t = torch.tensor([x], dtype=torch.float64 if dev.kind == "cpu" else torch.float32, device=dev.torch_device)
+def _agreed_max(values: list[float], dev: Device) -> list[float]:
+    """Element-wise maximum over all ranks."""
+    t = torch.tensor(values, dtype=torch.float64 if dev.kind == "cpu" else torch.float32, device=dev.torch_device)
     dist.all_reduce(t, op=dist.ReduceOp.MAX)
-    return float(t.item())
+    return [float(x) for x in t.tolist()]
 
 
 def time_collective(fn, dev: Device, max_s: float, reps: int = 8) -> dict:
     """Like measure.time_it, but every rank makes the same number of calls (a collective deadlocks
-    otherwise): the per-call estimate is agreed (max over ranks) before the counts are derived from it."""
+    otherwise): the per-call estimate (max over ranks) and the time allowed (min over ranks) are agreed
+    before the counts are derived from them."""
     fn()
     dev.sync()
     dist.barrier()
     t = time.perf_counter()
     fn()
     dev.sync()
-    est = max(_agreed_max(time.perf_counter() - t, dev), 1e-7)
+    # every count below must be the same on every rank: derived from agreed values only
+    est, neg_max_s = _agreed_max([time.perf_counter() - t, -max_s], dev)
+    est, max_s = max(est, 1e-7), -neg_max_s
     n = int(min(reps, max(3, max_s / est)))
     inner = max(1, int(1e-3 / est)) if dev.kind != "cpu" else 1
     samples = []

@@ -84,8 +84,12 @@ def probe(model, seq_len, micro_batches, tp, block_tp, budget, procs, output, re
 
     rank, local_rank = int(os.environ.get("RANK", "0")), int(os.environ.get("LOCAL_RANK", "0"))
     dev = measure.local_device(local_rank)
-    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:  # under torchrun: every rank probes, rank 0 writes
+        import warnings
+
         import torch.distributed as dist
+
+        warnings.filterwarnings("ignore", category=FutureWarning)  # one-line output: torch's deprecation notes
 
         dist.init_process_group("gloo" if dev.kind == "cpu" else "nccl")
     n_local = torch.cuda.device_count() if dev.kind != "cpu" else 2

@@ -107,26 +107,19 @@ def hardware_entry(acc_id: str, base, measured: dict, device_name: str, cpu_rank
         d["notes"] = f"datasheet of catalog entry {base.id}; measured curves under 'measured' ({src})"
     else:
         g = measured.get("gemm", {})
-        peaks = {dt: round(g[dt]["rate_tflops"], 6) for dt in ("bf16", "fp16", "fp32") if dt in g}
-        tiers = (measured.get("collectives") or {}).get("tiers", {})
-        d = {
-            "name": device_name,
-            "vendor": "",
-            "generation": "probed",
-            "peak_tflops": peaks,
-            "memory_gb": p.get("memory_gb") or 1.0,
-            "memory_bw_tbps": measured.get("memory", {}).get("copy_gbs", 1.0) / 1e3,
-            "tdp_w": None,
-            "node_size": cpu_ranks,
-            "scale_up_size": cpu_ranks,
-            "scale_up_bw_gbs": tiers.get("scale_up", {}).get("bus_gbs"),
-            "scale_out_bw_gbs": None,
-            "sources": {
-                "all": f"{src}: no datasheet; peaks = fitted GEMM rates, memory bandwidth = a measured copy,"
-                f" scale-up = measured bus bandwidth"
-            },
-            "notes": "measured with traincost probe; the datasheet fields hold measured values",
-        }
+        peaks = {dt: g[dt]["rate_tflops"] for dt in ("bf16", "fp16", "fp32") if dt in g}
+        col = measured.get("collectives") or {}
+        tiers = col.get("tiers", {})
+        per_node = int(col.get("per_node") or cpu_ranks)
+        d = {"name": device_name, "vendor": "", "generation": "probed", "peak_tflops": peaks,
+             "memory_gb": p.get("memory_gb") or 1.0,
+             "memory_bw_tbps": measured.get("memory", {}).get("copy_gbs", 1.0) / 1e3, "tdp_w": None,
+             "node_size": per_node, "scale_up_size": per_node,
+             "scale_up_bw_gbs": tiers.get("scale_up", {}).get("bus_gbs"),
+             "scale_out_bw_gbs": tiers.get("scale_out", {}).get("bus_gbs"),
+             "sources": {"all": f"{src}: no datasheet; peaks = fitted GEMM rates, memory bandwidth = a measured copy,"
+                                f" scale-up/scale-out = measured bus bandwidths"},
+             "notes": "measured with traincost probe; the datasheet fields hold measured values"}
     return {"id": acc_id, "aliases": [], **d, "measured": measured}
 
 
