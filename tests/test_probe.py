@@ -144,9 +144,17 @@ def test_probe_without_torch_is_a_clear_error():
     assert p.stderr.strip().splitlines() == ["error: probe: needs PyTorch: pip install 'traincost[probe]'"]
 
 
-def test_probe_bad_budget_exit_2():
-    p = _cli("probe", "--budget", "soon")
-    assert p.returncode == 2 and "budget" in p.stderr and "Traceback" not in p.stderr
+@pytest.mark.parametrize("args, field", [
+    (["--budget", "soon"], "budget"),
+    (["--tp", "1,3"], "tp"),  # 3 does not divide Llama-3.1-8B's 32 heads
+    (["--seq-len", "64"], "seq_len"),
+    (["--base", "h1000"], "base"),
+    (["--procs", "0"], "procs"),
+])
+def test_probe_bad_input_is_a_one_line_error(args, field):
+    p = _cli("probe", "--model", "llama-3.1-8b", *args)
+    assert p.returncode == 2
+    assert p.stderr.startswith(f"error: {field}: ") and len(p.stderr.strip().splitlines()) == 1
 
 
 @pytest.fixture(scope="module")

@@ -74,7 +74,18 @@ def probe(model, seq_len, micro_batches, tp, block_tp, budget, procs, output, re
     seq = seq_len or int(catalog.defaults()["scenario"]["seq_len"]["value"])
     if seq < 128:
         raise InputError("seq_len", f"must be at least 128 tokens (got {seq})")
-    base_acc = catalog.resolve_accelerator(base) if base else None
+    try:
+        base_acc = catalog.resolve_accelerator(base) if base else None
+    except InputError as e:
+        raise InputError("base", e.message) from None
+    mbs, tps = _ints(micro_batches, "micro_batches"), _ints(tp, "tp")
+    heads = arch.attention.num_heads
+    for field, vals in (("tp", tps), ("block_tp", [block_tp] if block_tp else [])):
+        bad = [t for t in vals if heads % t]
+        if bad:
+            raise InputError(field, f"{bad[0]} does not divide {arch.name}'s {heads} attention heads")
+    if procs is not None and procs < 1:
+        raise InputError("procs", f"must be at least 1 (got {procs})")
     try:
         import torch
     except ImportError:
@@ -93,18 +104,9 @@ def probe(model, seq_len, micro_batches, tp, block_tp, budget, procs, output, re
 
         dist.init_process_group("gloo" if dev.kind == "cpu" else "nccl")
     n_local = torch.cuda.device_count() if dev.kind != "cpu" else 2
-    opts = run.Options(
-        arch=arch,
-        seq_len=seq,
-        micro_batches=_ints(micro_batches, "micro_batches"),
-        tps=tp_sizes(arch, _ints(tp, "tp")),
-        block_tp=tp_sizes(arch, [block_tp or (1 if dev.kind != "cpu" else max(_ints(tp, "tp")))])[0],
-        budget_s=budget_s,
-        procs=procs if procs is not None else n_local,
-        t0=t0,
-    )
-    if opts.procs < 1:
-        raise InputError("procs", f"must be at least 1 (got {procs})")
+    opts = run.Options(arch=arch, seq_len=seq, micro_batches=mbs, tps=tp_sizes(arch, tps),
+                       block_tp=tp_sizes(arch, [block_tp or (1 if dev.kind != "cpu" else max(tps))])[0],
+                       budget_s=budget_s, procs=procs if procs is not None else n_local, t0=t0)
     raw = run.probe(opts, dev, log=lambda s: click.echo(s, err=True) if rank == 0 else None)
     if rank != 0:
         return
