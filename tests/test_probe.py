@@ -178,6 +178,13 @@ def test_cpu_probe_writes_a_valid_hardware_file_within_its_budget(probed):
     assert m["provenance"]["elapsed_s"] <= 15 + 15
     assert m["provenance"]["torch"] and m["provenance"]["comm"] == "gloo"
     assert m["gemm"]["bf16"]["rate_tflops"] > 0 and m["gemm"]["bf16"]["points"]
+    # the GEMMs are Llama-3.1-8B's (HF config: hidden 4096, 32 heads and 8 KV heads of 128, MLP 14336,
+    # SwiGLU) split over TP 1, 2, 4, 8: QKV 4096 x 6144/t, out 4096/t x 4096, up 4096 x 28672/t, down 14336/t x 4096
+    want = {(4096, 6144 // t) for t in (1, 2, 4, 8)} | {(4096 // t, 4096) for t in (1, 2, 4, 8)} \
+        | {(4096, 28672 // t) for t in (1, 2, 4, 8)} | {(14336 // t, 4096) for t in (1, 2, 4, 8)}
+    pts = [p for p in m["gemm"]["bf16"]["points"] if p["what"] != "calibration"]
+    assert pts and all((p["k"], p["n"]) in want for p in pts)
+    assert all(p["gflop"] == pytest.approx(2 * p["m"] * p["k"] * p["n"] / 1e9, rel=1e-5) for p in pts)
     assert m["attention"]["fwd_tflops"] > 0 and m["memory"]["kernels_gbs"] > 0
     assert m["collectives"]["tiers"]["scale_up"]["ranks"] == 2
     assert any("scale-out" in x for x in m["not_measured"])  # one node: said, and the catalog kept

@@ -38,7 +38,7 @@ def spread(samples: Sequence[float]) -> dict[str, float]:
     if a.size == 0:
         raise ValueError("no timings")
     p10, med, p90 = np.percentile(a, [10, 50, 90])
-    return {"median_s": float(med), "p10_s": float(p10), "p90_s": float(p90), "n": int(a.size)}
+    return {"median_s": float(med), "p10_s": float(p10), "p90_s": float(p90), "runs": int(a.size)}
 
 
 def bus_factor(op: str, n: int) -> float:

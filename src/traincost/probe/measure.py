@@ -138,7 +138,7 @@ def attention(
     f = time_it(fwd, dev, max_s / 2)
     fb = time_it(fwd_bwd, dev, max_s / 2)
     bwd = {key: max(fb[key] - f["median_s"], 1e-9) for key in ("median_s", "p10_s", "p90_s")}
-    return {"fwd": f, "bwd": {**bwd, "n": fb["n"]}}
+    return {"fwd": f, "bwd": {**bwd, "runs": fb["runs"]}}
 
 
 def memory_kernels(numel: int, dev: Device, max_s: float) -> dict[str, tuple[float, dict]]:
@@ -177,4 +177,4 @@ def launch_overhead(dev: Device, max_s: float) -> dict:
             x.add_(1.0)
 
     r = time_it(burst, dev, max_s)
-    return {k: (v / 100 if k != "n" else v) for k, v in r.items()}
+    return {k: (v / 100 if k != "runs" else v) for k, v in r.items()}

@@ -205,7 +205,7 @@ def report(measured: dict, acc, eff, base, base_eff, block: dict | None) -> str:
             f"block forward + backward (TP {block['tp']}, micro-batch {block['micro_batch']}, sequence "
             f"{block['seq_len']}, {block['dtype']}, one device, no communication):",
             f"- measured: {m['median_s'] * 1e3:,.2f} ms (p10 {m['p10_s'] * 1e3:,.2f}, p90 {m['p90_s'] * 1e3:,.2f}, "
-            f"{m['n']} runs)",
+            f"{m['runs']} runs)",
             f"- predicted with the probe's numbers: {block['predicted_s'] * 1e3:,.2f} ms "
             f"({block['predicted_s'] / m['median_s'] - 1:+.0%})",
         ]
