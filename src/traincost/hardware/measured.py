@@ -116,7 +116,8 @@ def apply_measured(base, acc, dtype: str | None = None):
     )
     src = f"{provenance_line(m)}; measured: {', '.join(sorted(ov)) or 'nothing'}"
     if kept:
-        src += f"; kept from the catalog's {acc.generation or 'default'} constants: {', '.join(kept)}"
+        whose = f"{acc.generation} constants" if getattr(base, "calibrated", False) else "uncalibrated defaults"
+        src += f"; kept from the catalog ({whose}): {', '.join(kept)}"
     extra = {"source": src} if "source" in fields else {}
     if "calibrated" in fields:
         extra["calibrated"] = True
