@@ -16,8 +16,9 @@ class Block(nn.Module):
     """A Llama-style pre-norm block on one TP rank: heads/TP query heads, max(1, kv/TP) KV heads,
     ffn/TP intermediate size; the hidden size is not split."""
 
-    def __init__(self, arch: ArchSpec, tp: int, dtype, device):
+    def __init__(self, arch: ArchSpec, tp: int, dtype, device, attn=sdpa):
         super().__init__()
+        self.attn = attn
         a = arch.attention
         h = arch.hidden_size
         self.h, self.dh, self.dv = h, a.head_dim, a.v_head_dim
@@ -42,7 +43,7 @@ class Block(nn.Module):
         q = q.view(b, s, self.hq, self.dh).transpose(1, 2)
         k = k.view(b, s, self.hkv, self.dh).transpose(1, 2)
         v = v.view(b, s, self.hkv, self.dv).transpose(1, 2)
-        o = sdpa(q, k, v).transpose(1, 2).reshape(b, s, self.hq * self.dv)
+        o = self.attn(q, k, v).transpose(1, 2).reshape(b, s, self.hq * self.dv)
         x = x + o @ self.wo
         z = F.rms_norm(x, (h,), self.norm2) @ self.wup
         z = F.silu(z[..., : self.ffn]) * z[..., self.ffn :] if self.gated else F.gelu(z)

@@ -64,6 +64,10 @@ def provenance(dev: ms.Device, opts: Options) -> dict:
         p["device"] = torch.cuda.get_device_name(dev.torch_device)
         p["memory_gb"] = props.total_memory / 1e9
         p["runtime"] = f"HIP {torch.version.hip}" if torch.version.hip else f"CUDA {torch.version.cuda}"
+        p["multiprocessors"] = props.multi_processor_count
+        driver = _nvidia_driver() if not torch.version.hip else None
+        if driver:
+            p["driver"] = driver
         try:
             v = torch.cuda.nccl.version()
             p["comm"] = ("RCCL " if torch.version.hip else "NCCL ") + ".".join(
@@ -72,6 +76,22 @@ def provenance(dev: ms.Device, opts: Options) -> dict:
         except Exception:  # noqa: BLE001 - no NCCL in this build
             p["comm"] = "unknown"
     return p
+
+
+def _nvidia_driver() -> str | None:
+    """The NVIDIA driver version from the local nvidia-smi, if there is one (no network)."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("nvidia-smi")
+    if not exe:
+        return None
+    try:
+        out = subprocess.run([exe, "--query-gpu=driver_version", "--format=csv,noheader"], capture_output=True,
+                             text=True, timeout=10).stdout.strip().splitlines()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out[0].strip() if out else None
 
 
 def _cpu_model() -> str:
@@ -180,10 +200,12 @@ def run_block(opts: Options, dev: ms.Device, raw: dict) -> None:
         raw["not_measured"].append("block: the end-to-end check covers dense blocks; this model is MoE")
         return
     dt = "bf16" if dev.kind == "cpu" or torch.cuda.is_bf16_supported() else "fp16"
-    tiny = blk.block_time(arch, opts.block_tp, 1, 128, dt, dev, max(0.3, opts.left("block") / 3))  # always
+    attn = ms.attention_impls().get((raw.get("attention") or {}).get("impl", "sdpa"), ms.sdpa)
+    tiny = blk.block_time(arch, opts.block_tp, 1, 128, dt, dev, max(0.3, opts.left("block") / 3), attn)  # always
     s = _grow(opts.seq_len, tiny["median_s"], 1, opts.left("block"))  # GEMM-dominated: time ~ s
-    r = tiny if s == 128 else blk.block_time(arch, opts.block_tp, 1, s, dt, dev, max(0.1, opts.left("block") / 2))
-    raw["block"] = {"tp": opts.block_tp, "micro_batch": 1, "seq_len": s, "dtype": dt, "measured": r}
+    r = tiny if s == 128 else blk.block_time(arch, opts.block_tp, 1, s, dt, dev, max(0.1, opts.left("block") / 2), attn)
+    raw["block"] = {"tp": opts.block_tp, "micro_batch": 1, "seq_len": s, "dtype": dt, "measured": r,
+                    "attention": (raw.get("attention") or {}).get("impl", "sdpa")}
     if s < opts.seq_len:
         raw["truncated"].append(f"block: sequence {s} instead of {opts.seq_len} to fit the budget")
 
