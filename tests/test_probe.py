@@ -256,3 +256,69 @@ def test_collectives_do_not_deadlock_when_ranks_disagree_on_time_left(tmp_path):
                        env={**os.environ, "PYTHONPATH": SRC, "OMP_NUM_THREADS": "1"})
     assert p.returncode == 0, p.stderr[-1500:]
     assert "ok ['all_gather', 'all_reduce', 'all_to_all', 'reduce_scatter', 'send_recv']" in p.stdout
+
+
+def _synthetic_h100_raw() -> dict:
+    """Raw probe results as an H100 would give them (GEMMs at 700 TFLOP/s x F/(F + 10 GFLOP); attention
+    400/300 TFLOP/s; 8-GPU collectives at 360 GB/s bus bandwidth and 20 us), to exercise the GPU-side output
+    on a CPU machine."""
+    from traincost.probe.fit import ATTENTION_BWD_FACTOR, attention_flops, bus_factor
+
+    def t(x):
+        return {"median_s": x, "p10_s": x * 0.98, "p90_s": x * 1.03, "runs": 10}
+
+    pts = []
+    for m, k, n in ((512, 4096, 6144), (4096, 4096, 6144), (4096, 4096, 28672), (8192, 14336, 4096), (256, 4096, 4096)):
+        f = 2.0 * m * k * n
+        pts.append({"what": "x", "m": m, "k": k, "n": n, "gflop": f / 1e9, **t(f / (700e12 * f / (f + 10e9)))})
+    af = attention_flops(1, 32, 4096, 128)
+    ops = {op: [{"bytes": b, **t(20e-6 + b * bus_factor(op, 8) / 360e9)} for b in (2**15, 2**20, 2**26, 2**30)]
+           for op in ("all_reduce", "all_gather", "reduce_scatter")}
+    return {
+        "provenance": {"tool": "traincost probe", "date": "2026-12-01", "backend": "cuda", "torch": "2.13.0",
+                       "device": "NVIDIA H100 80GB HBM3", "model": "llama-3.1-8b", "seq_len": 4096, "budget_s": 300.0,
+                       "comm": "NCCL 2.27.7", "runtime": "CUDA 12.8"},
+        "gemm": {"bf16": pts},
+        "attention": {"impl": "sdpa", "dtype": "bf16", "batch": 1, "heads": 32, "kv_heads": 8, "head_dim": 128,
+                      "seq_len": 4096, "fwd": t(af / 400e12), "bwd": t(ATTENTION_BWD_FACTOR * af / 300e12)},
+        "memory": {"copy": (2 * 2**29, t(2 * 2**29 / 3000e9)), "rmsnorm": (2**30, t(2**30 / 2000e9)),
+                   "swiglu": (3 * 2**28, t(3 * 2**28 / 2500e9)), "adamw": (7 * 4 * 2**26, t(7 * 4 * 2**26 / 2200e9))},
+        "kernel_overhead_s": 3e-6,
+        "collectives": {"backend": "nccl", "world": 8, "per_node": 8,
+                        "scale_up": {"ranks": 8, "ops": ops, "complete": True}},
+        "not_measured": ["scale-out (inter-node) tier: run on one node"], "truncated": [],
+    }
+
+
+def test_gpu_side_output_keeps_the_datasheet_and_maps_the_curves(tmp_path):
+    from traincost.hardware.accelerator import accelerator_from_dict
+    from traincost.probe import output as out
+    from traincost.probe.predict import block_seconds
+
+    measured = out.measured_section(_synthetic_h100_raw())
+    assert measured["gemm"]["bf16"]["rate_tflops"] == pytest.approx(700, rel=1e-3)
+    assert measured["gemm"]["bf16"]["knee_gflop"] == pytest.approx(10, rel=1e-2)
+    assert measured["attention"]["fwd_tflops"] == pytest.approx(400) and measured["attention"]["bwd_tflops"] == pytest.approx(300)
+    assert measured["memory"]["kernels_gbs"] == pytest.approx(2200)  # median of norm, activation, optimizer
+    up = measured["collectives"]["tiers"]["scale_up"]
+    assert up["bus_gbs"] == pytest.approx(360, rel=1e-3) and up["latency_us"] == pytest.approx(20, rel=1e-2)
+    base = out.match_catalog("NVIDIA H100 80GB HBM3", catalog.accelerators())
+    entry = out.hardware_entry("probed-h100", base, measured, "NVIDIA H100 80GB HBM3", 8)
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump({"accelerators": [entry]}))
+    acc = catalog.load_hardware_file(tmp_path / "p.yaml")["probed-h100"]
+    assert acc.peak_tflops == base.peak_tflops and acc.memory_bw_tbps == base.memory_bw_tbps  # datasheet stays
+    assert acc.peak_tflops["bf16"] == pytest.approx(989, rel=1e-3)  # H100 SXM dense BF16
+    eff = catalog.efficiency(acc)
+    assert eff.gemm == pytest.approx(700 / 989, rel=2e-3) and eff.scale_up == pytest.approx(360 / 450, rel=1e-3)
+    assert eff.hbm == pytest.approx(2200 / (base.memory_bw_tbps * 1e3), rel=1e-3)
+    assert eff.scale_out == catalog.efficiency(base).scale_out  # not measured: the catalog's
+    # one Llama-3.1-8B layer at TP 1, 4096 tokens: GEMMs 6 x 4096 x 218.1M FLOPs (QKV 4096x6144, out 4096x4096,
+    # up 4096x28672, down 14336x4096) at up to 700 TFLOP/s; attention 1.37e11 FLOPs forward at 400, 2.5x that
+    # backward at 300 TFLOP/s: the model's block time lies between the GEMMs alone and everything + 25%
+    gemm_s = 6 * 4096 * (4096 * 6144 + 4096 * 4096 + 4096 * 28672 + 14336 * 4096) / 700e12
+    attn_s = 1.374e11 / 400e12 + 2.5 * 1.374e11 / 300e12
+    pred = block_seconds(catalog.resolve_model("llama-3.1-8b")[0], acc, eff, 1, 1, 4096, "bf16")
+    assert gemm_s < pred < (gemm_s + attn_s) * 1.25
+    text = out.report(measured, acc, eff, base, catalog.efficiency(base), None)
+    assert "catalog (h100-sxm)" in text and "not measured (catalog kept)" in text
+    accelerator_from_dict(entry)  # the entry as written validates on its own
