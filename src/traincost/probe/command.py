@@ -104,6 +104,8 @@ def probe(model, seq_len, micro_batches, tp, block_tp, budget, procs, output, re
 
         dist.init_process_group("gloo" if dev.kind == "cpu" else "nccl")
     n_local = torch.cuda.device_count() if dev.kind != "cpu" else 2
+    if procs and dev.kind != "cpu" and procs > n_local:
+        raise InputError("procs", f"{procs} processes need {procs} GPUs; this machine has {n_local}")
     opts = run.Options(arch=arch, seq_len=seq, micro_batches=mbs, tps=tp_sizes(arch, tps),
                        block_tp=tp_sizes(arch, [block_tp or (1 if dev.kind != "cpu" else max(tps))])[0],
                        budget_s=budget_s, procs=procs if procs is not None else n_local, t0=t0)
