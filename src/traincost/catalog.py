@@ -323,7 +323,12 @@ def efficiency(acc: Accelerator):
         borrowed = gens.get(unc.get("borrow"), {})
         row = {**tab["default"], **borrowed, **{k: v for k, v in unc.items() if k != "borrow"}, "calibrated": False}
     fields = Efficiency.__dataclass_fields__
-    return Efficiency(**{k: v for k, v in row.items() if k in fields})
+    eff = Efficiency(**{k: v for k, v in row.items() if k in fields})
+    if acc.measured:  # a hardware file written by `traincost probe`: its measurements replace the catalog's
+        from traincost.hardware.measured import apply_measured
+
+        eff = apply_measured(eff, acc)
+    return eff
 
 
 BILL_FILES = ("onprem", "grid", "embodied", "storage", "reliability", "staff", "programme")

@@ -530,6 +530,15 @@ def _check_output_path(path: str, field: str, suffixes: tuple[str, ...]) -> None
         raise InputError(field, f"the folder '{folder}' does not exist (got {path!r})")
 
 
+def _probe_command():
+    from traincost.probe.command import probe  # click only; torch is imported when the command runs
+
+    return probe
+
+
+cli.add_command(_probe_command(), name="probe")
+
+
 def _fail(msg: str, code: int = 2) -> None:
     click.echo(f"error: {msg}", err=True)
     sys.exit(code)

@@ -414,6 +414,8 @@ def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True, a
     gb = _global_batch(req, n, seq_len, assumptions) if plan else 0  # the batch matters only to the planner
     train = Training(optimizer_bytes=OPTIMIZERS[optimizer])
     prob = Problem(arch, acc, n, seq_len, gb, catalog.efficiency(acc), train, dtype)
+    if acc.measured:  # say which numbers came from `traincost probe`
+        assumptions.append(Assumption(field="efficiency", value="measured", source=prob.eff.source))
     return prob, entry, optimizer
 
 

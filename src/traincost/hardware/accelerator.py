@@ -32,6 +32,7 @@ class Accelerator:
     aliases: tuple[str, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)
     notes: str = ""
+    measured: dict | None = None  # curves measured by `traincost probe` (hardware/measured.py)
 
     def peak_flops(self, dtype: str = "bf16") -> float:
         """Dense peak FLOP/s for a training precision. BF16 falls back to FP16 on parts without BF16
@@ -100,4 +101,14 @@ def accelerator_from_dict(d: dict[str, Any], origin: str = "hardware catalog") -
         aliases=tuple(str(a).lower() for a in d.get("aliases") or ()),
         sources={str(k): str(v) for k, v in (d.get("sources") or {}).items()},
         notes=str(d.get("notes") or ""),
+        measured=_measured(d.get("measured"), f"{origin}: {aid}.measured", origin),
     )
+
+
+def _measured(d: Any, where: str, origin: str) -> dict | None:
+    if d is None:
+        return None
+    from traincost.hardware.measured import validate_measured
+
+    m = validate_measured(d, where)
+    return {**m, "provenance": {**m["provenance"], "file": origin}}
