@@ -94,6 +94,7 @@ PLAN_OPTIONS = [
     ("--seq-len", "Sequence length in tokens (default 4096)."),
     ("--precision", "bf16 (default), fp16 or fp8."),
     ("--optimizer", "adamw (default), adamw8bit, sgd, lion, adafactor."),
+    ("--framework", "megatron-core (default; also NeMo), megatron-deepspeed, deepspeed or fsdp (torchtitan)."),
     ("--hardware-file", "Your own accelerators, in the shape of data/hardware.yaml."),
     ("--tp", "Tensor-parallel size (fixes it; omit to search)."),
     ("--pp", "Pipeline-parallel size."),
@@ -134,6 +135,7 @@ def scenario_options(f):
         ("--global-batch", "global_batch", "Global batch in sequences (for the layout planner)."),
         ("--global-batch-tokens", "global_batch_tokens", "Global batch in tokens, e.g. 4M."),
         ("--optimizer", "optimizer", "adamw (default), adamw8bit, sgd, lion, adafactor."),
+        ("--framework", "framework", "megatron-core (default; also NeMo), megatron-deepspeed, deepspeed or fsdp."),
         ("--hardware-file", "hardware_file", "Your own accelerators, in the shape of data/hardware.yaml."),
         ("--realization", "realization", "Share of the best layout's throughput a real run achieves (default: fitted)."),
         ("--kind", "kind", "continued-pretraining (default for catalog models) or from-scratch."),
@@ -298,6 +300,14 @@ def validate(runs, throughput, memory, as_json) -> None:
                           measured_tokens_per_s_per_gpu=c.measured, predicted_tokens_per_s_per_gpu=c.predicted,
                           error=c.error, layout=c.layout, note=c.note) for c in tp_checks],
         }
+    if throughput:  # out of sample: leave-one-source-out fits (data/heldout.yaml) next to the in-sample fit
+        from traincost.trust.heldout import report
+
+        rep = report()
+        out.update({k: rep[k] for k in ("held_out", "in_sample", "false_oom", "false_oom_rows")})
+        for r, h in zip(out.get("throughput", {}).get("rows", []), rep["rows"], strict=False):
+            if r["id"] == h["id"]:
+                r["predicted_held_out"], r["error_held_out"] = h["predicted_held_out"], h["error_held_out"]
     if mem_checks:
         import numpy as np
 
@@ -313,6 +323,10 @@ def validate(runs, throughput, memory, as_json) -> None:
     from traincost.present.terminal import print_validation
 
     print_validation(out, _console())
+    if "held_out" in out:
+        from traincost.present.heldout import print_heldout
+
+        print_heldout(out, _console())
 
 
 @cli.command()

@@ -60,6 +60,19 @@ class RunFields(BaseModel):
     gpus: int | None = None
     precision: Precision | None = None
 
+    @field_validator("framework", mode="before", check_fields=False)
+    @classmethod
+    def _framework(cls, v):
+        if v is None:
+            return v
+        from traincost.errors import InputError
+        from traincost.parallel.frameworks import resolve
+
+        try:
+            return resolve(str(v))[0]
+        except InputError as e:
+            raise ValueError(e.message if hasattr(e, "message") else str(e)) from None
+
     @field_validator("model", "gpu", mode="before")
     @classmethod
     def _nonempty(cls, v):
@@ -106,6 +119,7 @@ class Scenario(RunFields):
     global_batch: int | None = None
     global_batch_tokens: float | None = None
     optimizer: Optimizer | None = None
+    framework: str | None = None  # training framework profile (data/frameworks.yaml)
     hardware_file: str | None = None
     hf_hub: bool | None = None  # look `model` up on the Hugging Face Hub (the only network access)
     # --- the bill (issue: cloud vs owned, energy, carbon, storage, failures, people)
@@ -319,6 +333,7 @@ class PlanRequest(RunFields):
     global_batch: int | None = None
     global_batch_tokens: float | None = None
     optimizer: Optimizer | None = None
+    framework: str | None = None  # training framework profile (data/frameworks.yaml)
     hardware_file: str | None = None
     tp: int | None = None
     pp: int | None = None

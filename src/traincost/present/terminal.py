@@ -30,7 +30,8 @@ def print_estimate(r: Estimate, con: Console) -> None:
     t.add_row("MFU", f"{th.mfu:.1%}", f"{basis}; {th.tflops_per_gpu:.0f} of {hw.peak_tflops:.0f} dense {hw.precision} TFLOP/s per GPU")
     if th.layout:
         t.add_row("layout", fmt_layout(th.layout),
-                  f"fastest that fits; step {th.step_time_s:.2f} s, {th.memory_gib:.0f} GiB per GPU, batch {th.global_batch:,} seq")
+                  f"fastest that fits ({th.framework}); step {th.step_time_s:.2f} s, {th.memory_gib:.0f} GiB per GPU, "
+                  f"batch {th.global_batch:,} seq")
     t.add_row("throughput", f"{th.tokens_per_s:,.0f} tok/s", f"{th.tokens_per_s_per_gpu:,.0f} tokens/s per GPU")
     rel = r.reliability
     t.add_row("GPU-hours", f"{tm.gpu_hours:,.0f}", f"{tm.failure_free_gpu_hours:,.0f} failure-free + {rel['extra_gpu_hours']:,.0f} lost to failures and checkpoints")
@@ -147,7 +148,8 @@ def print_hardware(accs, con: Console) -> None:
 
 def print_plan(r, con: Console) -> None:
     con.print(f"[bold]{r.model}[/] on [bold]{r.gpus:,} x {r.gpu}[/], seq {r.seq_len}, global batch "
-              f"{r.global_batch['sequences']:,} sequences ({human(r.global_batch['tokens'])} tokens), {r.precision}, {r.optimizer}")
+              f"{r.global_batch['sequences']:,} sequences ({human(r.global_batch['tokens'])} tokens), {r.precision}, {r.optimizer}, "
+              f"{getattr(r, 'framework', 'megatron-core')}")
     s = r.search or {}
     if s.get("fixed"):
         con.print(f"[dim]fixed: {s['fixed']}; evaluated {s['evaluated']:,} layout(s)[/]")

@@ -2,7 +2,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const FIELDS = ["model", "tokens", "seq_len", "gpu", "gpus", "provider", "pricing", "price", "engineers", "on_prem"];
+const FIELDS = ["model", "tokens", "seq_len", "gpu", "gpus", "framework", "provider", "pricing", "price", "engineers", "on_prem"];
 const CUSTOM = "__custom__";
 
 function usd(x) {
