@@ -65,6 +65,7 @@ class Efficiency:
     calibrated: bool = False
     source: str = "uncalibrated defaults"
     kernels: object = None  # parallel.kernels.Kernels the sub-model constants came from (attention tables)
+    fp8_gemm: bool = False  # GEMMs in FP8: their operands are quantized first (memory-bound casts)
 
 
 @dataclass(frozen=True)

@@ -132,14 +132,15 @@ def problem_efficiency(prob: Problem) -> Efficiency:
     """The accelerator's constants for this problem: the GEMM fraction of the training dtype and the measured
     attention-kernel efficiency at the model's head dim and sequence length (causal)."""
     k = prob.eff.kernels
+    fp8 = prob.dtype == "fp8"
     if k is None:
-        return prob.eff
+        return replace(prob.eff, fp8_gemm=fp8)
     kernel = prob.train.attention_kernel if prob.train.flash_attention else "standard"
     try:
         ae = attention_efficiency(k, kernel, prob.arch.attention.head_dim, prob.seq_len, causal=True)
     except KeyError:
-        return replace(prob.eff, gemm=k.gemm_fraction(prob.dtype))
-    return replace(prob.eff, gemm=k.gemm_fraction(prob.dtype), attention_fwd=ae, attention_bwd=ae)
+        return replace(prob.eff, gemm=k.gemm_fraction(prob.dtype), fp8_gemm=fp8)
+    return replace(prob.eff, gemm=k.gemm_fraction(prob.dtype), attention_fwd=ae, attention_bwd=ae, fp8_gemm=fp8)
 
 
 @dataclass(frozen=True)
