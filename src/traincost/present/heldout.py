@@ -27,4 +27,5 @@ def print_heldout(out: dict, con: Console) -> None:
               f"{_pct(h['worst_source_median_abs_error'])}); in sample {_pct(out['in_sample']['median_abs_error'])}; "
               f"measured rows predicted not to fit in memory: {out['false_oom']}")
     con.print("[dim]held out = each source predicted with constants fitted without it (data/heldout.yaml, "
-              "scripts/calibrate.py); a generation with one source has no held-out figure[/]")
+              "scripts/calibrate.py); a generation with one source (Blackwell) is predicted with the borrowed Hopper fit "
+              "made without that source[/]")
