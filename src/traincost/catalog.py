@@ -311,7 +311,10 @@ def _efficiency_table() -> dict[str, Any]:
 
 
 def efficiency(acc: Accelerator):
-    """Calibrated efficiency constants for the accelerator's generation (or the stated defaults)."""
+    """Efficiency constants of an accelerator: the measured sub-models of its generation (data/kernels.yaml,
+    with the accelerator's own `kernels:` overrides from a hardware file) and the end-to-end constants fitted
+    for its generation (data/efficiency.yaml, or the borrowed generation's)."""
+    from traincost.parallel.kernels import kernels_from_table
     from traincost.parallel.perf import Efficiency
 
     tab = _efficiency_table()
@@ -322,13 +325,36 @@ def efficiency(acc: Accelerator):
         unc = tab.get("uncalibrated") or {}
         borrowed = gens.get(unc.get("borrow"), {})
         row = {**tab["default"], **borrowed, **{k: v for k, v in unc.items() if k != "borrow"}, "calibrated": False}
+    k = kernels_from_table(kernels_table(), acc.generation, acc.kernels)
+    measured = {"gemm": k.gemm_fraction("bf16"), "gemm_ramp_us": k.gemm_ramp_us, "hbm": k.hbm, "scale_up": k.scale_up,
+                "scale_out": k.scale_out, "latency_up_us": k.latency_up_us, "latency_out_us": k.latency_out_us,
+                "overlap_contention": k.overlap_contention}
     fields = Efficiency.__dataclass_fields__
-    eff = Efficiency(**{k: v for k, v in row.items() if k in fields})
+    fitted = {k2: v for k2, v in row.items() if k2 in fields and k2 not in measured}
+    eff = Efficiency(**fitted, **measured, kernels=k)
     if acc.measured:  # a hardware file written by `traincost probe`: its measurements replace the catalog's
         from traincost.hardware.measured import apply_measured
 
         eff = apply_measured(eff, acc)
     return eff
+
+
+@cache
+def kernels_table() -> dict[str, Any]:
+    """Measured sub-model constants per generation (GEMM, collectives, attention, HBM, memory overhead)."""
+    return _yaml("kernels.yaml")
+
+
+@cache
+def heldout_fits() -> dict[str, Any]:
+    """Leave-one-source-out fits of the end-to-end constants (written by scripts/calibrate.py)."""
+    return _yaml("heldout.yaml") if (_DATA / "heldout.yaml").is_file() else {}
+
+
+@cache
+def frameworks() -> dict[str, Any]:
+    """Training framework profiles (memory, overlap, layout options)."""
+    return _yaml("frameworks.yaml")
 
 
 BILL_FILES = ("onprem", "grid", "embodied", "storage", "reliability", "staff", "programme")

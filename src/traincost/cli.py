@@ -115,6 +115,7 @@ PLAN_OPTIONS = [
     ("--seq-len", "Sequence length in tokens (default 4096)."),
     ("--precision", "bf16 (default), fp16 or fp8."),
     ("--optimizer", "adamw (default), adamw8bit, sgd, lion, adafactor."),
+    ("--framework", "megatron-core (default; also NeMo), megatron-deepspeed, deepspeed or fsdp (torchtitan)."),
     ("--hardware-file", "Your own accelerators, in the shape of data/hardware.yaml."),
     ("--tp", "Tensor-parallel size (fixes it; omit to search)."),
     ("--pp", "Pipeline-parallel size."),
@@ -155,6 +156,7 @@ def scenario_options(f):
         ("--global-batch", "global_batch", "Global batch in sequences (for the layout planner)."),
         ("--global-batch-tokens", "global_batch_tokens", "Global batch in tokens, e.g. 4M."),
         ("--optimizer", "optimizer", "adamw (default), adamw8bit, sgd, lion, adafactor."),
+        ("--framework", "framework", "megatron-core (default; also NeMo), megatron-deepspeed, deepspeed or fsdp."),
         ("--hardware-file", "hardware_file", "Your own accelerators, in the shape of data/hardware.yaml."),
         ("--realization", "realization", "Share of the best layout's throughput a real run achieves (default: fitted)."),
         ("--kind", "kind", "continued-pretraining (default for catalog models) or from-scratch."),
@@ -359,6 +361,10 @@ def validate(runs, throughput, memory, as_json, brief) -> None:
     from traincost.present.terminal import print_validation
 
     print_validation(out, _console(), brief=brief)
+    if "held_out" in out and not brief:
+        from traincost.present.heldout import print_heldout
+
+        print_heldout(out, _console())
 
 
 @cli.command()

@@ -71,6 +71,7 @@ class ThroughputInfo(_Out):
     step_time_s: float | None = None
     memory_gib: float | None = None
     global_batch: int | None = None
+    framework: str | None = None  # training framework profile the layout was planned for
 
 
 class TimeInfo(_Out):
@@ -292,6 +293,7 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
             tflops_per_gpu=mfu * peak / 1e12, hfu=best.hfu * real if best else None,
             layout=best.layout if best else None, step_time_s=best.step_time_s if best else None,
             memory_gib=best.memory_gib["total"] if best else None, global_batch=prob.global_batch or None,
+            framework=prob.train.framework if best else None,
         ),
         time=TimeInfo(**priced.time),
         cost=CostInfo(**{**priced.cost, "total_usd": priced.cost["total_usd"] + (pilots["usd"] if pilots else 0.0)},
@@ -354,6 +356,7 @@ class PlanOutput(_Out):
     precision: str
     optimizer: str
     best: dict | None
+    framework: str = "megatron-core"
     alternatives: list[dict]
     search: dict | None
     calibration: dict
@@ -395,7 +398,7 @@ def _global_batch(req, n_gpus: int, seq_len: int, assumptions: list[Assumption])
 
 def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True, arch=None):
     """Resolve model, accelerator, cluster, batch and training settings into a planning Problem."""
-    from traincost.parallel.perf import OPTIMIZERS, Training
+    from traincost.parallel import frameworks
     from traincost.parallel.plan import Problem
 
     gpu_ref, n = pick("gpu"), int(pick("gpus"))
@@ -412,7 +415,10 @@ def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True, a
     dtype = acc.training_dtype(precision)
     acc.peak_flops(dtype)  # raises if the part has no such precision
     gb = _global_batch(req, n, seq_len, assumptions) if plan else 0  # the batch matters only to the planner
-    train = Training(optimizer_bytes=OPTIMIZERS[optimizer])
+    train = frameworks.training(getattr(req, "framework", None), optimizer)
+    if getattr(req, "framework", None) is None:
+        assumptions.append(Assumption(field="framework", value=train.framework,
+                                      source=frameworks.resolve(None)[1]["name"] + " (data/frameworks.yaml default)"))
     prob = Problem(arch, acc, n, seq_len, gb, catalog.efficiency(acc), train, dtype)
     if acc.measured:  # say which numbers came from `traincost probe`
         assumptions.append(Assumption(field="efficiency", value="measured", source=prob.eff.source))
@@ -444,7 +450,7 @@ def run_plan(flags: dict, top: int | str = 5) -> PlanOutput:
     return PlanOutput(
         model=entry.id if entry else prob.arch.name, gpu=prob.acc.id, gpus=prob.n_gpus, seq_len=prob.seq_len,
         global_batch={"sequences": prob.global_batch, "tokens": prob.global_batch * prob.seq_len},
-        precision=prob.dtype, optimizer=optimizer,
+        precision=prob.dtype, optimizer=optimizer, framework=prob.train.framework,
         best=res.best.to_dict() if res.best else None,
         alternatives=[r.to_dict() for r in res.top[1:]] if res.best else [r.to_dict() for r in res.top],
         search={"evaluated": res.evaluated, "fitting": res.fitting, "seconds": res.seconds, "fixed": fixed},

@@ -14,6 +14,7 @@ from traincost.units import parse_count
 Precision = Literal["bf16", "fp16", "fp8"]
 Optimizer = Literal["adamw", "adamw8bit", "sgd", "lion", "adafactor"]
 RecomputeName = Literal["none", "selective", "full"]
+Framework = Literal["megatron-core", "megatron-deepspeed", "deepspeed", "fsdp"]  # data/frameworks.yaml (aliases map here)
 Pricing = Literal["on-demand", "1y", "3y", "spot", "capacity-block", "contract", "market"]
 Depreciation = Literal["straight-line", "epoch"]
 Facility = Literal["colo", "build"]
@@ -94,6 +95,19 @@ class RunFields(BaseModel):
     gpus: Gpus | None = None
     precision: Precision | None = None
 
+    @field_validator("framework", mode="before", check_fields=False)
+    @classmethod
+    def _framework(cls, v):
+        if v is None:
+            return v
+        from traincost.errors import InputError
+        from traincost.parallel.frameworks import resolve
+
+        try:
+            return resolve(str(v))[0]
+        except InputError as e:
+            raise ValueError(e.message if hasattr(e, "message") else str(e)) from None
+
     @field_validator("model", "gpu", mode="before")
     @classmethod
     def _nonempty(cls, v, info: ValidationInfo):
@@ -144,6 +158,7 @@ class Scenario(RunFields):
     global_batch: Sequences | None = None
     global_batch_tokens: BatchTokens | None = None
     optimizer: Optimizer | None = None
+    framework: Framework | None = None  # training framework profile (data/frameworks.yaml)
     hardware_file: PathText | None = None
     hf_hub: bool | None = None  # look `model` up on the Hugging Face Hub (the only network access)
     # --- the bill (issue: cloud vs owned, energy, carbon, storage, failures, people)
@@ -481,6 +496,7 @@ class PlanRequest(RunFields):
     global_batch: Sequences | None = None
     global_batch_tokens: BatchTokens | None = None
     optimizer: Optimizer | None = None
+    framework: Framework | None = None  # training framework profile (data/frameworks.yaml)
     hardware_file: PathText | None = None
     tp: Gpus | None = None
     pp: Gpus | None = None

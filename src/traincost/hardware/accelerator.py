@@ -33,6 +33,7 @@ class Accelerator:
     sources: dict[str, str] = field(default_factory=dict)
     notes: str = ""
     measured: dict | None = None  # curves measured by `traincost probe` (hardware/measured.py)
+    kernels: dict[str, Any] = field(default_factory=dict)  # sub-model overrides (data/kernels.yaml keys)
 
     def peak_flops(self, dtype: str = "bf16") -> float:
         """Dense peak FLOP/s for a training precision. BF16 falls back to FP16 on parts without BF16
@@ -101,6 +102,7 @@ def accelerator_from_dict(d: dict[str, Any], origin: str = "hardware catalog") -
         aliases=tuple(str(a).lower() for a in d.get("aliases") or ()),
         sources={str(k): str(v) for k, v in (d.get("sources") or {}).items()},
         notes=str(d.get("notes") or ""),
+        kernels=_kernels(d.get("kernels"), f"{origin}: {aid}.kernels"),
         measured=_measured(d.get("measured"), f"{origin}: {aid}.measured", origin),
     )
 
@@ -112,3 +114,20 @@ def _measured(d: Any, where: str, origin: str) -> dict | None:
 
     m = validate_measured(d, where)
     return {**m, "provenance": {**m["provenance"], "file": origin}}
+
+
+def _kernels(v: Any, where: str) -> dict[str, Any]:
+    """Optional measured sub-model constants (e.g. from `traincost probe`); see parallel/kernels.py."""
+    if v is None:
+        return {}
+    if not isinstance(v, dict):
+        raise InputError(where, "must be a mapping of sub-model constants (gemm, hbm, scale_up, ...)")
+    from traincost.parallel.kernels import SCALARS
+
+    known = {*SCALARS, "gemm", "attention", "ref_gpu"}
+    for k, x in v.items():
+        if k not in known:
+            raise InputError(where, f"unknown constant '{k}'; accepted: {', '.join(sorted(known))}")
+        if k in SCALARS and (isinstance(x, bool) or not isinstance(x, int | float) or x < 0):
+            raise InputError(f"{where}.{k}", f"must be a non-negative number (got {x!r})")
+    return dict(v)

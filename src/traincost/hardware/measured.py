@@ -75,7 +75,8 @@ def overrides(acc, measured: dict, dtype: str | None = None) -> dict[str, float]
     key = dt if dt in gemms else next((k for k in ("bf16", "fp16") if k in gemms), None)
     if key and acc.peak_tflops.get(key):
         out["gemm"] = gemms[key]["rate_tflops"] * 1e12 / acc.peak_flops(key)
-        out["gemm_knee_gflop"] = float(gemms[key]["knee_gflop"])
+        # rate(F) = R F / (F + knee) means t = F/R + knee/R: a fixed time knee/R per GEMM (Efficiency.gemm_ramp_us)
+        out["gemm_ramp_us"] = float(gemms[key]["knee_gflop"]) / gemms[key]["rate_tflops"] * 1e3
     att = measured.get("attention")
     if att:
         peak = acc.peak_flops("bf16")
@@ -119,6 +120,8 @@ def apply_measured(base, acc, dtype: str | None = None):
         whose = f"{acc.generation} constants" if getattr(base, "calibrated", False) else "uncalibrated defaults"
         src += f"; kept from the catalog ({whose}): {', '.join(kept)}"
     extra = {"source": src} if "source" in fields else {}
+    if "pinned" in fields:  # the per-problem GEMM and attention tables must not replace what was measured
+        extra["pinned"] = tuple(sorted(ov))
     if "calibrated" in fields:
         extra["calibrated"] = True
     return dataclasses.replace(base, **ov, **extra)

@@ -7,13 +7,15 @@ Enumeration and evaluation are NumPy array operations over all candidate layouts
 from __future__ import annotations
 
 import time as _time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from traincost.errors import InputError
 from traincost.hardware.accelerator import Accelerator
 from traincost.model.arch import ArchSpec
+from traincost.parallel import frameworks, schedule
+from traincost.parallel.kernels import attention_efficiency
 from traincost.parallel.perf import (
     GIB,
     RECOMPUTE,
@@ -60,15 +62,17 @@ def enumerate_layouts(prob: Problem, fixed: dict | None = None) -> Layouts:
     a, n, B, s = prob.arch, prob.n_gpus, prob.global_batch, prob.seq_len
     H, kv = a.attention.num_heads, (a.attention.num_heads if a.attention.kind == "mla" else a.attention.num_kv_heads)
 
+    opt = frameworks.options(prob.train.framework)
     tps = [t for t in _pow2_upto(min(n, 64)) if H % t == 0 and kv % t == 0]  # Megatron: query groups % TP == 0
-    cps = [c for c in _pow2_upto(min(n, 64)) if s % (2 * c) == 0 or c == 1]
+    tps = tps if opt.tp else [1]
+    cps = [c for c in _pow2_upto(min(n, 64)) if s % (2 * c) == 0 or c == 1] if opt.cp else [1]
     moe = a.moe is not None and a.num_moe_layers > 0
     combos = []
     for t in ([fixed["tp"]] if "tp" in fixed else tps):
         for c in ([fixed["cp"]] if "cp" in fixed else cps):
             if n % (t * c):
                 continue
-            for p in ([fixed["pp"]] if "pp" in fixed else _divisors(n // (t * c))):
+            for p in ([fixed["pp"]] if "pp" in fixed else (_divisors(n // (t * c)) if opt.pp else [1])):
                 if p > a.num_layers or n % (t * c * p):
                     continue
                 d = n // (t * c * p)
@@ -78,7 +82,7 @@ def enumerate_layouts(prob: Problem, fixed: dict | None = None) -> Layouts:
                     continue
                 eps = [1]
                 if moe:
-                    eps = [x for x in _divisors(a.moe.num_experts) if (d * c) % x == 0]
+                    eps = [x for x in _divisors(a.moe.num_experts) if (d * c) % x == 0] if opt.ep else [1]
                 if "ep" in fixed:  # expert ranks come out of the DP x CP ranks
                     eps = [fixed["ep"]] if (d * c) % fixed["ep"] == 0 else []
                 for ep in eps:
@@ -87,13 +91,13 @@ def enumerate_layouts(prob: Problem, fixed: dict | None = None) -> Layouts:
         return Layouts(*(np.zeros(0, dtype=np.int64) for _ in range(9)))
     base = np.array(combos, dtype=np.int64)  # (k, 5)
 
-    zeros = [fixed["zero"]] if "zero" in fixed else [0, 1, 2, 3]
+    zeros = [fixed["zero"]] if "zero" in fixed else list(opt.zero)
     if "recompute" in fixed:
         recs = [RECOMPUTE.index(fixed["recompute"])]
     else:  # with FlashAttention, selective recomputation equals none (FlashAttention already recomputes)
         recs = [0, 2] if prob.train.flash_attention else [0, 1, 2]
     mbs = [fixed["micro_batch"]] if "micro_batch" in fixed else _pow2_upto(min(B, 64))
-    vs = [fixed["interleave"]] if "interleave" in fixed else [1, 2, 4, 8]
+    vs = [fixed["interleave"]] if "interleave" in fixed else ([1, 2, 4, 8] if opt.interleave else [1])
 
     grid = np.array(np.meshgrid(np.arange(len(base)), zeros, mbs, recs, vs, indexing="ij")).reshape(5, -1)
     bi = grid[0]
@@ -102,7 +106,12 @@ def enumerate_layouts(prob: Problem, fixed: dict | None = None) -> Layouts:
     local = B // dp
     m = np.where(local % mb == 0, local // np.maximum(mb, 1), 0)
     ok = (local % mb == 0) & (m >= 1)
-    ok &= (v == 1) | ((pp > 1) & (a.num_layers % (pp * v) == 0) & (m % pp == 0))
+    # interleaving needs whole micro-batch rounds; stages need not divide the layers when the framework sets the
+    # first/last stage sizes (schedule.stage_layers), otherwise every stage (and chunk) holds the same count
+    _, _, _, split_ok = schedule.stage_layers(a.num_layers, pp, v)
+    even = a.num_layers % (pp * v) == 0
+    ok &= (v == 1) | ((pp > 1) & (m % pp == 0))
+    ok &= split_ok & (even | opt.uneven_stages)
     ok &= (zero == 0) | (dp * cp > 1)  # sharding needs a data-parallel group
     idx = np.nonzero(ok)[0]
     return Layouts(tp[idx], pp[idx], dp[idx], cp[idx], ep[idx], zero[idx], mb[idx], rec[idx], v[idx])
@@ -118,7 +127,27 @@ def evaluate_layouts(prob: Problem, lay: Layouts) -> Evaluation:
     hw = np.array([a.flops_per_token(prob.seq_len, causal=True, recompute=r, flash_attention=prob.train.flash_attention).hardware
                    for r in RECOMPUTE])[lay.recompute]
     return evaluate(ModelCosts.from_arch(a), prob.acc, lay, prob.seq_len, prob.global_batch, model, hw, kq,
-                    prob.eff, prob.train, prob.dtype)
+                    problem_efficiency(prob), prob.train, prob.dtype)
+
+
+def problem_efficiency(prob: Problem) -> Efficiency:
+    """The accelerator's constants for this problem: the GEMM fraction of the training dtype and the measured
+    attention-kernel efficiency at the model's head dim and sequence length (causal)."""
+    k = prob.eff.kernels
+    fp8 = prob.dtype == "fp8"
+    if k is None:
+        return replace(prob.eff, fp8_gemm=fp8)
+    upd = {"gemm": k.gemm_fraction(prob.dtype)}
+    kernel = prob.train.attention_kernel if prob.train.flash_attention else "standard"
+    try:
+        ae = attention_efficiency(k, kernel, prob.arch.attention.head_dim, prob.seq_len, causal=True)
+        upd.update(attention_fwd=ae, attention_bwd=ae)
+    except KeyError:
+        pass
+    keep = set(prob.eff.pinned)  # measured by `traincost probe` on the user's machine
+    if "gemm" in keep and prob.dtype not in ("bf16", "fp16"):
+        keep.discard("gemm")  # the probe's GEMM curve is 16-bit; other dtypes keep the catalog's fraction
+    return replace(prob.eff, **{f: v for f, v in upd.items() if f not in keep}, fp8_gemm=fp8)
 
 
 @dataclass(frozen=True)

@@ -88,9 +88,9 @@ def option_sentences(r) -> list[str]:
               if "market_total_t" in c and round(c["market_total_t"], 1) != round(c["total_t"], 1) else "")
     out.append(f"{r.energy['kwh'] / 1000:,.0f} MWh and {c['total_t']:,.1f} tCO2e{' (location-based' + market + ')' if market else ''} "
                f"on the {c['grid_region']} grid ({c['grid_g_per_kwh']:.0f} g/kWh).")
-    fw = getattr(r, "framework", None)  # hook: set when the framework option exists
-    if fw:
-        out.append(f"Framework: {fw if isinstance(fw, str) else fw.get('name', fw)}.")
+    fw = getattr(r.throughput, "framework", None)
+    if fw and r.throughput.layout is not None:
+        out.append(f"Layout planned for {fw} (--framework).")
     return out
 
 

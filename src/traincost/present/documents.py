@@ -58,9 +58,9 @@ def _option_rows(r: Estimate) -> list[list[str]]:
         rows.append(["kind and expected loss", f"{q['kind']}: loss {q['loss']:.3f} nats/token ({q['label']})"])
     c = r.carbon
     rows.append(["grid region", f"{c['grid_region']}: {c['grid_g_per_kwh']:.0f} gCO2e/kWh; {c['total_t']:,.1f} tCO2e in total"])
-    fw = getattr(r, "framework", None)  # hook: the framework option, when it exists
+    fw = getattr(r.throughput, "framework", None)
     if fw:
-        rows.append(["framework", str(fw if isinstance(fw, str) else fw.get("name", fw))])
+        rows.append(["framework", f"{fw}: the layouts, memory and overlap of that framework (data/frameworks.yaml)"])
     return rows
 
 

@@ -43,7 +43,7 @@ def _detail_rows(r: Estimate) -> list[list[str]]:
             ["MFU", f"{th.mfu:.1%}", f"{basis}; {th.tflops_per_gpu:.0f} of {hw.peak_tflops:.0f} dense {hw.precision} TFLOP/s per GPU"]]
     if th.layout:
         rows.append(["layout", fmt_layout(th.layout),
-                     f"fastest that fits; step {th.step_time_s:.2f} s, {th.memory_gib:.0f} GiB per GPU, batch {th.global_batch:,} seq"])
+                     f"fastest that fits ({th.framework}); step {th.step_time_s:.2f} s, {th.memory_gib:.0f} GiB per GPU, batch {th.global_batch:,} seq"])
     st = r.storage
     rows += [["throughput", f"{th.tokens_per_s:,.0f} tok/s", f"{th.tokens_per_s_per_gpu:,.0f} tokens/s per GPU"],
              ["GPU-hours", f"{tm.gpu_hours:,.0f}", f"{tm.failure_free_gpu_hours:,.0f} failure-free + "
@@ -167,7 +167,8 @@ def print_plan(r, con: Console, brief: bool = False) -> None:
         return
     con.print()
     con.print(f"[dim]{r.model} on {r.gpus:,} x {r.gpu}, seq {r.seq_len}, global batch {r.global_batch['sequences']:,} "
-              f"sequences ({human(r.global_batch['tokens'])} tokens), {r.precision}, {r.optimizer}[/]")
+              f"sequences ({human(r.global_batch['tokens'])} tokens), {r.precision}, {r.optimizer}, "
+              f"{getattr(r, 'framework', 'megatron-core')}[/]")
     s = r.search or {}
     if s.get("fixed"):
         con.print(f"[dim]fixed: {s['fixed']}; evaluated {s['evaluated']:,} layout(s)[/]")

@@ -23,6 +23,10 @@ def arch_from_row(model: dict, seq_len: int, name: str) -> ArchSpec:
     positions, tied embeddings) or a Hugging Face config given inline."""
     if model.get("config"):
         return from_hf_config(model["config"], name=name)
+    if model.get("catalog"):  # a model of traincost's catalog (its Hugging Face config)
+        from traincost import catalog
+
+        return catalog.models()[model["catalog"]].arch
     h, H = int(model["hidden"]), int(model["heads"])
     kind = model.get("kind", "gpt")
     if kind == "gpt":
@@ -128,29 +132,43 @@ def summarize(checks: list[Check]) -> dict:
     }
 
 
-# What each source's software did, as the source documents it (not fitted):
-FRAMEWORKS: dict[str, dict] = {
-    # llm-foundry MPT benchmarks: FSDP, FlashAttention (triton/flash), no dropout, no TP
-    "llm-foundry": {"flash_attention": True, "sequence_parallel": False, "dropout": False},
-    # Megatron-Core r0.8 on H100: Transformer Engine flash attention, sequence parallelism, and the README's
+# What each source's software did, as the source documents it (not fitted): a framework profile
+# (data/frameworks.yaml) and what the source's version did differently.
+FRAMEWORKS: dict[str, tuple[str, dict]] = {
+    # llm-foundry MPT benchmarks: PyTorch FSDP (FULL_SHARD, mixed precision DEFAULT = sharded fp32 params),
+    # FlashAttention, no dropout, no TP
+    "llm-foundry": ("fsdp", {"sequence_parallel": False}),
+    # Megatron-Core r0.8 on H100: Transformer Engine fused attention, sequence parallelism, and the README's
     # "fine-grained overlapping of data-parallel ..., tensor-parallel (--tp-comm-overlap) and pipeline-parallel communication"
-    "megatron-core-h100": {"flash_attention": True, "sequence_parallel": True, "tp_comm_overlap": True},
-    # Megatron-LM 2021 (PTD-P): no FlashAttention (2022), no sequence parallelism, GPT-3 dropout
-    "narayanan2021": {"flash_attention": False, "sequence_parallel": False, "dropout": True},
+    "megatron-core-h100": ("megatron-core", {}),
+    # Megatron-LM 2021 (PTD-P): no FlashAttention (2022), no sequence parallelism, GPT-3 dropout; its local DDP
+    # all-reduced gradients after the backward (--overlap-grad-reduce came with Megatron-Core in 2023)
+    "narayanan2021": ("megatron-core", {"flash_attention": False, "sequence_parallel": False, "dropout": True,
+                                        "tp_comm_overlap": False, "dp_overlap": False}),
     # Korthikanti et al. 2022: Megatron without FlashAttention; SP per row; dropout
-    "korthikanti2022": {"flash_attention": False, "dropout": True},
-    "korthikanti2022-abstract": {"flash_attention": False, "dropout": True},
-    # TinyLlama: FlashAttention-2, FSDP, no dropout
-    "tinyllama": {"flash_attention": True, "sequence_parallel": False, "dropout": False},
+    "korthikanti2022": ("megatron-core", {"flash_attention": False, "dropout": True, "tp_comm_overlap": False,
+                                          "dp_overlap": False}),
+    "korthikanti2022-abstract": ("megatron-core", {"flash_attention": False, "dropout": True,
+                                                   "tp_comm_overlap": False, "dp_overlap": False}),
+    # TinyLlama: lit-gpt with FSDP, FlashAttention-2, no dropout
+    "tinyllama": ("fsdp", {"sequence_parallel": False}),
+    # NeMo / Megatron-Bridge: Megatron-Core with Transformer Engine
+    "nemo-24.07-h100": ("megatron-core", {}),
+    "megatron-bridge-25.09": ("megatron-core", {}),
+    # NeMo AutoModel: PyTorch FSDP2 with SDPA
+    "nemo-automodel-h100": ("fsdp", {}),
 }
 
 
 def training_for(row: dict) -> Training:
-    kw = dict(FRAMEWORKS.get(row["source"], {}))
+    from traincost.parallel import frameworks
+
+    fw, kw = FRAMEWORKS.get(row["source"], (row.get("framework") or "megatron-core", {}))
+    kw = dict(kw)
     sp = (row.get("layout") or {}).get("sp")
     if sp is not None:
         kw["sequence_parallel"] = bool(sp)
-    return Training(**kw)
+    return frameworks.training(fw, **kw)
 
 
 def throughput_rows() -> list[dict]:
@@ -203,7 +221,9 @@ def run_memory_validation() -> list[MemoryCheck]:
         arch = arch_from_row(r["model"], seq, r["id"])
         acc = catalog.resolve_accelerator(r["hardware"])
         mb = int(r.get("micro_batch") or lay.get("micro_batch") or 1)
-        gb = mb * int(lay.get("dp") or 1) * (int(lay.get("pp") or 1) if (lay.get("pp") or 1) > 1 else 1)
+        # the figure counts the steady state of the schedule: enough micro-batches per step that the first stage
+        # holds its full warm-up, p(1 + (p-1)/(pv)) (the paper's runs use global batches of 64 and more)
+        gb = mb * int(lay.get("dp") or 1) * 8 * int(lay.get("pp") or 1)
         prob = Problem(arch, acc, int(r["gpus"]), seq, gb, catalog.efficiency(acc), training_for(r))
         one = Layouts.single(tp=int(lay["tp"]), pp=int(lay["pp"]), dp=int(lay["dp"]), cp=int(lay.get("cp") or 1), ep=1,
                              zero=int(lay.get("zero") or 0), micro_batch=mb,

@@ -4,11 +4,10 @@
 const $ = (id) => document.getElementById(id);
 const CUSTOM = "__custom__";
 // Fields of the scenario shown in the form's fieldsets (static HTML).
-const MAIN = ["model", "tokens", "seq_len", "kind", "gpu", "gpus", "precision", "mfu", "global_batch_tokens", "optimizer",
+const MAIN = ["model", "tokens", "seq_len", "kind", "gpu", "gpus", "framework", "precision", "mfu", "global_batch_tokens", "optimizer",
   "on_prem", "provider", "pricing", "price", "region", "year", "engineers", "serve", "months",
   "domain", "replay", "schedule", "base_tokens"];
 // Every other scenario field, generated into "Every other assumption": [name, label, kind, options].
-// (A framework field goes here when the schema has one.)
 const ADVANCED = [
   ["compare_ownership", "Show cloud and owned side by side", "check"],
   ["data", "Dataset", "select", ["", "english", "code", "multilingual"]],
