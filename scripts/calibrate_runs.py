@@ -39,7 +39,7 @@ def main() -> int:
         "leave_one_out": {"median_abs_error": round(loo["median_abs_error"], 3),
                           "coverage_p10_p90": round(loo["coverage_p10_p90"], 3)},
         "source": (f"scripts/calibrate_runs.py: residual after the modelled whole-run effects (run/realism.py): median "
-                   f"and 1.4826 x MAD of log(reported / predicted) GPU-hours (or days) over {len(fit)} published runs "
+                   f"and sample standard deviation of log(reported / predicted) GPU-hours (or days) over {len(fit)} published runs "
                    "in data/runs.yaml (held-out sources excluded); leave-one-out error "
                    f"{loo['median_abs_error']:.0%}, P10-P90 coverage {loo['coverage_p10_p90']:.0%} (`traincost validate`)"),
         "meaning": "steady-state throughput = best-layout throughput x value; log-normal spread sigma",

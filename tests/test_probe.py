@@ -302,7 +302,8 @@ def test_gpu_side_output_keeps_the_datasheet_and_maps_the_curves(tmp_path):
     gemm_s = 6 * 4096 * (4096 * 6144 + 4096 * 4096 + 4096 * 28672 + 14336 * 4096) / 700e12
     attn_s = 1.374e11 / 400e12 + 2.5 * 1.374e11 / 300e12
     pred = block_seconds(catalog.resolve_model("llama-3.1-8b")[0], acc, eff, 1, 1, 4096, "bf16")
-    assert gemm_s < pred < (gemm_s + attn_s) * 1.25
+    # the block runs at the measured rates slowed by the fitted in-training realisation, plus memory-bound work
+    assert gemm_s < pred < (gemm_s + attn_s) / eff.compute_realisation * 1.25
     text = out.report(measured, acc, eff, base, catalog.efficiency(base), None)
     assert "catalog (h100-sxm)" in text and "not measured (catalog kept)" in text
     accelerator_from_dict(entry)  # the entry as written validates on its own

@@ -234,7 +234,7 @@ def _fuzz(operation, mode, failures: list) -> None:
     def check(case):
         resp = case.call(timeout=60)
         if resp.status_code >= 500 and resp.status_code != 503:
-            failures.append((case.operation.label, mode.value, resp.status_code, resp.text[:200], str(case.body)[:300]))
+            failures.append((case.operation.label, mode.value, resp.status_code, resp.text[:600], str(case.body)[:600]))
         elif resp.status_code in (413, 422):
             err = resp.json().get("error", "")
             if not err or "\n" in err or "Traceback" in err or ":" not in err:

@@ -3,7 +3,7 @@ of the measured curves onto the performance model's constants. No I/O, no torch.
 
 Each measured number replaces the catalog's as a fraction of the same entry's datasheet figure, so the
 datasheet stays the MFU denominator and the model's formulas are unchanged:
-  gemm          = fitted large-GEMM rate / dense peak of the precision, gemm_knee_gflop = fitted knee;
+  gemm          = fitted large-GEMM rate / dense peak of the precision, gemm_ramp_us = fitted knee / rate (a fixed time per GEMM);
   attention_fwd = measured attention rate / bf16 peak (and the backward, in the model's FLOP count);
   hbm           = median bandwidth of the memory-bound training kernels / datasheet memory bandwidth;
   scale_up/out  = fitted bus bandwidth of the tier / per-direction link bandwidth, with its latency;

@@ -169,7 +169,9 @@ def report(measured: dict, acc, eff, base, base_eff, block: dict | None) -> str:
         c = base.peak_tflops.get(d) * base_eff.gemm if base and base.peak_tflops.get(d) and base_eff else None
         row(f"GEMM {d}, large-GEMM rate", c, g["rate_tflops"], "TFLOP/s")
         if d == dt:
-            row(f"GEMM {d}, knee (half rate)", base_eff.gemm_knee_gflop if base else None, g["knee_gflop"], "GFLOP")
+            # rate(F) = R F / (F + knee): a fixed knee / R per GEMM, the model's gemm_ramp_us
+            ramp = g["knee_gflop"] / g["rate_tflops"] * 1e3 if g["rate_tflops"] else None
+            row(f"GEMM {d}, fixed time per GEMM", base_eff.gemm_ramp_us if base else None, ramp, "us")
     att = measured.get("attention")
     bpk = base.peak_flops("bf16") / 1e12 if base else None
     row("attention fwd", bpk * base_eff.attention_fwd if base else None, att and att["fwd_tflops"], "TFLOP/s")

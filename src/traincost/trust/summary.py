@@ -35,6 +35,14 @@ def validation_report(runs: bool = True, throughput: bool = False, memory: bool 
                           measured_tokens_per_s_per_gpu=c.measured, predicted_tokens_per_s_per_gpu=c.predicted,
                           error=c.error, layout=c.layout, note=c.note) for c in tp_checks],
         }
+    if throughput:  # out of sample: leave-one-source-out fits (data/heldout.yaml) next to the in-sample fit
+        from traincost.trust.heldout import report
+
+        rep = report()
+        out.update({k: rep[k] for k in ("held_out", "in_sample", "false_oom", "false_oom_rows")})
+        for r, h in zip(out.get("throughput", {}).get("rows", []), rep["rows"], strict=False):
+            if r["id"] == h["id"]:
+                r["predicted_held_out"], r["error_held_out"] = h["predicted_held_out"], h["error_held_out"]
     if mem_checks:
         import numpy as np
 
