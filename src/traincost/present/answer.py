@@ -199,18 +199,28 @@ def audit_paragraph(r) -> tuple[str, list[str]]:
 
 
 def validate_paragraph(out: dict) -> tuple[str, list[str]]:
+    """Out-of-sample figures first (leave-one-out on runs, leave-one-source-out on throughput), in-sample
+    beside them."""
     parts, body = [], []
     if "runs" in out:
-        s = out["runs"]["summary"]
-        parts.append(f"median |P50 error| {s['median_abs_error_p50']:.1%} over {s['runs']} published runs, "
-                     f"{s['coverage_p10_p90']:.0%} inside P10-P90")
-    if "throughput" in out:
+        loo, s = out["runs"].get("leave_one_out"), out["runs"]["summary"]
+        if loo:
+            parts.append(f"published runs, held out (leave-one-out): median |P50 error| {loo['median_abs_error']:.1%}, "
+                         f"{loo['coverage_p10_p90']:.0%} inside P10-P90 over {loo['runs']} runs")
+        body.append(f"In sample (residual fitted on all runs): {s['median_abs_error_p50']:.1%}, "
+                    f"{s['coverage_p10_p90']:.0%} inside P10-P90.")
+    if "held_out" in out:
+        h = out["held_out"]
+        parts.append(f"throughput, held out (leave-one-source-out): median error {h['median_abs_error']:.1%}, "
+                     f"worst source {h['worst_source']}")
+        body.append(f"Throughput in sample: {out['in_sample']['median_abs_error']:.1%}; "
+                    f"{out.get('false_oom', 0)} measured runs predicted out of memory.")
+    elif "throughput" in out:
         s = out["throughput"]["summary"]
-        parts.append(f"throughput: median error {s['median_abs_error']:.1%} over {s['rows']} measurements")
+        parts.append(f"throughput (in sample): median error {s['median_abs_error']:.1%} over {s['rows']} measurements")
     if "memory" in out:
         s = out["memory"]["summary"]
         parts.append(f"memory: median error {s['median_abs_error']:.1%} over {s['rows']} measurements")
-    body.append("Each row is predicted without using its own reported value (held out).")
     return "traincost vs published numbers: " + "; ".join(parts) + ".", body
 
 
@@ -229,15 +239,14 @@ def prices_paragraph(rows) -> tuple[str, list[str]]:
         body.append(f"Cheapest on-demand: {c.accelerator} at {usd(c.on_demand)} per GPU-hour ({c.provider}).")
     if len(accs) == 1:
         from traincost import catalog
-        from traincost.errors import InputError
+        from traincost.money.market import effective
 
-        try:
-            row, price = catalog.select_price(accs[0], None, "on-demand")
-            body.append(f"Without --price, `traincost estimate` uses {usd(price)} for {accs[0]} ({row.provider} on-demand, "
-                        f"observed {row.date}).")
-        except InputError:
-            pass
+        m = effective(catalog.accelerators()[accs[0]])
+        if m is not None:
+            body.append(f"Without --price, `traincost estimate` uses the effective market price for {accs[0]}: "
+                        f"{usd(m.value)} per GPU-hour (P10-P90 {usd(m.low)}-{usd(m.high)}; median of the providers' "
+                        "best training-cluster offers).")
     else:
-        body.append("Without --price, `traincost estimate` uses each accelerator's default on-demand row "
-                    "(`traincost prices --gpu ID` names it).")
+        body.append("Without --price, `traincost estimate` uses each accelerator's effective market price "
+                    "(`traincost prices --gpu ID` shows it).")
     return head, body

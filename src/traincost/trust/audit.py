@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from traincost import catalog
+from traincost.errors import InputError
 from traincost.units import usd
 
 
@@ -85,8 +86,14 @@ def judge(req, acc, dtype: str, peak: float, flops: float, best: dict[str, Any])
             if req.price is not None:
                 price, basis = req.price, "the price you gave (--price)"
             else:
-                row, price = catalog.select_price(acc.id, None, "on-demand")
-                basis = f"traincost's default price for {acc.id}, {row.provider} on-demand, observed {row.date}; --price changes it"
+                from traincost.money.market import effective
+
+                m = effective(acc)
+                if m is None:
+                    raise InputError("price", f"no price for {acc.id} in the catalog; give --price")
+                price = m.value
+                basis = (f"traincost's effective market price for {acc.id} (median of the providers' best "
+                         f"training-cluster offers, P10-P90 {usd(m.low)}-{usd(m.high)}); --price changes it")
             claim.update(price_per_gpu_hour=price, price_basis=basis)
             figures.append(("cost", req.cost / price))
     verdicts = []
