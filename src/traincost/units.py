@@ -8,6 +8,13 @@ import re
 _SUFFIX = {"": 1.0, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12, "P": 1e15}
 _NUM = re.compile(r"^\s*([+-]?(?:\d[\d,_]*\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*([kKmMbBgGtTpP]?)\s*$")
 
+# standard normal 90th percentile (Phi^-1(0.9)): a P10/P90 pair is value -/+ Z90 sigma
+Z90 = 1.2815515655446004
+# the percentiles every range reports: P10, P50 (median), P90
+PERCENTILES = (10, 50, 90)
+# money display switches from $1,234.56 to $12.3k at ten thousand dollars (presentation)
+USD_K_FROM = 1e4
+
 ACCEPTED_COUNT = "a positive number such as 1T, 500B, 1.5e12 or 2,000,000,000"
 
 
@@ -50,7 +57,7 @@ def usd(x: float) -> str:
         return f"${x:.4g}"
     if x >= 1e6:
         return f"${x / 1e6:,.2f}M"
-    if x >= 1e4:
+    if x >= USD_K_FROM:
         return f"${x / 1e3:,.1f}k"
     return f"${x:,.2f}"
 

@@ -10,6 +10,9 @@ from traincost.money import market
 from traincost.money.prices import every_offer
 from traincost.units import parse_count
 
+# presentation: with no run length given, offers are priced for a month of use
+DEFAULT_DAYS = 30.0
+
 
 def _num(v, field: str, default: float, integer: bool = False) -> float:
     if v is None:
@@ -27,7 +30,7 @@ def run_offers(acc, gpus=None, days=None, provider: str | None = None) -> dict[s
     """Compute cost (accelerator-hours x price; no failures, storage or staff) of `gpus` accelerators for
     `days` at every training-sized offer, spot included for reference, and the effective price."""
     n = int(_num(gpus, "gpus", float(catalog.defaults()["scenario"]["gpus"]["value"]), integer=True))
-    d = _num(days, "days", 30.0)
+    d = _num(days, "days", DEFAULT_DAYS)
     hours = n * d * 24.0
     m = market.effective(acc, d)
     counted = {(o.provider, o.tier, o.row.date) for o in m.offers} if m is not None and not m.estimated_from else set()
