@@ -41,7 +41,9 @@ from traincost.units import PERCENTILES
 # reference points of the law's terms (data/cpt.yaml): A_ref is the size term at N = 1e9 parameters,
 # B_ref the data term at D = 1e11 tokens (where the Epoch refit is best determined), and forgetting is
 # given at 405M parameters, the model of Ibrahim et al. 2024 (arXiv 2403.08763) Table 2
-N_REF, D_REF, N_FORGET = 1e9, 1e11, 405e6
+N_REF = 1e9  # parameters where A_ref is given
+D_REF = 1e11  # tokens where B_ref is given
+N_FORGET = 405e6  # parameters where forgetting is given (Ibrahim et al. 2024 Table 2 model)
 # Monte Carlo draws of the coefficients for the quality block (default of cpt_quality / scratch_quality)
 QUALITY_DRAWS = 4000
 # fixed tag of the coefficient random streams (any constant; keeps them apart from the bill's streams)

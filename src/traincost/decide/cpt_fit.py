@@ -24,9 +24,9 @@ COLUMNS = ("params", "domain_tokens", "replay", "domain_loss", "general_loss")
 OPTIONAL = ("base_tokens",)
 # Levenberg-Marquardt settings (algorithm, not data): iteration cap, damping beyond which no step helps,
 # and the relative change of the squared residual that counts as converged
-LM_ITERS = 200
-LM_MAX_DAMPING = 1e10
-LM_REL_TOL = 1e-14
+LM_ITERS = 200  # algorithm setting: iteration cap
+LM_MAX_DAMPING = 1e10  # algorithm setting: damping beyond which no step helps
+LM_REL_TOL = 1e-14  # algorithm setting: relative change of the squared residual that counts as converged
 # bootstrap refits for the P10/P90 of fitted coefficients (algorithm setting: enough for stable deciles)
 BOOTSTRAP_FITS = 200
 FREE_SIGNED = {"E", "E_general", "c_mix"}  # fitted as they are; the others in log space (positive)

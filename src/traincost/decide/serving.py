@@ -22,7 +22,6 @@ from traincost import catalog
 from traincost.hardware.accelerator import Accelerator
 from traincost.model.arch import ArchSpec
 
-
 # every default is an assumption with its reasoning in data/defaults.yaml (serving)
 _DFLT = {k: v["value"] for k, v in catalog.defaults()["serving"].items()}
 

@@ -25,8 +25,8 @@ MAX_FFN = 1_048_576  # input limit: 2^20, 8x the widest FFN published (Llama 3.1
 MAX_VOCAB = 4_194_304  # input limit: 2^22, 16x the largest vocabulary published (Gemma: 256,000)
 MAX_CONTEXT = 2**30  # input limit: 2^30 tokens, 1000x a 1M-token context
 # input limits of the smaller fields: head dims and shared experts (far above any published model)
-MAX_HEAD_DIM = 4096
-MAX_SHARED_EXPERTS = 64
+MAX_HEAD_DIM = 4096  # input limit: 16x the widest published head (256)
+MAX_SHARED_EXPERTS = 64  # input limit: 32x the most shared experts published (2)
 MAX_POSITIONS = 1_048_576  # input limit: 2^20 positions for GPT-2-style configs (n_positions)
 
 CONFIG_LIMITS: dict[str, tuple[int, int]] = {

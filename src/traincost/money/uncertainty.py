@@ -19,7 +19,7 @@ MEDIAN_PERCENTILE = 50.0
 MIN_FINISHED_SHARE = 0.9
 # presentation: the cost histogram spans the 1st-99th percentile of the draws in 30 bins
 HISTOGRAM_CLIP = (1, 99)
-HISTOGRAM_BINS = 30
+HISTOGRAM_BINS = 30  # presentation
 # the budget a buyer with some risk appetite sets (P80), reported next to the P10/P50/P90
 BUDGET_PERCENTILE = 80
 

@@ -18,7 +18,8 @@ import numpy as np
 # state (norms and residual adds: reads + writes) per hidden element, 2 passes (rotary: read + write) over the
 # q and k projections, and over the FFN hidden state 3 passes when gated (gate, up, product) else 2
 ELEMENTWISE_BYTES_PER_HIDDEN = 20.0
-GATED_FFN_BYTES, PLAIN_FFN_BYTES = 6.0, 4.0
+GATED_FFN_BYTES = 6.0  # 3 bf16 passes over the FFN hidden state: gate, up, product
+PLAIN_FFN_BYTES = 4.0  # 2 bf16 passes: activation read and write
 # kernels launched per layer for that elementwise work (the floor of its time: launch overheads)
 ELEMENTWISE_KERNELS = 8
 # bytes per vocabulary entry per token of the fp32 cross-entropy: derivation in loss_time's docstring

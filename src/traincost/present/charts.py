@@ -15,7 +15,7 @@ from traincost.present import svg
 # presentation: the model-size sweep shows the 5 smallest models of the family, 200 Monte Carlo draws each
 # (the chart plots the point-estimate total and the loss, which do not depend on the draws; fewer draws keep it fast)
 SWEEP_MODELS = 5
-SWEEP_SAMPLES = 200
+SWEEP_SAMPLES = 200  # presentation: draws per sweep point
 
 
 def chart_data(r, base: dict, compare: dict | None = None, sweep: bool = True) -> dict[str, Any]:
