@@ -96,3 +96,16 @@ def test_walker_flags_a_new_bare_literal(tmp_path):
         encoding="utf-8",
     )
     assert offenders(tmp_path) == ["pkg/new.py:2: 0.37", "pkg/new.py:5: 0.41"]
+
+
+def test_numbers_moved_out_of_code_carry_their_reasons():
+    """The catalog blocks that replaced numbers in code say where each number comes from."""
+    from traincost import catalog
+
+    serving = catalog.defaults()["serving"]
+    assert serving and all(str(v.get("why", "")).strip() for v in serving.values())
+    links = catalog.kernels_table()["link_fallbacks"]
+    assert set(links["sources"]) == {k for k in links if k != "sources"}
+    epoch = catalog.cpt()["epoch_chinchilla"]
+    # Besiroglu et al. 2024 (arXiv 2404.10102), Epoch's refit of Chinchilla Approach 3
+    assert (epoch["E"], epoch["A"], epoch["B"], epoch["alpha"], epoch["beta"]) == (1.8172, 482.01, 2085.43, 0.3478, 0.3658)

@@ -40,6 +40,24 @@ def parse_count(value: object) -> float:
     return x
 
 
+_DURATION = re.compile(r"^\s*((?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*([a-z]*)\s*$")
+
+
+def parse_duration(value: object, units: dict[str, float]) -> float:
+    """Parse a positive duration such as '30s', '6w' or '90': a number and one of `units` (suffix -> factor
+    to the caller's unit; '' for a bare number). The one duration parser: each caller names its units (so
+    'm' is minutes for a probe budget, months for a deadline). Raises ``ValueError``."""
+    if isinstance(value, bool):
+        raise ValueError(f"not a duration: {value!r}")
+    m = _DURATION.match(str(value).lower())
+    if not m or m.group(2) not in units:
+        raise ValueError(f"not a duration: {value!r}")
+    x = float(m.group(1)) * units[m.group(2)]
+    if not math.isfinite(x) or x <= 0:
+        raise ValueError(f"not a positive duration: {value!r}")
+    return x
+
+
 def human(x: float, digits: int = 3) -> str:
     """1.72e12 -> '1.72T'; 68976648192 -> '69.0B'."""
     for suffix, scale in (("P", 1e15), ("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):

@@ -8,7 +8,7 @@ from traincost import catalog
 from traincost.errors import InputError
 from traincost.money import market
 from traincost.money.prices import every_offer
-from traincost.units import parse_count
+from traincost.units import parse_count, parse_duration
 
 # presentation: with no run length given, offers are priced for a month of use
 DEFAULT_DAYS = 30.0
@@ -18,7 +18,7 @@ def _num(v, field: str, default: float, integer: bool = False) -> float:
     if v is None:
         return default
     try:
-        x = float(parse_count(str(v).rstrip("dD"))) if field == "days" else float(parse_count(v))
+        x = parse_duration(v, {"": 1.0, "d": 1.0}) if field == "days" else float(parse_count(v))
     except (TypeError, ValueError):
         x = -1.0
     if x <= 0 or (integer and x != int(x)):

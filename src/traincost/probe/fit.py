@@ -14,13 +14,13 @@ Conventions:
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 
 import numpy as np
 
 from traincost.errors import InputError
 from traincost.units import PERCENTILES
+from traincost.units import parse_duration as parse_duration_in
 
 # algorithm setting: a fitted plateau more than 1.5x the best rate measured is an extrapolation, not a knee
 MAX_PLATEAU_OVER_BEST = 1.5
@@ -29,10 +29,10 @@ COLLECTIVES = ("all_reduce", "all_gather", "reduce_scatter", "all_to_all", "send
 
 def parse_duration(text: str, field: str = "budget") -> float:
     """'30s', '1m', '5m', '1h', '90' (seconds) -> seconds."""
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?\s*", str(text).lower())
-    if not m or float(m.group(1)) <= 0:
-        raise InputError(field, f"must be a duration such as 30s, 1m or 5m (got {text!r})")
-    return float(m.group(1)) * {"s": 1, "sec": 1, None: 1, "m": 60, "min": 60, "h": 3600}[m.group(2)]
+    try:
+        return parse_duration_in(text, {"": 1, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600})
+    except ValueError:
+        raise InputError(field, f"must be a duration such as 30s, 1m or 5m (got {text!r})") from None
 
 
 def spread(samples: Sequence[float]) -> dict[str, float]:
