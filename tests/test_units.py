@@ -33,3 +33,12 @@ def test_parse_duration_is_the_one_duration_parser():
     for bad in ("", "5x", "-1m", "0s", "nan", "1 2", True, None):
         with pytest.raises(ValueError):
             parse_duration(bad, seconds)
+
+
+def test_parse_share_takes_fractions_and_percentages():
+    from traincost.units import parse_share
+
+    assert [parse_share(x) for x in (0.4, "0.4", "40%", " 40% ", "12.5%")] == [0.4, 0.4, 0.4, 0.4, 0.125]
+    for bad in ("abc", "%", "", "nan", "inf%", None, True):
+        with pytest.raises(ValueError):
+            parse_share(bad)

@@ -58,6 +58,21 @@ def parse_duration(value: object, units: dict[str, float]) -> float:
     return x
 
 
+def parse_share(value: object) -> float:
+    """Parse a share given as a fraction or a percentage: 0.4, "0.4", "40%" -> 0.4. The one share parser
+    (schema's MFU takes it; any share field can). Raises ``ValueError``; the caller checks the range."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"not a share: {value!r}")
+    text = str(value).strip()
+    try:
+        x = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise ValueError(f"not a share: {value!r}") from None
+    if not math.isfinite(x):
+        raise ValueError(f"not a share: {value!r}")
+    return x
+
+
 def human(x: float, digits: int = 3) -> str:
     """1.72e12 -> '1.72T'; 68976648192 -> '69.0B'."""
     for suffix, scale in (("P", 1e15), ("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
