@@ -41,8 +41,15 @@ def test_reserved_blocks_follow_aws_capacity_block_increments():
 def test_support_fee_matches_aws_tiers_at_the_published_example():
     """AWS: $1.2M monthly charges -> $70,500 (10% / 7% / 5% / 3% tiers): 5.9%; the default 3% sits between
     GPU clouds (support included) and AWS's tiers."""
-    assert pytest.approx(0.05875) == 70_500 / 1_200_000
-    r = traincost.estimate(mfu=0.4, samples=200, support_share=70_500 / 1_200_000)
+    # AWS Enterprise Support tiers (aws.amazon.com/premiumsupport/pricing): 10% of the first $150K, 7% from
+    # $150K to $500K, 5% from $500K to $1M, 3% above; an independent tiered sum must give AWS's $70,500
+    tiers = ((150_000, 0.10), (500_000, 0.07), (1_000_000, 0.05), (float("inf"), 0.03))
+    monthly, fee, floor = 1_200_000, 0.0, 0.0
+    for top, rate in tiers:
+        fee += rate * max(0.0, min(monthly, top) - floor)
+        floor = top
+    assert fee == pytest.approx(70_500)
+    r = traincost.estimate(mfu=0.4, samples=200, support_share=fee / monthly)
     line = next(x for x in r.bill if x.item.startswith("support plan"))
     assert line.usd == pytest.approx(0.05875 * r.cost.compute_usd)
 

@@ -34,9 +34,20 @@ from typing import Any
 import numpy as np
 
 from traincost import catalog
+from traincost.decide.quality import TRAIN_FLOPS_PER_PARAM_TOKEN
 from traincost.errors import InputError
+from traincost.units import PERCENTILES
 
-N_REF, D_REF, N_FORGET = 1e9, 1e11, 405e6
+# reference points of the law's terms (data/cpt.yaml): A_ref is the size term at N = 1e9 parameters,
+# B_ref the data term at D = 1e11 tokens (where the Epoch refit is best determined), and forgetting is
+# given at 405M parameters, the model of Ibrahim et al. 2024 (arXiv 2403.08763) Table 2
+N_REF = 1e9  # parameters where A_ref is given
+D_REF = 1e11  # tokens where B_ref is given
+N_FORGET = 405e6  # parameters where forgetting is given (Ibrahim et al. 2024 Table 2 model)
+# Monte Carlo draws of the coefficients for the quality block (default of cpt_quality / scratch_quality)
+QUALITY_DRAWS = 4000
+# fixed tag of the coefficient random streams (any constant; keeps them apart from the bill's streams)
+STREAM_TAG = 13
 DRAWS = 2000  # coefficient draws per candidate: the same for every run, so medians agree between commands
 LAW_KEYS = ("E", "A_ref", "alpha", "B_ref", "beta", "tau", "phi", "nu", "replay_b", "replay_psi")
 DOMAIN_KEYS = ("transfer", "forgetting", "c_mix")
@@ -175,17 +186,17 @@ def draw(P: dict, n: int, seed: int) -> dict:
     from traincost.money.costing import sample
 
     return {
-        k: sample({k: p}, n, np.random.default_rng([seed, 13, ALL_KEYS.index(k)]))[k] for k, p in P.items()
+        k: sample({k: p}, n, np.random.default_rng([seed, STREAM_TAG, ALL_KEYS.index(k)]))[k] for k, p in P.items()
     }
 
 
 def _q(x) -> dict[str, float]:
-    p10, p50, p90 = np.percentile(np.atleast_1d(np.asarray(x, dtype=float)), [10, 50, 90])
+    p10, p50, p90 = np.percentile(np.atleast_1d(np.asarray(x, dtype=float)), PERCENTILES)
     return {"p10": float(p10), "p50": float(p50), "p90": float(p90)}
 
 
 def simulate(
-    x: CptInputs, overrides: dict | None = None, n: int = 4000, seed: int = 0
+    x: CptInputs, overrides: dict | None = None, n: int = QUALITY_DRAWS, seed: int = 0
 ) -> dict[str, np.ndarray]:
     """Arrays of the losses over `n` draws of the coefficients (the same draws for every candidate)."""
     P = params_for(x, overrides)
@@ -207,7 +218,7 @@ def simulate(
     }
 
 
-def cpt_quality(x: CptInputs, overrides: dict | None = None, n: int = 4000, seed: int = 0) -> dict[str, Any]:
+def cpt_quality(x: CptInputs, overrides: dict | None = None, n: int = QUALITY_DRAWS, seed: int = 0) -> dict[str, Any]:
     """The `quality` block of a CPT estimate: P10/P50/P90 of each loss, the inputs and the sources."""
     if not 0 <= x.replay < 1:
         raise InputError("replay", f"must be a share of the trained tokens in [0, 1) (got {x.replay!r})")
@@ -230,7 +241,7 @@ def cpt_quality(x: CptInputs, overrides: dict | None = None, n: int = 4000, seed
         "measured_base_domain_loss": x.domain_loss,
         "loss_general": out["general_loss"]["p50"],
         "tokens_per_param": (x.base_tokens + x.trained_tokens) / x.n_params,
-        "compute_optimal_tokens_per_param": _opt_ratio(6.0 * x.n_params * (x.base_tokens + x.trained_tokens)),
+        "compute_optimal_tokens_per_param": _opt_ratio(TRAIN_FLOPS_PER_PARAM_TOKEN * x.n_params * (x.base_tokens + x.trained_tokens)),
         "rough": not overrides,
         "samples": n,
         "seed": seed,
@@ -250,7 +261,7 @@ def _opt_ratio(flops: float) -> float:
     return d_opt / n_opt
 
 
-def scratch_quality(n_params: float, tokens: float, n: int = 4000, seed: int = 0) -> dict[str, Any]:
+def scratch_quality(n_params: float, tokens: float, n: int = QUALITY_DRAWS, seed: int = 0) -> dict[str, Any]:
     """From-scratch training: the Epoch law L(N, D) with its coefficient ranges; no domain, no forgetting."""
     cat = catalog.cpt()
     P = {k: _param(k, cat["coefficients"][k]) for k in ("E", "A_ref", "alpha", "B_ref", "beta")}
@@ -269,7 +280,7 @@ def scratch_quality(n_params: float, tokens: float, n: int = 4000, seed: int = 0
         "domain_gain": None,
         "loss_general": None,
         "tokens_per_param": tokens / n_params,
-        "compute_optimal_tokens_per_param": _opt_ratio(6.0 * n_params * tokens),
+        "compute_optimal_tokens_per_param": _opt_ratio(TRAIN_FLOPS_PER_PARAM_TOKEN * n_params * tokens),
         "rough": False,
         "samples": n,
         "seed": seed,

@@ -15,6 +15,11 @@ from typing import Any
 import numpy as np
 
 from traincost.decide import cpt
+from traincost.units import PERCENTILES
+
+# the bisection for the smallest sufficient amount stops when its bracket is within 1% (3 significant
+# digits are reported)
+BISECT_RATIO = 1.01
 
 SAMPLES = cpt.DRAWS
 
@@ -53,7 +58,7 @@ def samples(entry: dict[str, Any], seed: int = 0) -> dict[str, np.ndarray]:
 
 
 def _interval(d: np.ndarray) -> tuple[float, float, float]:
-    p10, p50, p90 = np.percentile(d, [10, 50, 90])
+    p10, p50, p90 = np.percentile(d, PERCENTILES)
     return float(p10), float(p50), float(p90)
 
 
@@ -156,6 +161,6 @@ def tokens_for_loss(entry: dict[str, Any], target: float, seed: int = 0) -> floa
             hi = mid
         else:
             lo = mid
-        if hi / lo < 1.01:
+        if hi / lo < BISECT_RATIO:
             break
     return float(f"{hi:.3g}")

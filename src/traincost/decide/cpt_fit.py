@@ -16,14 +16,23 @@ from typing import Any
 import numpy as np
 
 from traincost.decide import cpt
+from traincost.decide.quality import TRAIN_FLOPS_PER_PARAM_TOKEN
 from traincost.errors import InputError
+from traincost.units import PERCENTILES
 
 COLUMNS = ("params", "domain_tokens", "replay", "domain_loss", "general_loss")
 OPTIONAL = ("base_tokens",)
+# Levenberg-Marquardt settings (algorithm, not data): iteration cap, damping beyond which no step helps,
+# and the relative change of the squared residual that counts as converged
+LM_ITERS = 200  # algorithm setting: iteration cap
+LM_MAX_DAMPING = 1e10  # algorithm setting: damping beyond which no step helps
+LM_REL_TOL = 1e-14  # algorithm setting: relative change of the squared residual that counts as converged
+# bootstrap refits for the P10/P90 of fitted coefficients (algorithm setting: enough for stable deciles)
+BOOTSTRAP_FITS = 200
 FREE_SIGNED = {"E", "E_general", "c_mix"}  # fitted as they are; the others in log space (positive)
 
 
-def least_squares(fun: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, iters: int = 200) -> np.ndarray:
+def least_squares(fun: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, iters: int = LM_ITERS) -> np.ndarray:
     """Levenberg-Marquardt: minimise sum(fun(x)^2) from x0."""
     x = np.asarray(x0, dtype=float).copy()
     r = fun(x)
@@ -36,13 +45,13 @@ def least_squares(fun: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, iters
         r_new = fun(x + step)
         if np.all(np.isfinite(r_new)) and r_new @ r_new < r @ r:
             x, lam = x + step, lam / 3
-            if np.abs(r @ r - r_new @ r_new) < 1e-14 * (1 + r @ r):
+            if np.abs(r @ r - r_new @ r_new) < LM_REL_TOL * (1 + r @ r):
                 r = r_new
                 break
             r = r_new
         else:
             lam *= 4
-            if lam > 1e10:
+            if lam > LM_MAX_DAMPING:
                 break
     return x
 
@@ -98,7 +107,7 @@ def fit_pilots(
     rows: Sequence[Row],
     domain: str = "general",
     schedule: str = "rewarm-decay",
-    boot: int = 200,
+    boot: int = BOOTSTRAP_FITS,
     seed: int = 0,
 ) -> dict[str, Any]:
     """Coefficients [P10, fit, P90] for the scenario's `cpt_coefficients`, and the fit's residuals."""
@@ -131,7 +140,7 @@ def fit_pilots(
     out = {}
     for k, v in full.items():
         vals = np.array([d[k] for d in draws]) if draws else np.array([v])
-        lo, hi = np.percentile(vals, [10, 90])
+        lo, hi = np.percentile(vals, PERCENTILES[::2])
         out[k] = [float(min(lo, v)), float(v), float(max(hi, v))]
     c = {**base, **full}
     res_d = [cpt.domain_losses(c, _inputs(r, domain, schedule))[1] - r.domain_loss for r in rows]
@@ -195,7 +204,7 @@ def pilot_flops(pilots: Sequence[dict]) -> float:
     (domain tokens plus the replay on top, the same convention as the main run)."""
     return float(
         sum(
-            6.0 * float(p["params"]) * float(p["domain_tokens"]) / (1.0 - float(p.get("replay") or 0.0))
+            TRAIN_FLOPS_PER_PARAM_TOKEN * float(p["params"]) * float(p["domain_tokens"]) / (1.0 - float(p.get("replay") or 0.0))
             for p in pilots
         )
     )

@@ -18,10 +18,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-EPOCH = {"E": 1.8172, "A": 482.01, "B": 2085.43, "alpha": 0.3478, "beta": 0.3658}
-EPOCH_SOURCE = ("Epoch AI refit of the Chinchilla law (Besiroglu et al. 2024, arXiv 2404.10102; "
-                "dymil/analyzing-chinchilla data_analysis.ipynb@9225883): E=1.8172, A=482.01, B=2085.43, "
-                "alpha=0.3478, beta=0.3658")
+from traincost import catalog
+
+# training compute C = 6 N D FLOPs (forward 2 + backward 4 per parameter per token: Kaplan et al. 2020,
+# arXiv 2001.08361, Table 1; Hoffmann et al. 2022)
+TRAIN_FLOPS_PER_PARAM_TOKEN = 6
+
+_EPOCH_CAT = catalog.cpt()["epoch_chinchilla"]
+EPOCH = {k: float(_EPOCH_CAT[k]) for k in ("E", "A", "B", "alpha", "beta")}
+EPOCH_SOURCE = _EPOCH_CAT["source"]
 
 
 def chinchilla_loss(n_params: float, tokens: float, E: float = EPOCH["E"], A: float = EPOCH["A"], B: float = EPOCH["B"],
@@ -35,8 +40,8 @@ def compute_optimal(flops: float, A: float = EPOCH["A"], B: float = EPOCH["B"], 
     """(N_opt, D_opt) for a compute budget C = 6·N·D."""
     G = ((alpha * A) / (beta * B)) ** (1 / (alpha + beta))
     a = beta / (alpha + beta)
-    n_opt = G * (flops / 6) ** a
-    return n_opt, (flops / 6) / n_opt
+    n_opt = G * (flops / TRAIN_FLOPS_PER_PARAM_TOKEN) ** a
+    return n_opt, (flops / TRAIN_FLOPS_PER_PARAM_TOKEN) / n_opt
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,7 @@ class Quality:
 def expected_quality(n_params: float, tokens: float, kind: str, pretraining_tokens: float | None,
                      law: CptLaw | None = None) -> Quality:
     """Quality estimate of a run of `tokens` on a model of `n_params` (active) parameters."""
-    c = 6.0 * n_params * tokens
+    c = TRAIN_FLOPS_PER_PARAM_TOKEN * n_params * tokens
     n_opt, d_opt = compute_optimal(c)
     opt_ratio = d_opt / n_opt
     if kind == "from-scratch" or not pretraining_tokens:
@@ -98,6 +103,6 @@ def expected_quality(n_params: float, tokens: float, kind: str, pretraining_toke
                 + ("rough default coefficients: the Epoch law on the domain tokens alone (an upper bound; "
                    "fit your own on pilot runs)" if law.rough else "user-supplied coefficients")),
         loss_general=chinchilla_loss(n_params, total), tokens_per_param=total / n_params,
-        compute_optimal_tokens_per_param=compute_optimal(6.0 * n_params * total)[1] / compute_optimal(6.0 * n_params * total)[0],
+        compute_optimal_tokens_per_param=compute_optimal(TRAIN_FLOPS_PER_PARAM_TOKEN * n_params * total)[1] / compute_optimal(TRAIN_FLOPS_PER_PARAM_TOKEN * n_params * total)[0],
         rough=law.rough,
     )

@@ -18,21 +18,25 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from traincost import catalog
 from traincost.hardware.accelerator import Accelerator
 from traincost.model.arch import ArchSpec
+
+# every default is an assumption with its reasoning in data/defaults.yaml (serving)
+_DFLT = {k: v["value"] for k, v in catalog.defaults()["serving"].items()}
 
 
 @dataclass(frozen=True)
 class ServingAssumptions:
-    batch: int = 64  # concurrent sequences per replica
-    context: int = 4096  # tokens of context per sequence (prompt + generated), KV cache sized for it
-    input_per_output: float = 3.0  # prompt tokens per generated token
-    weight_bytes: float = 2.0  # bf16 weights (1.0 for FP8 serving)
-    kv_bytes: float = 2.0  # bf16 KV cache
-    prefill_efficiency: float = 0.5  # share of dense peak in prefill
-    hbm_efficiency: float = 0.8  # share of HBM bandwidth in decode
-    utilization: float = 0.5  # average load over the month
-    memory_headroom: float = 0.9  # share of HBM usable for weights + KV cache
+    batch: int = int(_DFLT["batch"])  # concurrent sequences per replica
+    context: int = int(_DFLT["context"])  # tokens of context per sequence (prompt + generated), KV cache sized for it
+    input_per_output: float = float(_DFLT["input_per_output"])  # prompt tokens per generated token
+    weight_bytes: float = float(_DFLT["weight_bytes"])  # bf16 weights (1.0 for FP8 serving)
+    kv_bytes: float = float(_DFLT["kv_bytes"])  # bf16 KV cache
+    prefill_efficiency: float = float(_DFLT["prefill_efficiency"])  # share of dense peak in prefill
+    hbm_efficiency: float = float(_DFLT["hbm_efficiency"])  # share of HBM bandwidth in decode
+    utilization: float = float(_DFLT["utilization"])  # average load over the month
+    memory_headroom: float = float(_DFLT["memory_headroom"])  # share of HBM usable for weights + KV cache
 
 
 def kv_bytes_per_token(a: ArchSpec, bytes_per_value: float = 2.0) -> float:

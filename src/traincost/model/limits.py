@@ -14,31 +14,38 @@ from typing import Any
 
 from traincost.errors import InputError
 
-MAX_LAYERS = 1024
-MAX_HIDDEN = 131_072
-MAX_HEADS = 1024
-MAX_EXPERTS = 4096
-MAX_FFN = 1_048_576
-MAX_VOCAB = 4_194_304
-MAX_CONTEXT = 2**30
+# Input limits (not data): each is far above any published model (largest today: hidden 16,384 and
+# 126 layers in Llama 3.1 405B, vocab 256k in Gemma, 256 experts in DeepSeek-V3), so a real config always
+# passes and a typo or an attack (1e30 layers) is refused before any arithmetic.
+MAX_LAYERS = 1024  # input limit: 8x the deepest published model (126)
+MAX_HIDDEN = 131_072  # input limit: 2^17, 8x the widest published hidden size (16,384)
+MAX_HEADS = 1024  # input limit: 8x the most attention heads published (128)
+MAX_EXPERTS = 4096  # input limit: 16x the most routed experts published (256)
+MAX_FFN = 1_048_576  # input limit: 2^20, 8x the widest FFN published (Llama 3.1 405B: 53,248)
+MAX_VOCAB = 4_194_304  # input limit: 2^22, 16x the largest vocabulary published (Gemma: 256,000)
+MAX_CONTEXT = 2**30  # input limit: 2^30 tokens, 1000x a 1M-token context
+# input limits of the smaller fields: head dims and shared experts (far above any published model)
+MAX_HEAD_DIM = 4096  # input limit: 16x the widest published head (256)
+MAX_SHARED_EXPERTS = 64  # input limit: 32x the most shared experts published (2)
+MAX_POSITIONS = 1_048_576  # input limit: 2^20 positions for GPT-2-style configs (n_positions)
 
 CONFIG_LIMITS: dict[str, tuple[int, int]] = {
     "hidden_size": (1, MAX_HIDDEN), "n_embd": (1, MAX_HIDDEN),
     "num_hidden_layers": (1, MAX_LAYERS), "n_layer": (1, MAX_LAYERS),
     "num_attention_heads": (1, MAX_HEADS), "n_head": (1, MAX_HEADS),
     "num_key_value_heads": (0, MAX_HEADS),  # 0 (or null): as many as attention heads
-    "head_dim": (1, 4096), "v_head_dim": (1, 4096), "qk_nope_head_dim": (0, 4096), "qk_rope_head_dim": (0, 4096),
+    "head_dim": (1, MAX_HEAD_DIM), "v_head_dim": (1, MAX_HEAD_DIM), "qk_nope_head_dim": (0, MAX_HEAD_DIM), "qk_rope_head_dim": (0, MAX_HEAD_DIM),
     "q_lora_rank": (0, MAX_HIDDEN), "kv_lora_rank": (1, MAX_HIDDEN),
     "vocab_size": (1, MAX_VOCAB),
     "intermediate_size": (1, MAX_FFN), "n_inner": (1, MAX_FFN), "moe_intermediate_size": (1, MAX_FFN),
     "shared_expert_intermediate_size": (0, MAX_FFN),
     "num_local_experts": (1, MAX_EXPERTS), "num_experts": (0, MAX_EXPERTS), "n_routed_experts": (0, MAX_EXPERTS),
-    "num_experts_per_tok": (1, MAX_EXPERTS), "n_shared_experts": (0, 64),
-    "max_position_embeddings": (1, MAX_CONTEXT), "n_positions": (1, 1_048_576), "sliding_window": (0, MAX_CONTEXT),
+    "num_experts_per_tok": (1, MAX_EXPERTS), "n_shared_experts": (0, MAX_SHARED_EXPERTS),
+    "max_position_embeddings": (1, MAX_CONTEXT), "n_positions": (1, MAX_POSITIONS), "sliding_window": (0, MAX_CONTEXT),
     "max_window_layers": (0, MAX_LAYERS), "decoder_sparse_step": (0, MAX_LAYERS),
     "first_k_dense_replace": (0, MAX_LAYERS), "moe_layer_freq": (0, MAX_LAYERS),
 }
-DEFAULT_LIMITS = (0, 2**31 - 1)
+DEFAULT_LIMITS = (0, 2**31 - 1)  # input limit: a signed 32-bit integer for any other field
 
 
 def config_int(key: str, v: Any) -> int:

@@ -25,6 +25,9 @@ import numpy as np
 
 from traincost import catalog
 from traincost.money.prices import Choice, every_offer
+from traincost.units import PERCENTILES
+
+MONTHS_PER_YEAR = 12  # calendar: dates are compared in months
 
 CURRENT_MONTHS = 18  # offers observed within this many months of the newest price in the catalog are current
 MIN_PROVIDERS = 3  # with fewer providers the band borrows the reference accelerator's relative spread
@@ -70,7 +73,7 @@ def _peak(acc) -> float:
 
 def _months(date: str) -> float:
     y, m, *_ = (int(x) for x in date.split("-"))
-    return y * 12 + m
+    return y * MONTHS_PER_YEAR + m
 
 
 def _offers(acc, days: float | None) -> list[Choice]:
@@ -94,7 +97,7 @@ def market(acc, days: float | None = None) -> Market | None:
             best[o.provider] = o
     vals = np.array([o.value for o in offers])
     value = float(np.median([o.value for o in best.values()]))
-    low, high = (float(x) for x in np.percentile(vals, [10, 90]))
+    low, high = (float(x) for x in np.percentile(vals, PERCENTILES[::2]))
     borrowed = None
     if len(best) < MIN_PROVIDERS and acc.id != REFERENCE:
         ref = market(catalog.accelerators()[REFERENCE], days)

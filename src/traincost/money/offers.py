@@ -8,14 +8,17 @@ from traincost import catalog
 from traincost.errors import InputError
 from traincost.money import market
 from traincost.money.prices import every_offer
-from traincost.units import parse_count
+from traincost.units import parse_count, parse_duration
+
+# presentation: with no run length given, offers are priced for a month of use
+DEFAULT_DAYS = 30.0
 
 
 def _num(v, field: str, default: float, integer: bool = False) -> float:
     if v is None:
         return default
     try:
-        x = float(parse_count(str(v).rstrip("dD"))) if field == "days" else float(parse_count(v))
+        x = parse_duration(v, {"": 1.0, "d": 1.0}) if field == "days" else float(parse_count(v))
     except (TypeError, ValueError):
         x = -1.0
     if x <= 0 or (integer and x != int(x)):
@@ -27,7 +30,7 @@ def run_offers(acc, gpus=None, days=None, provider: str | None = None) -> dict[s
     """Compute cost (accelerator-hours x price; no failures, storage or staff) of `gpus` accelerators for
     `days` at every training-sized offer, spot included for reference, and the effective price."""
     n = int(_num(gpus, "gpus", float(catalog.defaults()["scenario"]["gpus"]["value"]), integer=True))
-    d = _num(days, "days", 30.0)
+    d = _num(days, "days", DEFAULT_DAYS)
     hours = n * d * 24.0
     m = market.effective(acc, d)
     counted = {(o.provider, o.tier, o.row.date) for o in m.offers} if m is not None and not m.estimated_from else set()

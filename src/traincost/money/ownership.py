@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-HOURS_PER_YEAR = 8766.0
+HOURS_PER_YEAR = 8766.0  # 365.25 days x 24 h (Julian year, leap years included)
+MONTHS_PER_YEAR = 12.0  # calendar: colocation is priced per kW-month
 EPOCH_RATE = 0.14 * math.log(10)  # value lost per year to hardware progress (Epoch AI: 0.14 OOM/yr)
 
 
@@ -66,7 +67,7 @@ def owned(v: dict[str, Any], n_gpus: int, node_size: int, it_kw, peak, run_hours
     capital_year = k * (capex + resale) / 2.0
     maint_year = capex * v["maintenance_share_per_year"]
     if facility == "colo":
-        fac_year = peak * v["colocation_usd_per_kw_month"] * 12.0
+        fac_year = peak * v["colocation_usd_per_kw_month"] * MONTHS_PER_YEAR
     else:
         fac_year = v["facility_build_usd_per_mw"] * (peak * v["pue"] / 1000.0) / v["facility_lifetime_years"]
     ops_year = n_gpus / v["ops_gpus_per_engineer"] * v["engineer_cost_per_year"]

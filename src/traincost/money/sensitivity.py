@@ -13,6 +13,8 @@ from typing import Any
 from traincost.money.costing import Context, Param, compute
 
 # What each bill parameter means to a reader of the answer (names not listed are shown as they are)
+# presentation: how many cost drivers the tornado lists
+TOP_DRIVERS = 5
 LABELS = {
     "solve_days": "throughput (the share of the planned speed a real run reaches)",
     "price": "the price per GPU-hour",
@@ -29,7 +31,7 @@ LABELS = {
 }
 
 
-def drivers(P: dict[str, Param], ctx: Context, top: int = 5) -> list[dict[str, Any]]:
+def drivers(P: dict[str, Param], ctx: Context, top: int = TOP_DRIVERS) -> list[dict[str, Any]]:
     """The inputs that swing the total cost most, largest first: name, label, low/high input values and the
     total cost at each, with the input's source."""
     central = {k: p.value for k, p in P.items()}

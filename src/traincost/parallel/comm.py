@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from traincost import catalog
 from traincost.hardware.accelerator import Accelerator
+
+# link bandwidths (GB/s per direction) for an accelerator that gives none: data/kernels.yaml link_fallbacks
+_FALLBACK = catalog.kernels_table()["link_fallbacks"]
 
 
 def collective(size_bytes, n, bw, latency_s, kind: str):
@@ -27,8 +31,8 @@ def tier(group, stride, acc: Accelerator, eff):
     """Bus bandwidth and per-step latency of a group of ``group`` ranks spaced ``stride`` apart. Inside one
     scale-up domain: the NVLink-class links; otherwise the NICs, where the members that share a node combine
     their NICs (hierarchical collectives)."""
-    up_bw = (acc.scale_up_bw_gbs or 16.0) * 1e9 * eff.scale_up
-    out_bw = (acc.scale_out_bw_gbs or 12.5) * 1e9 * eff.scale_out
+    up_bw = (acc.scale_up_bw_gbs or _FALLBACK["scale_up_bw_gbs"]) * 1e9 * eff.scale_up
+    out_bw = (acc.scale_out_bw_gbs or _FALLBACK["scale_out_bw_gbs"]) * 1e9 * eff.scale_out
     span = group * stride
     inside = span <= acc.scale_up_size
     per_node = np.clip(acc.node_size // np.maximum(stride, 1), 1, None)

@@ -14,6 +14,17 @@ from __future__ import annotations
 
 import numpy as np
 
+# bytes per token of one layer's memory-bound forward work (bf16, 2 B per value): 10 passes over the hidden
+# state (norms and residual adds: reads + writes) per hidden element, 2 passes (rotary: read + write) over the
+# q and k projections, and over the FFN hidden state 3 passes when gated (gate, up, product) else 2
+ELEMENTWISE_BYTES_PER_HIDDEN = 20.0
+GATED_FFN_BYTES = 6.0  # 3 bf16 passes over the FFN hidden state: gate, up, product
+PLAIN_FFN_BYTES = 4.0  # 2 bf16 passes: activation read and write
+# kernels launched per layer for that elementwise work (the floor of its time: launch overheads)
+ELEMENTWISE_KERNELS = 8
+# bytes per vocabulary entry per token of the fp32 cross-entropy: derivation in loss_time's docstring
+LOSS_BYTES_PER_VOCAB_ENTRY = 30.0
+
 
 def gemm_time(M, K, N, count, peak, bw, eff):
     """Seconds for ``count`` GEMMs of (M x K)·(K x N) in 16-bit storage. With FP8 GEMMs the activation
@@ -64,8 +75,9 @@ def elementwise_time(m, T, t, rep_div, bw, eff):
     """Memory-bound forward work of one layer: norms, residuals, activation function, rotary (bytes read and
     written, bf16), plus launch overheads of the ~8 kernels."""
     h = m.h
-    nbytes = (20.0 * h * t / rep_div + 4.0 * (m.qdim + m.kdim) + (6.0 if m.gated else 4.0) * m.ffn) * T / t
-    return np.maximum(nbytes / (bw * eff.hbm), 8 * eff.kernel_overhead_us * 1e-6)
+    per_ffn = GATED_FFN_BYTES if m.gated else PLAIN_FFN_BYTES
+    nbytes = (ELEMENTWISE_BYTES_PER_HIDDEN * h * t / rep_div + 4.0 * (m.qdim + m.kdim) + per_ffn * m.ffn) * T / t
+    return np.maximum(nbytes / (bw * eff.hbm), ELEMENTWISE_KERNELS * eff.kernel_overhead_us * 1e-6)
 
 
 def loss_time(m, T, t, bw, eff):
@@ -73,4 +85,4 @@ def loss_time(m, T, t, bw, eff):
     and upcast (2 + 4 bytes), log-softmax read and write (4 + 4), backward read and gradient write (4 + 4), the
     gradient cast to bf16 (4 + 2), plus the bf16 logits written by the GEMM (2): 30 bytes per vocabulary entry
     per token, counted from the passes PyTorch's cross_entropy makes over fp32 logits."""
-    return 30.0 * m.V / t * T / (bw * eff.hbm)
+    return LOSS_BYTES_PER_VOCAB_ENTRY * m.V / t * T / (bw * eff.hbm)

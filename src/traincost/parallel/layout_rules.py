@@ -18,6 +18,9 @@ from __future__ import annotations
 
 from traincost.errors import InputError
 
+# presentation: an error lists at most this many valid tensor-parallel sizes
+MAX_LISTED_TP = 12
+
 
 def check_layout_fits_model(arch, seq_len: int, fixed: dict) -> None:
     a = arch.attention
@@ -26,7 +29,7 @@ def check_layout_fits_model(arch, seq_len: int, fixed: dict) -> None:
     if tp is not None and (heads % tp or kv % tp):
         ok = [t for t in range(1, min(heads, kv) + 1) if heads % t == 0 and kv % t == 0]
         raise InputError("tp", f"{arch.name} has {heads} attention heads and {kv} KV heads; TP must divide both "
-                               f"(Megatron-LM rule), so it can be {', '.join(map(str, ok[:12]))} (got {tp})")
+                               f"(Megatron-LM rule), so it can be {', '.join(map(str, ok[:MAX_LISTED_TP]))} (got {tp})")
     ep = fixed.get("ep")
     if ep is not None and ep > 1 and arch.moe is not None and arch.moe.num_experts % ep:
         raise InputError("ep", f"{arch.name} has {arch.moe.num_experts} experts; EP must divide them (got {ep})")

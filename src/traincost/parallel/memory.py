@@ -19,16 +19,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from traincost import catalog
+
 GIB = 1024**3
+# CUDA context and NCCL buffers per accelerator, with their sources: data/kernels.yaml memory_overhead
+_OVERHEAD = catalog.kernels_table()["memory_overhead"]
 
 
 @dataclass(frozen=True)
 class Overhead:
     """Memory outside the tensors the model allocates (sourced in data/kernels.yaml)."""
 
-    cuda_context_gib: float = 0.7
-    nccl_per_communicator_gib: float = 0.9
-    nccl_all_to_all_gib: float = 3.3
+    cuda_context_gib: float = float(_OVERHEAD["cuda_context_gib"])
+    nccl_per_communicator_gib: float = float(_OVERHEAD["nccl_per_communicator_gib"])
+    nccl_all_to_all_gib: float = float(_OVERHEAD["nccl_all_to_all_gib"])
 
 
 def shard_divisors(shard, zero) -> tuple:

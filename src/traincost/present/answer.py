@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from traincost.money.uncertainty import MEDIAN_PERCENTILE
 from traincost.units import human, usd
+
+# presentation: a step-time component is named in the answer when it takes at least 1% of the step
+MIN_SHARE_NAMED = 0.01
 
 
 def _rng(q: dict[str, float], fmt) -> str:
@@ -35,7 +39,7 @@ def answer_sentences(r) -> list[str]:
         return []
     out = [f"Medians (P50) of the Monte Carlo; the point estimate, every input at its central value, is "
            f"{usd(a['point_estimate_usd'])}."]
-    if a["budget_percentile"] != 50:
+    if a["budget_percentile"] != MEDIAN_PERCENTILE:
         out.append(f"Budget at P{a['budget_percentile']:g}: {usd(a['budget_usd'])} "
                    f"({a['days_at_percentile']:,.1f} days at that percentile).")
     return out
@@ -183,7 +187,7 @@ def plan_paragraph(r) -> tuple[str, list[str]]:
     body = [f"The {fits} for {r.model} on {r.gpus:,} x {r.gpu} (seq {r.seq_len:,}, "
             f"{human(r.global_batch['tokens'])} tokens per batch):",
             f"{chosen['step_time_s']:.2f} s per step, {mem['total_gib']:.1f} of {mem['breakdown_gib']['capacity']:.1f} GiB per GPU."]
-    if worst and tb[worst] / tb["step"] >= 0.01:
+    if worst and tb[worst] / tb["step"] >= MIN_SHARE_NAMED:
         body.append(f"Beyond compute, most step time goes to {worst.replace('_', ' ')} ({tb[worst] / tb['step']:.0%}).")
     return head, body
 

@@ -8,6 +8,11 @@ from typing import Any
 
 from traincost.present import answer
 
+# presentation: numbers below ten thousand keep 4 significant digits, larger ones are printed whole
+PLAIN_DIGITS_BELOW = 1e4
+# presentation: a bill line's source is cut to this many characters in the card
+SOURCE_CHARS = 120
+
 STYLE = ("font:14px/1.45 system-ui,sans-serif;color:#1d232a;max-width:980px;border:1px solid #d9dee3;"
          "border-radius:6px;padding:12px 16px")
 HEAD = "font-size:17px;font-weight:600;color:#2f5d8a;margin:0 0 6px"
@@ -35,7 +40,7 @@ def _plain(v: Any) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
-        return f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
+        return f"{v:,.4g}" if abs(v) < PLAIN_DIGITS_BELOW else f"{v:,.0f}"
     return str(v)
 
 
@@ -48,7 +53,7 @@ def estimate_card(r, base: dict | None = None, charts: bool = True) -> str:
     for x in ranges_rows(r):
         f = usd if x["figure"] == "total_cost_usd" else _plain
         rows.append({"figure": x["figure"].replace("_", " "), **{k: f(x[k]) for k in ("p10", "p50", "p90", "point")}})
-    bill = [{"item": b.item, "USD": usd(b.usd), "source": b.source[:120]} for b in r.bill]
+    bill = [{"item": b.item, "USD": usd(b.usd), "source": b.source[:SOURCE_CHARS]} for b in r.bill]
     extra = table(rows) + table(bill)
     if charts:
         from traincost.present.charts import chart_data, estimate_svgs

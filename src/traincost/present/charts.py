@@ -12,6 +12,11 @@ from traincost import catalog
 from traincost.errors import InputError
 from traincost.present import svg
 
+# presentation: the model-size sweep shows the 5 smallest models of the family, 200 Monte Carlo draws each
+# (the chart plots the point-estimate total and the loss, which do not depend on the draws; fewer draws keep it fast)
+SWEEP_MODELS = 5
+SWEEP_SAMPLES = 200  # presentation: draws per sweep point
+
 
 def chart_data(r, base: dict, compare: dict | None = None, sweep: bool = True) -> dict[str, Any]:
     """Numbers for the charts of an estimate `r` of scenario `base` (and its comparison)."""
@@ -37,9 +42,9 @@ def chart_data(r, base: dict, compare: dict | None = None, sweep: bool = True) -
     elif sweep:
         entry = catalog.models().get(r.model.name)
         fam = [m for m in catalog.models().values() if entry and m.family == entry.family]
-        for m in sorted(fam, key=lambda m: m.arch.params)[:5]:
+        for m in sorted(fam, key=lambda m: m.arch.params)[:SWEEP_MODELS]:
             try:
-                e = estimate({**sweep_base, "model": m.id, "gpus": r.hardware.count, "samples": 200})
+                e = estimate({**sweep_base, "model": m.id, "gpus": r.hardware.count, "samples": SWEEP_SAMPLES})
             except InputError:
                 continue
             rows.append((m.id, e.cost.total_usd, e.quality["loss"]))

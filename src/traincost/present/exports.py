@@ -9,6 +9,8 @@ from typing import Any
 
 from traincost.parallel.plan import fmt_layout
 
+XLSX_SHEET_NAME_MAX = 31  # Excel's limit on a worksheet name's length
+
 
 def bill_rows(r) -> list[dict[str, Any]]:
     rows = [{"category": b.category, "item": b.item, "quantity": b.quantity, "unit": b.unit, "unit_price_usd": b.unit_price,
@@ -93,7 +95,7 @@ def to_xlsx(sheets: dict[str, list[dict[str, Any]]]) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     for name, rows in sheets.items():
-        ws = wb.create_sheet(name[:31])
+        ws = wb.create_sheet(name[:XLSX_SHEET_NAME_MAX])
         keys: list[str] = []
         for r in rows:
             keys += [k for k in r if k not in keys]

@@ -16,6 +16,10 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
+# presentation: a wrapping column is never squeezed below 16 characters
+MIN_WRAP_WIDTH = 16
+# a width no table reaches: measures every column at its widest
+UNBOUNDED_WIDTH = 100_000
 PIPE_WIDTH = 170  # a pipe or file without COLUMNS gets a wide layout instead of Rich's 80 columns
 
 
@@ -86,7 +90,7 @@ def _widths(col: Col, cells: list[str]) -> tuple[int, int]:
     if not col.wrap:
         return widest, widest
     word = max((cell_len(w) for p in plain for w in p.split()), default=1)
-    return widest, min(widest, max(word, 16))
+    return widest, min(widest, max(word, MIN_WRAP_WIDTH))
 
 
 def fit_table(con: Console, cols: list[Col], rows: list[list[str]], title: str | None = None,
@@ -99,7 +103,7 @@ def fit_table(con: Console, cols: list[Col], rows: list[list[str]], title: str |
     widths = [_widths(c, [row[i] for row in rows]) for i, c in enumerate(cols)]
     while True:
         t = _build(cols, rows, keep, title, box_, show_header)
-        full = Measurement.get(con, con.options.update_width(100_000), t).maximum  # every column at its widest, with padding and edges
+        full = Measurement.get(con, con.options.update_width(UNBOUNDED_WIDTH), t).maximum  # every column at its widest, with padding and edges
         need = full - sum(widths[i][0] for i in keep) + sum(widths[i][1] for i in keep)
         droppable = [i for i in keep if cols[i].keep < 100]
         if need <= con.width:

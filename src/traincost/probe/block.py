@@ -11,6 +11,10 @@ from torch import nn
 from traincost.model.arch import ArchSpec
 from traincost.probe.measure import DTYPES, Device, sdpa, time_it
 
+# standard deviation of the random weights: GPT-2's initialisation (timing does not depend on the values;
+# a small scale keeps bf16 activations finite)
+INIT_STD = 0.02
+
 
 class Block(nn.Module):
     """A Llama-style pre-norm block on one TP rank: heads/TP query heads, max(1, kv/TP) KV heads,
@@ -28,7 +32,7 @@ class Block(nn.Module):
         kw = {"dtype": dtype, "device": device}
 
         def w(*shape):
-            return nn.Parameter(torch.randn(*shape, **kw) * 0.02)
+            return nn.Parameter(torch.randn(*shape, **kw) * INIT_STD)
 
         self.norm1, self.norm2 = nn.Parameter(torch.ones(h, **kw)), nn.Parameter(torch.ones(h, **kw))
         self.wqkv = w(h, self.hq * self.dh + self.hkv * (self.dh + self.dv))

@@ -15,6 +15,10 @@ import torch.distributed as dist
 from traincost.probe.fit import COLLECTIVES, bus_bandwidth, spread, tier_groups
 from traincost.probe.measure import Device, local_device
 
+MIN_ESTIMATE_S = 1e-7  # algorithm setting: a first timing below 0.1 us is clock noise; floor it
+MIN_BUDGET_S = 0.05  # algorithm setting: each collective size gets at least 50 ms past the deadline
+INIT_TIMEOUT_S = 120  # algorithm setting: spawned ranks that have not met within two minutes give up
+
 
 def _op(op: str, size: int, group, ranks: list[int], me: int, dev: Device):
     """A closure running one collective of `size` bytes (bf16 elements; fp32 on gloo) in `group`."""
@@ -69,7 +73,7 @@ def time_collective(fn, dev: Device, max_s: float, reps: int = 8) -> dict:
     dev.sync()
     # every count below must be the same on every rank: derived from agreed values only
     est, neg_max_s = _agreed_max([time.perf_counter() - t, -max_s], dev)
-    est, max_s = max(est, 1e-7), -neg_max_s
+    est, max_s = max(est, MIN_ESTIMATE_S), -neg_max_s
     n = int(min(reps, max(3, max_s / est)))
     inner = max(1, int(1e-3 / est)) if dev.kind != "cpu" else 1
     samples = []
@@ -96,7 +100,7 @@ def measure_tier(tier: str, groups, sizes: list[int], deadline: float, dev: Devi
             if _agree(i >= 2 and time.time() > deadline, dev):
                 stopped = True
                 break
-            left = max(deadline - time.time(), 0.05)
+            left = max(deadline - time.time(), MIN_BUDGET_S)
             r = time_collective(_op(op, size, group, ranks, me, dev), dev, min(left, 2.0))
             dist.barrier()
             n_bytes = size // n * n if op != "send_recv" else size
@@ -134,7 +138,7 @@ def worker(rank: int, world: int, port: int, sizes: list[int], deadline: float, 
     dev = local_device(rank)
     backend = "gloo" if dev.kind == "cpu" else "nccl"
     dist.init_process_group(
-        backend, init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world, timeout=timedelta(seconds=120)
+        backend, init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world, timeout=timedelta(seconds=INIT_TIMEOUT_S)
     )
     try:
         res = run_collectives(sizes, deadline, world, dev)

@@ -14,22 +14,25 @@ Conventions:
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 
 import numpy as np
 
 from traincost.errors import InputError
+from traincost.units import PERCENTILES
+from traincost.units import parse_duration as parse_duration_in
 
+# algorithm setting: a fitted plateau more than 1.5x the best rate measured is an extrapolation, not a knee
+MAX_PLATEAU_OVER_BEST = 1.5
 COLLECTIVES = ("all_reduce", "all_gather", "reduce_scatter", "all_to_all", "send_recv")
 
 
 def parse_duration(text: str, field: str = "budget") -> float:
     """'30s', '1m', '5m', '1h', '90' (seconds) -> seconds."""
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?\s*", str(text).lower())
-    if not m or float(m.group(1)) <= 0:
-        raise InputError(field, f"must be a duration such as 30s, 1m or 5m (got {text!r})")
-    return float(m.group(1)) * {"s": 1, "sec": 1, None: 1, "m": 60, "min": 60, "h": 3600}[m.group(2)]
+    try:
+        return parse_duration_in(text, {"": 1, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600})
+    except ValueError:
+        raise InputError(field, f"must be a duration such as 30s, 1m or 5m (got {text!r})") from None
 
 
 def spread(samples: Sequence[float]) -> dict[str, float]:
@@ -37,7 +40,7 @@ def spread(samples: Sequence[float]) -> dict[str, float]:
     a = np.asarray(samples, dtype=np.float64)
     if a.size == 0:
         raise ValueError("no timings")
-    p10, med, p90 = np.percentile(a, [10, 50, 90])
+    p10, med, p90 = np.percentile(a, PERCENTILES)
     return {"median_s": float(med), "p10_s": float(p10), "p90_s": float(p90), "runs": int(a.size)}
 
 
@@ -82,7 +85,7 @@ def fit_gemm(flops: Sequence[float], seconds: Sequence[float]) -> tuple[float, f
     w = 1.0 / inv_rate  # relative error: each point counts alike
     (a, b), *_ = np.linalg.lstsq(A * w[:, None], inv_rate * w, rcond=None)
     best = float(np.max(f / t))
-    if a <= 0 or b < 0 or 1.0 / a > 1.5 * best:  # no plateau in the sizes measured: the best rate seen, no knee
+    if a <= 0 or b < 0 or 1.0 / a > MAX_PLATEAU_OVER_BEST * best:  # no plateau in the sizes measured: the best rate seen, no knee
         return best, 0.0
     return float(1.0 / a), float(b / a)
 

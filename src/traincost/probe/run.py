@@ -23,6 +23,28 @@ from traincost.probe.shapes import message_sizes, model_gemms, tp_sizes
 # cumulative share of the budget at which each phase must end
 PHASES = {"overhead": 0.02, "memory": 0.08, "gemm": 0.33, "attention": 0.43, "block": 0.58, "collectives": 0.95}
 
+# Algorithm settings of the probe's time budget (they decide how long each measurement runs, not its result)
+MIN_MEASURE_S = 0.05  # algorithm setting: the shortest budget one measurement gets (s)
+STOP_BELOW_S = 0.02  # algorithm setting: no further GEMM shape starts with less than 20 ms of its share left
+FIRST_DTYPE_SHARE = 0.6  # algorithm setting: the first (training) precision gets 60% of the GEMM phase
+CALIBRATION_GEMM = (256, 1024, 1024)  # algorithm setting: M, K, N of the first GEMM (fast everywhere)
+MIN_SLICES = 6  # algorithm setting: a GEMM shape gets at most 1/6 of the phase
+REPEAT_FACTOR = 5  # algorithm setting: a GEMM measurement takes ~5x one GEMM (warm-up and repeats)
+MIN_GEMM_ROWS = 64  # algorithm setting: a GEMM's token count (M) is not shrunk below 64
+ERROR_CHARS = 80  # presentation: an error message is cut to 80 characters in `not_measured`
+SEQ_START = 128  # algorithm setting: attention and the block are always measured at sequence 128
+GROW_FACTOR = 6  # algorithm setting: a longer sequence is tried if 6x its estimated time fits (warm-up, repeats)
+TINY_ATTENTION_S = 0.2  # algorithm setting: budget of the sequence-128 attention measurement (s)
+TINY_BLOCK_S = 0.3  # algorithm setting: least budget of the sequence-128 block measurement (s)
+MIN_BLOCK_S = 0.1  # algorithm setting: least budget of the longer block measurement (s)
+MIN_MEMORY_S = 0.2  # algorithm setting: least budget of the memory-bound kernels (s)
+MEMORY_NUMEL_GPU = 256 * 2**20  # algorithm setting: 256 Mi elements, far beyond any GPU cache
+MEMORY_NUMEL_CPU = 8 * 2**20  # algorithm setting: 8 Mi elements, beyond a CPU's last-level cache, quick
+SMALLEST_MESSAGE = 32 * 1024  # algorithm setting: collectives from 32 KiB (latency-bound)
+LARGEST_MESSAGE_GPU = 1 << 30  # algorithm setting: to 1 GiB on GPUs (bandwidth-bound)
+LARGEST_MESSAGE_CPU = 1 << 24  # algorithm setting: to 16 MiB on CPUs (gloo is slow)
+MAX_SIZES_GPU = 12  # algorithm setting: message sizes measured on GPUs (8 on CPUs)
+
 
 @dataclass
 class Options:
@@ -126,25 +148,25 @@ def run_gemms(opts: Options, dev: ms.Device, raw: dict) -> None:
     span = opts.end("gemm") - time.time()
     raw["gemm"] = {}
     for i, dt in enumerate(dtypes):
-        share = 0.6 if i == 0 and len(dtypes) > 1 else 1.0 / (len(dtypes) - i)
+        share = FIRST_DTYPE_SHARE if i == 0 and len(dtypes) > 1 else 1.0 / (len(dtypes) - i)
         stop = time.time() + (opts.end("gemm") - time.time()) * share
         try:
-            cal = ms.gemm(256, 1024, 1024, dt, dev, 0.05)
+            cal = ms.gemm(*CALIBRATION_GEMM, dt, dev, MIN_MEASURE_S)
         except Exception as e:  # noqa: BLE001 - the precision is not supported here
             raw["not_measured"].append(f"GEMM {dt}: {type(e).__name__}: {str(e).splitlines()[0][:100]}")
             continue
-        pts = [_gemm_point("calibration", 256, 1024, 1024, cal)]
+        pts = [_gemm_point("calibration", *CALIBRATION_GEMM, cal)]
         rate = pts[0]["tflops"] * 1e12
         for j, g in enumerate(shapes):
             left = stop - time.time()
-            if left <= 0.02 and j >= 1:
+            if left <= STOP_BELOW_S and j >= 1:
                 break
-            cap = max(0.05, min(left, span / max(6, len(shapes))))
-            m = _shrink(g.m, g.flops / rate * 5, cap, 64)
+            cap = max(MIN_MEASURE_S, min(left, span / max(MIN_SLICES, len(shapes))))
+            m = _shrink(g.m, g.flops / rate * REPEAT_FACTOR, cap, MIN_GEMM_ROWS)
             try:
                 pts.append(_gemm_point(g.what, m, g.k, g.n, ms.gemm(m, g.k, g.n, dt, dev, cap), g.m))
             except RuntimeError as e:  # e.g. fp8 GEMMs need dimensions divisible by 16
-                raw["not_measured"].append(f"GEMM {dt} {g.what} ({m}x{g.k}x{g.n}): {str(e).splitlines()[0][:80]}")
+                raw["not_measured"].append(f"GEMM {dt} {g.what} ({m}x{g.k}x{g.n}): {str(e).splitlines()[0][:ERROR_CHARS]}")
                 continue
             rate = max(rate * 0.5, pts[-1]["tflops"] * 1e12)
         raw["gemm"][dt] = pts
@@ -157,10 +179,10 @@ def run_gemms(opts: Options, dev: ms.Device, raw: dict) -> None:
 def _grow(seq_len: int, t128: float, power: int, left: float) -> int:
     """The longest sequence (128 x 2^k, or the full one) whose estimated time (t128 x (s/128)^power,
     x6 for warm-up and repeats) fits in `left` seconds."""
-    s = 128
-    while s * 2 <= seq_len and t128 * (s * 2 / 128) ** power * 6 < left:
+    s = SEQ_START
+    while s * 2 <= seq_len and t128 * (s * 2 / SEQ_START) ** power * GROW_FACTOR < left:
         s *= 2
-    if s < seq_len and t128 * (seq_len / 128) ** power * 6 < left:
+    if s < seq_len and t128 * (seq_len / SEQ_START) ** power * GROW_FACTOR < left:
         s = seq_len
     return s
 
@@ -173,10 +195,10 @@ def run_attention(opts: Options, dev: ms.Device, raw: dict) -> None:
     dt = "bf16" if dev.kind == "cpu" or torch.cuda.is_bf16_supported() else "fp16"
     best, every = None, {}
     for name, impl in ms.attention_impls().items():
-        tiny = ms.attention(impl, 1, hq, hkv, 128, a.head_dim, dt, dev, 0.2)
+        tiny = ms.attention(impl, 1, hq, hkv, SEQ_START, a.head_dim, dt, dev, TINY_ATTENTION_S)
         left = opts.left("attention")
         s = _grow(opts.seq_len, tiny["fwd"]["median_s"] + tiny["bwd"]["median_s"], 2, left)
-        r = tiny if s == 128 else ms.attention(impl, 1, hq, hkv, s, a.head_dim, dt, dev, max(0.05, left / 2))
+        r = tiny if s == SEQ_START else ms.attention(impl, 1, hq, hkv, s, a.head_dim, dt, dev, max(MIN_MEASURE_S, left / 2))
         row = {"impl": name, "dtype": dt, "batch": 1, "heads": hq, "kv_heads": hkv, "head_dim": a.head_dim,
                "v_head_dim": a.v_head_dim, "seq_len": s, **r}
         every[name] = {"seq_len": s, "fwd_ms": r["fwd"]["median_s"] * 1e3, "bwd_ms": r["bwd"]["median_s"] * 1e3}
@@ -190,8 +212,8 @@ def run_attention(opts: Options, dev: ms.Device, raw: dict) -> None:
 
 
 def run_memory(opts: Options, dev: ms.Device, raw: dict) -> None:
-    numel = 256 * 2**20 if dev.kind != "cpu" else 8 * 2**20
-    raw["memory"] = ms.memory_kernels(numel, dev, max(0.2, opts.left("memory")))
+    numel = MEMORY_NUMEL_GPU if dev.kind != "cpu" else MEMORY_NUMEL_CPU
+    raw["memory"] = ms.memory_kernels(numel, dev, max(MIN_MEMORY_S, opts.left("memory")))
 
 
 def run_block(opts: Options, dev: ms.Device, raw: dict) -> None:
@@ -201,9 +223,9 @@ def run_block(opts: Options, dev: ms.Device, raw: dict) -> None:
         return
     dt = "bf16" if dev.kind == "cpu" or torch.cuda.is_bf16_supported() else "fp16"
     attn = ms.attention_impls().get((raw.get("attention") or {}).get("impl", "sdpa"), ms.sdpa)
-    tiny = blk.block_time(arch, opts.block_tp, 1, 128, dt, dev, max(0.3, opts.left("block") / 3), attn)  # always
+    tiny = blk.block_time(arch, opts.block_tp, 1, SEQ_START, dt, dev, max(TINY_BLOCK_S, opts.left("block") / 3), attn)  # always
     s = _grow(opts.seq_len, tiny["median_s"], 1, opts.left("block"))  # GEMM-dominated: time ~ s
-    r = tiny if s == 128 else blk.block_time(arch, opts.block_tp, 1, s, dt, dev, max(0.1, opts.left("block") / 2), attn)
+    r = tiny if s == SEQ_START else blk.block_time(arch, opts.block_tp, 1, s, dt, dev, max(MIN_BLOCK_S, opts.left("block") / 2), attn)
     raw["block"] = {"tp": opts.block_tp, "micro_batch": 1, "seq_len": s, "dtype": dt, "measured": r,
                     "attention": (raw.get("attention") or {}).get("impl", "sdpa")}
     if s < opts.seq_len:
@@ -213,12 +235,12 @@ def run_block(opts: Options, dev: ms.Device, raw: dict) -> None:
 def run_collectives(opts: Options, dev: ms.Device, raw: dict) -> None:
     from traincost.probe import comm
 
-    hi = 1 << 30 if dev.kind != "cpu" else 1 << 24
+    hi = LARGEST_MESSAGE_GPU if dev.kind != "cpu" else LARGEST_MESSAGE_CPU
     sizes = spread_order(
-        log_sizes(32 * 1024, hi, 4, message_sizes(opts.arch, opts.tps, opts.micro_batches, opts.seq_len)),
+        log_sizes(SMALLEST_MESSAGE, hi, 4, message_sizes(opts.arch, opts.tps, opts.micro_batches, opts.seq_len)),
         key=lambda x: x,
     )
-    sizes = sizes[: 8 if dev.kind == "cpu" else 12]  # smallest, largest, then between: any prefix spans the range
+    sizes = sizes[: 8 if dev.kind == "cpu" else MAX_SIZES_GPU]  # smallest, largest, then between: any prefix spans the range
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world > 1:  # under torchrun: this process is one rank
         raw["collectives"] = comm.run_collectives(
@@ -252,7 +274,7 @@ def probe(opts: Options, dev: ms.Device, log=lambda s: None) -> dict:
         (
             "overhead",
             lambda: raw.__setitem__(
-                "kernel_overhead_s", ms.launch_overhead(dev, max(0.05, opts.left("overhead")))["median_s"]
+                "kernel_overhead_s", ms.launch_overhead(dev, max(MIN_MEASURE_S, opts.left("overhead")))["median_s"]
             ),
         ),
         ("memory", lambda: run_memory(opts, dev, raw)),

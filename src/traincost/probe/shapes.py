@@ -7,6 +7,11 @@ from dataclasses import dataclass
 
 from traincost.model.arch import ArchSpec
 
+# algorithm setting: each GEMM is also measured at 1/16 of its token count (at least 64 rows) so the fitted
+# curve spans small GEMMs too
+SMALL_GEMM_DIVISOR = 16
+SMALL_GEMM_MIN_ROWS = 64  # algorithm setting: smallest token count measured
+
 
 @dataclass(frozen=True)
 class Gemm:
@@ -48,7 +53,7 @@ def model_gemms(arch: ArchSpec, tps: list[int], micro_batches: list[int], seq_le
     for t in tps:
         for b in micro_batches:
             for name, k, n in layer_gemms(arch, t, b * seq_len):
-                for m in (b * seq_len, max(64, b * seq_len // 16)):
+                for m in (b * seq_len, max(SMALL_GEMM_MIN_ROWS, b * seq_len // SMALL_GEMM_DIVISOR)):
                     out.setdefault((m, k, n), Gemm(m, k, n, f"{name} tp={t} mb={b}"))
     return list(out.values())
 

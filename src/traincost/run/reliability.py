@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 
 SECONDS_PER_HOUR = 3600.0
+# Daly (2006), "A higher order estimate of the optimum checkpoint interval": coefficient of the third-order term delta/(18 M) of the optimal checkpoint interval
+DALY_THIRD_ORDER = 18
 HOURS_PER_DAY = 24.0
 
 
@@ -35,7 +37,7 @@ def young_daly_interval(checkpoint_s, mtbf_s):
     LLNL SCR's scr_ckpt_interval.py). Works on floats and NumPy arrays."""
     d, m = np.asarray(checkpoint_s, dtype=float), np.asarray(mtbf_s, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        tau = np.sqrt(2 * d * m) * (1 + np.sqrt(d / (2 * m)) / 3 + d / (18 * m)) - d
+        tau = np.sqrt(2 * d * m) * (1 + np.sqrt(d / (2 * m)) / 3 + d / (DALY_THIRD_ORDER * m)) - d
     out = np.where(d >= 2 * m, m, tau)
     return float(out) if out.ndim == 0 else out
 

@@ -31,7 +31,18 @@ FITTED = {
     "dp_overlap": (0.0, 1.0, False),
     "tp_overlap": (0.0, 1.0, False),
 }
+# algorithm setting: where the search starts (mid-range values inside FITTED; the fit moves them)
 START = {"compute_realisation": 0.8, "kernel_overhead_us": 5.0, "dp_overlap": 0.5, "tp_overlap": 0.5}
+
+# algorithm settings of the fit (Nelder-Mead on logit-scaled constants): a first pass with wide simplex steps,
+# a second with narrow ones, 200 iterations each; the logit is kept inside (1e-4, 1 - 1e-4) and its argument
+# inside +-30 so exp() stays finite
+STEP_WIDE = 0.8  # algorithm setting
+STEP_NARROW = 0.3  # algorithm setting
+FIT_ITERS = 200  # algorithm setting
+LOGIT_EDGE = 1e-4  # algorithm setting
+LOGIT_CLIP = 30  # algorithm setting
+OBJECTIVE_DIGITS = 6  # presentation: the objective written to data/heldout.yaml
 
 
 @dataclass
@@ -93,7 +104,7 @@ def _to_x(vals: dict, names: list[str]) -> np.ndarray:
     for k in names:
         lo, hi, log = FITTED[k]
         u = (math.log(vals[k] / lo) / math.log(hi / lo)) if log else (vals[k] - lo) / (hi - lo)
-        u = min(max(u, 1e-4), 1 - 1e-4)
+        u = min(max(u, LOGIT_EDGE), 1 - LOGIT_EDGE)
         out.append(math.log(u / (1 - u)))
     return np.array(out)
 
@@ -102,7 +113,7 @@ def _from_x(x: np.ndarray, names: list[str]) -> dict:
     out = {}
     for xi, k in zip(x, names, strict=True):
         lo, hi, log = FITTED[k]
-        u = 1 / (1 + math.exp(-float(np.clip(xi, -30, 30))))
+        u = 1 / (1 + math.exp(-float(np.clip(xi, -LOGIT_CLIP, LOGIT_CLIP))))
         out[k] = math.exp(math.log(lo) + u * math.log(hi / lo)) if log else lo + u * (hi - lo)
     return out
 
@@ -125,7 +136,7 @@ def objective(prepared: list[Prepared], consts: dict) -> float:
     return float(np.mean([np.mean(v) for v in per_source.values()]))
 
 
-def nelder_mead(f, x0: np.ndarray, step: float = 0.8, iters: int = 200, tol: float = 1e-6):
+def nelder_mead(f, x0: np.ndarray, step: float = STEP_WIDE, iters: int = FIT_ITERS, tol: float = 1e-6):
     """Plain Nelder-Mead (no randomness): the same f and x0 give the same result."""
     n = len(x0)
     pts = [x0] + [x0 + step * np.eye(n)[i] for i in range(n)]
@@ -156,12 +167,12 @@ def nelder_mead(f, x0: np.ndarray, step: float = 0.8, iters: int = 200, tol: flo
     return pts[i], vals[i]
 
 
-def fit(prepared: list[Prepared], iters: int = 200) -> tuple[dict, float]:
+def fit(prepared: list[Prepared], iters: int = FIT_ITERS) -> tuple[dict, float]:
     """Fitted constants (rounded to 4 significant digits, so that what is written is what was scored) and the
     objective there."""
     names = free_params(prepared)
     x, _ = nelder_mead(lambda x: objective(prepared, _from_x(x, names)), _to_x(START, names), iters=iters)
-    x, _ = nelder_mead(lambda x: objective(prepared, _from_x(x, names)), x, step=0.3, iters=iters)
+    x, _ = nelder_mead(lambda x: objective(prepared, _from_x(x, names)), x, step=STEP_NARROW, iters=iters)
     consts = {k: float(f"{v:.4g}") for k, v in _from_x(x, names).items()}
     return consts, objective(prepared, consts)
 
@@ -175,7 +186,7 @@ def errors(prepared: list[Prepared], consts: dict) -> list[dict]:
     return out
 
 
-def loso(prepared: list[Prepared], iters: int = 200) -> dict[str, dict]:
+def loso(prepared: list[Prepared], iters: int = FIT_ITERS) -> dict[str, dict]:
     """For each source: the constants fitted without it (on the same generation's other sources)."""
     out = {}
     for src in sorted({p.row["source"] for p in prepared}):
@@ -183,7 +194,7 @@ def loso(prepared: list[Prepared], iters: int = 200) -> dict[str, dict]:
         if not rest:
             continue
         consts, obj = fit(rest, iters)
-        out[src] = {"constants": consts, "objective": round(obj, 6)}
+        out[src] = {"constants": consts, "objective": round(obj, OBJECTIVE_DIGITS)}
     return out
 
 

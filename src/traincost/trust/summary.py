@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+# algorithm setting: Monte Carlo draws per published run in the leave-one-out (it compares medians, which
+# settle with far fewer draws than the P10/P90)
+LOO_SAMPLES = 2000
+
 
 def validation_report(runs: bool = True, throughput: bool = False, memory: bool = False) -> dict[str, Any]:
     from traincost.trust.validation import (
@@ -24,7 +28,7 @@ def validation_report(runs: bool = True, throughput: bool = False, memory: bool 
             "rows": [dict(id=c.id, name=c.name, kind=c.kind, metric=c.metric, reported=c.reported, p10=c.p10, p50=c.p50,
                           p90=c.p90, point=c.point, error_p50=c.error, inside_p10_p90=c.inside, gpus=c.gpus,
                           gpus_stated=c.gpus_stated, layout=c.layout, note=c.note) for c in rc],
-            "leave_one_out": leave_one_out(run_published_validation(samples=2000, realization=1.0)),
+            "leave_one_out": leave_one_out(run_published_validation(samples=LOO_SAMPLES, realization=1.0)),
         }
     tp_checks = run_throughput_validation() if throughput else []
     mem_checks = run_memory_validation() if memory else []
