@@ -306,37 +306,10 @@ def default_price(accelerator_id: str) -> Price | None:
 
 
 @cache
-def _efficiency_table() -> dict[str, Any]:
+def efficiency_table() -> dict[str, Any]:
+    """End-to-end efficiency constants fitted per accelerator generation (data/efficiency.yaml); the
+    Efficiency record is built in parallel/efficiency.py."""
     return _yaml("efficiency.yaml")
-
-
-def efficiency(acc: Accelerator):
-    """Efficiency constants of an accelerator: the measured sub-models of its generation (data/kernels.yaml,
-    with the accelerator's own `kernels:` overrides from a hardware file) and the end-to-end constants fitted
-    for its generation (data/efficiency.yaml, or the borrowed generation's)."""
-    from traincost.parallel.kernels import kernels_from_table
-    from traincost.parallel.perf import Efficiency
-
-    tab = _efficiency_table()
-    gens = tab.get("generations") or {}
-    if acc.generation in gens:
-        row = {**tab["default"], **gens[acc.generation]}
-    else:
-        unc = tab.get("uncalibrated") or {}
-        borrowed = gens.get(unc.get("borrow"), {})
-        row = {**tab["default"], **borrowed, **{k: v for k, v in unc.items() if k != "borrow"}, "calibrated": False}
-    k = kernels_from_table(kernels_table(), acc.generation, acc.kernels)
-    measured = {"gemm": k.gemm_fraction("bf16"), "gemm_ramp_us": k.gemm_ramp_us, "hbm": k.hbm, "scale_up": k.scale_up,
-                "scale_out": k.scale_out, "latency_up_us": k.latency_up_us, "latency_out_us": k.latency_out_us,
-                "overlap_contention": k.overlap_contention}
-    fields = Efficiency.__dataclass_fields__
-    fitted = {k2: v for k2, v in row.items() if k2 in fields and k2 not in measured}
-    eff = Efficiency(**fitted, **measured, kernels=k)
-    if acc.measured:  # a hardware file written by `traincost probe`: its measurements replace the catalog's
-        from traincost.hardware.measured import apply_measured
-
-        eff = apply_measured(eff, acc)
-    return eff
 
 
 @cache
