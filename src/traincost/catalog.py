@@ -15,7 +15,8 @@ from typing import Any
 
 from traincost.errors import InputError
 from traincost.hardware.accelerator import Accelerator, accelerator_from_dict
-from traincost.model.arch import ArchSpec, from_hf_config, load_config_file
+from traincost.model.arch import ArchSpec
+from traincost.model.hf_config import from_hf_config, load_config_file
 
 _DATA = resources.files("traincost") / "data"
 

@@ -174,7 +174,7 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
 
     tokens = float(pick("tokens"))
     if arch is None and scenario.config is not None:
-        from traincost.model.arch import from_hf_config
+        from traincost.model.hf_config import from_hf_config
 
         try:
             arch = from_hf_config(scenario.config, name=str(scenario.config.get("_name_or_path") or "custom config"))

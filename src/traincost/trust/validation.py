@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from traincost.hardware.accelerator import Accelerator
-from traincost.model.arch import ArchSpec, Attention, from_hf_config
+from traincost.model.arch import ArchSpec, Attention
+from traincost.model.hf_config import from_hf_config
 from traincost.parallel.efficiency import efficiency_for
 from traincost.parallel.perf import Efficiency, Training
 from traincost.parallel.plan import Problem, search
