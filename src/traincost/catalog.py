@@ -67,7 +67,9 @@ def _arch(model_id: str) -> ArchSpec:
     return from_hf_config(models()[model_id].config, name=model_id)
 
 
-HUB_CONNECT_S = 3.0
+HUB_CONNECT_S = 3.0  # seconds: an unreachable Hub fails fast instead of after the client's retries
+HTTPS_PORT = 443  # the Hub is reached over HTTPS
+ERROR_CHARS = 160  # presentation: the Hub client's error is cut to one line
 
 
 def _check_hub_reachable() -> None:
@@ -86,7 +88,7 @@ def _check_hub_reachable() -> None:
 
     def probe() -> None:
         try:
-            socket.create_connection((host, 443), timeout=HUB_CONNECT_S).close()
+            socket.create_connection((host, HTTPS_PORT), timeout=HUB_CONNECT_S).close()
             ok.append(True)
         except (OSError, ValueError):
             pass
@@ -118,20 +120,22 @@ def hub_config(repo: str) -> dict:
         path = hf_hub_download(repo_id=repo, filename="config.json")
     except Exception as e:  # noqa: BLE001 - network, auth and not-found errors all become one clear line
         first = (str(e).strip().splitlines() or [type(e).__name__])[0]
-        raise InputError("model", f"cannot fetch config.json of '{repo}' from the Hugging Face Hub ({first[:160]})") from None
+        raise InputError("model", f"cannot fetch config.json of '{repo}' from the Hugging Face Hub ({first[:ERROR_CHARS]})") from None
     finally:
         log.setLevel(level)
     return load_config_file(path)
 
 
 MAX_MODEL_REF = 200  # characters in a model name or path
+SHOWN_REF_CHARS = 60  # presentation: an unknown model name is shown up to 60 characters
+MAX_CONFIG_PATH = 4096  # input limit: characters of a config.json path (PATH_MAX on Linux)
 
 
 def _unknown_model(ref: str, files: bool) -> InputError:
     key = ref.strip().lower()
     close = [m for m in models() if len(key) >= 3 and any(c.isalnum() for c in key) and (key in m or m in key)]
     hint = f" (did you mean {', '.join(close[:4])}?)" if close else ""
-    shown = ref if len(ref) <= 60 else ref[:57] + "..."
+    shown = ref if len(ref) <= SHOWN_REF_CHARS else ref[: SHOWN_REF_CHARS - len("...")] + "..."
     where = "or a path to a config.json" if files else "or send a config.json inline as 'config' (the web API reads no files)"
     return InputError("model", f"unknown model '{shown}'{hint}; give a catalog name (see 'traincost models') {where}")
 
@@ -166,8 +170,8 @@ def resolve_model(ref: str, hub: bool = False, files: bool | None = None) -> tup
         files = files_allowed()
     if not files:
         return resolve_catalog_model(ref)
-    if not isinstance(ref, str) or not ref.strip() or len(ref) > 4096:
-        raise InputError("model", "must be a catalog name or a path to a config.json of at most 4096 characters")
+    if not isinstance(ref, str) or not ref.strip() or len(ref) > MAX_CONFIG_PATH:
+        raise InputError("model", f"must be a catalog name or a path to a config.json of at most {MAX_CONFIG_PATH} characters")
     key = ref.strip().lower()
     cat = models()
     if key in cat:
