@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from traincost import __version__, catalog
 from traincost.errors import InputError
+from traincost.present.web.routes import register
 from traincost.present.web.schemas import (
     MAX_CANDIDATES,
     CompareRequest,
@@ -125,8 +126,6 @@ def register_api(app: FastAPI, heavy: Runner) -> None:
     @app.post("/api/audit", summary="Check a claim: implied MFU and a verdict")
     def api_audit(req: WebAuditRequest) -> dict[str, Any]:
         return heavy("audit", req.model_dump(exclude_none=True))
-
-    from traincost.present.web.routes import register
 
     register(app, WebScenario, CompareRequest, heavy)  # downloads: bill CSV/XLSX, report HTML (bounded workers)
     _register_light(app)
