@@ -19,6 +19,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 from traincost import catalog  # noqa: E402
+from traincost.parallel.efficiency import efficiency_for  # noqa: E402
 from traincost.parallel.perf import Layouts  # noqa: E402
 from traincost.parallel.plan import Problem, enumerate_layouts, evaluate_layouts, search  # noqa: E402
 
@@ -26,7 +27,7 @@ from traincost.parallel.plan import Problem, enumerate_layouts, evaluate_layouts
 def problem(model: str, gpu: str, n: int, seq: int = 4096, batch_tokens: int = 4 * 1024 * 1024) -> Problem:
     arch = catalog.models()[model].arch
     acc = catalog.resolve_accelerator(gpu)
-    return Problem(arch, acc, n, seq, batch_tokens // seq, catalog.efficiency(acc))
+    return Problem(arch, acc, n, seq, batch_tokens // seq, efficiency_for(acc))
 
 
 def bench_eval_rate(prob: Problem, target: int = 1_000_000, repeats: int = 5) -> float:

@@ -9,7 +9,8 @@ from hf_reference import hf_config, hf_param_count, hf_training_flops, torch
 from hf_small_configs import SMALL
 from traincost import catalog
 from traincost.errors import InputError
-from traincost.model.arch import SUPPORTED_MODEL_TYPES, from_hf_config
+from traincost.model.arch import SUPPORTED_MODEL_TYPES
+from traincost.model.hf_config import from_hf_config
 
 
 def test_small_configs_cover_every_supported_family():

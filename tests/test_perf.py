@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from traincost import catalog
+from traincost.parallel.efficiency import efficiency_for
 from traincost.parallel.perf import RECOMPUTE, Layouts, Training
 from traincost.parallel.plan import Problem, enumerate_layouts, evaluate_layouts, search
 from traincost.trust.validation import (
@@ -31,7 +32,7 @@ def one(prob, **kw):
 
 def problem(arch, n=8, seq=2048, gb=8, gpu="a100-80gb", **train):
     acc = catalog.resolve_accelerator(gpu)
-    return Problem(arch, acc, n, seq, gb, catalog.efficiency(acc), Training(**train))
+    return Problem(arch, acc, n, seq, gb, efficiency_for(acc), Training(**train))
 
 
 @pytest.mark.parametrize("d", [2, 8, 64])

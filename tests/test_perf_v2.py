@@ -12,6 +12,7 @@ import pytest
 
 from traincost import catalog
 from traincost.parallel import comm, frameworks, schedule
+from traincost.parallel.efficiency import efficiency_for
 from traincost.parallel.kernels import attention_tflops, kernels_from_table
 from traincost.parallel.perf import Layouts
 from traincost.parallel.plan import Problem, enumerate_layouts, evaluate_layouts, search
@@ -64,7 +65,7 @@ def test_collective_submodel_matches_nccl_tests_on_8_h200(kind, measured):
     """8 x H200, 16 GiB, nccl-tests busbw (ml-engineering network/README.md): all-gather 361.4, reduce-scatter
     362.9 GB/s. The model's bus bandwidth at that size, within 3%."""
     acc = catalog.resolve_accelerator("h200")
-    eff = catalog.efficiency(acc)
+    eff = efficiency_for(acc)
     bw, lat = comm.tier(np.array([8.0]), 1.0, acc, eff)
     size = 16 * 2**30
     secs = float(comm.collective(size, 8, bw, lat, kind)[0])
@@ -147,7 +148,7 @@ def test_loso_file_matches_a_fresh_deterministic_refit():
 
 
 def test_at_most_four_fitted_constants_per_generation():
-    tab = catalog._efficiency_table()["generations"]
+    tab = catalog.efficiency_table()["generations"]
     for gen, row in tab.items():
         fitted = [k for k in heldout.FITTED if k in row]
         assert 1 <= len(fitted) <= 4, gen
@@ -172,13 +173,13 @@ def test_memory_breakdown_adds_up_to_the_total_for_moe():
     peak stage sum to the total."""
     arch = catalog.models()["mixtral-8x7b"].arch
     acc = catalog.resolve_accelerator("h100-sxm")
-    prob = Problem(arch, acc, 64, 4096, 256, catalog.efficiency(acc), frameworks.training())
+    prob = Problem(arch, acc, 64, 4096, 256, efficiency_for(acc), frameworks.training())
     lay = Layouts.single(tp=1, pp=1, dp=64, cp=1, ep=8, zero=1, micro_batch=1, recompute=2, interleave=1)
     ev = evaluate_layouts(prob, lay)
     parts = sum(ev.memory[k][0] for k in ("weights", "gradients", "optimizer", "activations", "overhead"))
     assert parts == pytest.approx(ev.memory["total"][0], rel=1e-12)
     lay4 = Layouts.single(tp=2, pp=4, dp=8, cp=1, ep=8, zero=1, micro_batch=1, recompute=0, interleave=1)
-    ev = evaluate_layouts(Problem(arch, acc, 64, 4096, 256, catalog.efficiency(acc), frameworks.training()), lay4)
+    ev = evaluate_layouts(Problem(arch, acc, 64, 4096, 256, efficiency_for(acc), frameworks.training()), lay4)
     parts = sum(ev.memory[k][0] for k in ("weights", "gradients", "optimizer", "activations", "overhead"))
     assert parts == pytest.approx(ev.memory["total"][0], rel=1e-12)
 
@@ -190,7 +191,7 @@ def test_framework_bytes_per_parameter(fw, bytes_per_param):
     arch = catalog.models()["llama-3.1-8b"].arch
     acc = catalog.resolve_accelerator("h100-sxm")
     d = 8
-    prob = Problem(arch, acc, d, 4096, d, catalog.efficiency(acc), frameworks.training(fw))
+    prob = Problem(arch, acc, d, 4096, d, efficiency_for(acc), frameworks.training(fw))
     ev = evaluate_layouts(prob, Layouts.single(tp=1, pp=1, dp=d, cp=1, ep=1, zero=3 if fw != "megatron-core" else 0,
                                                micro_batch=1, recompute=2, interleave=1))
     states = ev.memory["weights"][0] + ev.memory["gradients"][0] + ev.memory["optimizer"][0]
@@ -236,7 +237,7 @@ def test_405b_class_model_interleaves_on_pp16_without_needless_recompute():
     recompute more than memory requires."""
     arch = catalog.models()["llama-3.1-405b"].arch
     acc = catalog.resolve_accelerator("h100-sxm")
-    prob = Problem(arch, acc, 8192, 8192, 2048, catalog.efficiency(acc), frameworks.training(), "bf16")
+    prob = Problem(arch, acc, 8192, 8192, 2048, efficiency_for(acc), frameworks.training(), "bf16")
     fixed = {"tp": 8, "pp": 16}
     lay = enumerate_layouts(prob, fixed)
     assert (lay.interleave > 1).any()
@@ -270,10 +271,10 @@ def test_framework_options_limit_the_search():
     for fw, check in (("megatron-deepspeed", lambda lay: (lay.interleave == 1).all() and (lay.zero <= 1).all()),
                       ("fsdp", lambda lay: not (lay.zero == 1).any()),
                       ("deepspeed", lambda lay: (lay.tp == 1).all() and (lay.pp == 1).all())):
-        prob = Problem(arch, acc, 256, 4096, 256, catalog.efficiency(acc), frameworks.training(fw))
+        prob = Problem(arch, acc, 256, 4096, 256, efficiency_for(acc), frameworks.training(fw))
         lay = enumerate_layouts(prob)
         assert len(lay) and check(lay), fw
-    mc = enumerate_layouts(Problem(arch, acc, 256, 4096, 256, catalog.efficiency(acc), frameworks.training()))
+    mc = enumerate_layouts(Problem(arch, acc, 256, 4096, 256, efficiency_for(acc), frameworks.training()))
     assert (mc.interleave > 1).any()
 
 
@@ -285,7 +286,7 @@ def test_grad_sync_after_flush_is_slower_with_pipelines():
     base = frameworks.training()
     from dataclasses import replace
 
-    a = evaluate_layouts(Problem(arch, acc, 256, 4096, 256, catalog.efficiency(acc), base), lay)
-    b = evaluate_layouts(Problem(arch, acc, 256, 4096, 256, catalog.efficiency(acc),
+    a = evaluate_layouts(Problem(arch, acc, 256, 4096, 256, efficiency_for(acc), base), lay)
+    b = evaluate_layouts(Problem(arch, acc, 256, 4096, 256, efficiency_for(acc),
                                  replace(base, grad_sync_after_flush=True)), lay)
     assert b.time["dp_comm"][0] > a.time["dp_comm"][0]

@@ -17,6 +17,7 @@ import yaml
 from traincost import catalog
 from traincost.errors import InputError
 from traincost.hardware.measured import apply_measured, overrides
+from traincost.parallel.efficiency import efficiency_for
 from traincost.probe.fit import (
     bus_bandwidth,
     bus_factor,
@@ -117,8 +118,8 @@ def test_published_measurements_map_to_the_published_efficiencies():
     assert "hbm" not in ov and "scale_out" not in ov  # not measured: the catalog's constants stay
     import dataclasses
 
-    eff = apply_measured(catalog.efficiency(h100), dataclasses.replace(h100, measured=measured))
-    base = catalog.efficiency(h100)
+    eff = apply_measured(efficiency_for(h100), dataclasses.replace(h100, measured=measured))
+    base = efficiency_for(h100)
     assert eff.hbm == base.hbm and eff.scale_out == base.scale_out
     assert "probe:" in eff.source and "scale_out" in eff.source.split("kept from the catalog")[1]
 
@@ -292,10 +293,10 @@ def test_gpu_side_output_keeps_the_datasheet_and_maps_the_curves(tmp_path):
     acc = catalog.load_hardware_file(tmp_path / "p.yaml")["probed-h100"]
     assert acc.peak_tflops == base.peak_tflops and acc.memory_bw_tbps == base.memory_bw_tbps  # datasheet stays
     assert acc.peak_tflops["bf16"] == pytest.approx(989, rel=1e-3)  # H100 SXM dense BF16
-    eff = catalog.efficiency(acc)
+    eff = efficiency_for(acc)
     assert eff.gemm == pytest.approx(700 / 989, rel=2e-3) and eff.scale_up == pytest.approx(360 / 450, rel=1e-3)
     assert eff.hbm == pytest.approx(2200 / (base.memory_bw_tbps * 1e3), rel=1e-3)
-    assert eff.scale_out == catalog.efficiency(base).scale_out  # not measured: the catalog's
+    assert eff.scale_out == efficiency_for(base).scale_out  # not measured: the catalog's
     # one Llama-3.1-8B layer at TP 1, 4096 tokens: GEMMs 6 x 4096 x 218.1M FLOPs (QKV 4096x6144, out 4096x4096,
     # up 4096x28672, down 14336x4096) at up to 700 TFLOP/s; attention 1.37e11 FLOPs forward at 400, 2.5x that
     # backward at 300 TFLOP/s: the model's block time lies between the GEMMs alone and everything + 25%
@@ -304,7 +305,7 @@ def test_gpu_side_output_keeps_the_datasheet_and_maps_the_curves(tmp_path):
     pred = block_seconds(catalog.resolve_model("llama-3.1-8b")[0], acc, eff, 1, 1, 4096, "bf16")
     # the block runs at the measured rates slowed by the fitted in-training realisation, plus memory-bound work
     assert gemm_s < pred < (gemm_s + attn_s) / eff.compute_realisation * 1.25
-    text = out.report(measured, acc, eff, base, catalog.efficiency(base), None)
+    text = out.report(measured, acc, eff, base, efficiency_for(base), None)
     assert "catalog (h100-sxm)" in text and "not measured (catalog kept)" in text
     accelerator_from_dict(entry)  # the entry as written validates on its own
 

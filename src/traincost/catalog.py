@@ -15,7 +15,8 @@ from typing import Any
 
 from traincost.errors import InputError
 from traincost.hardware.accelerator import Accelerator, accelerator_from_dict
-from traincost.model.arch import ArchSpec, from_hf_config, load_config_file
+from traincost.model.arch import ArchSpec
+from traincost.model.hf_config import from_hf_config, load_config_file
 
 _DATA = resources.files("traincost") / "data"
 
@@ -66,7 +67,9 @@ def _arch(model_id: str) -> ArchSpec:
     return from_hf_config(models()[model_id].config, name=model_id)
 
 
-HUB_CONNECT_S = 3.0
+HUB_CONNECT_S = 3.0  # seconds: an unreachable Hub fails fast instead of after the client's retries
+HTTPS_PORT = 443  # the Hub is reached over HTTPS
+ERROR_CHARS = 160  # presentation: the Hub client's error is cut to one line
 
 
 def _check_hub_reachable() -> None:
@@ -85,7 +88,7 @@ def _check_hub_reachable() -> None:
 
     def probe() -> None:
         try:
-            socket.create_connection((host, 443), timeout=HUB_CONNECT_S).close()
+            socket.create_connection((host, HTTPS_PORT), timeout=HUB_CONNECT_S).close()
             ok.append(True)
         except (OSError, ValueError):
             pass
@@ -117,20 +120,22 @@ def hub_config(repo: str) -> dict:
         path = hf_hub_download(repo_id=repo, filename="config.json")
     except Exception as e:  # noqa: BLE001 - network, auth and not-found errors all become one clear line
         first = (str(e).strip().splitlines() or [type(e).__name__])[0]
-        raise InputError("model", f"cannot fetch config.json of '{repo}' from the Hugging Face Hub ({first[:160]})") from None
+        raise InputError("model", f"cannot fetch config.json of '{repo}' from the Hugging Face Hub ({first[:ERROR_CHARS]})") from None
     finally:
         log.setLevel(level)
     return load_config_file(path)
 
 
 MAX_MODEL_REF = 200  # characters in a model name or path
+SHOWN_REF_CHARS = 60  # presentation: an unknown model name is shown up to 60 characters
+MAX_CONFIG_PATH = 4096  # input limit: characters of a config.json path (PATH_MAX on Linux)
 
 
 def _unknown_model(ref: str, files: bool) -> InputError:
     key = ref.strip().lower()
     close = [m for m in models() if len(key) >= 3 and any(c.isalnum() for c in key) and (key in m or m in key)]
     hint = f" (did you mean {', '.join(close[:4])}?)" if close else ""
-    shown = ref if len(ref) <= 60 else ref[:57] + "..."
+    shown = ref if len(ref) <= SHOWN_REF_CHARS else ref[: SHOWN_REF_CHARS - len("...")] + "..."
     where = "or a path to a config.json" if files else "or send a config.json inline as 'config' (the web API reads no files)"
     return InputError("model", f"unknown model '{shown}'{hint}; give a catalog name (see 'traincost models') {where}")
 
@@ -165,8 +170,8 @@ def resolve_model(ref: str, hub: bool = False, files: bool | None = None) -> tup
         files = files_allowed()
     if not files:
         return resolve_catalog_model(ref)
-    if not isinstance(ref, str) or not ref.strip() or len(ref) > 4096:
-        raise InputError("model", "must be a catalog name or a path to a config.json of at most 4096 characters")
+    if not isinstance(ref, str) or not ref.strip() or len(ref) > MAX_CONFIG_PATH:
+        raise InputError("model", f"must be a catalog name or a path to a config.json of at most {MAX_CONFIG_PATH} characters")
     key = ref.strip().lower()
     cat = models()
     if key in cat:
@@ -306,37 +311,10 @@ def default_price(accelerator_id: str) -> Price | None:
 
 
 @cache
-def _efficiency_table() -> dict[str, Any]:
+def efficiency_table() -> dict[str, Any]:
+    """End-to-end efficiency constants fitted per accelerator generation (data/efficiency.yaml); the
+    Efficiency record is built in parallel/efficiency.py."""
     return _yaml("efficiency.yaml")
-
-
-def efficiency(acc: Accelerator):
-    """Efficiency constants of an accelerator: the measured sub-models of its generation (data/kernels.yaml,
-    with the accelerator's own `kernels:` overrides from a hardware file) and the end-to-end constants fitted
-    for its generation (data/efficiency.yaml, or the borrowed generation's)."""
-    from traincost.parallel.kernels import kernels_from_table
-    from traincost.parallel.perf import Efficiency
-
-    tab = _efficiency_table()
-    gens = tab.get("generations") or {}
-    if acc.generation in gens:
-        row = {**tab["default"], **gens[acc.generation]}
-    else:
-        unc = tab.get("uncalibrated") or {}
-        borrowed = gens.get(unc.get("borrow"), {})
-        row = {**tab["default"], **borrowed, **{k: v for k, v in unc.items() if k != "borrow"}, "calibrated": False}
-    k = kernels_from_table(kernels_table(), acc.generation, acc.kernels)
-    measured = {"gemm": k.gemm_fraction("bf16"), "gemm_ramp_us": k.gemm_ramp_us, "hbm": k.hbm, "scale_up": k.scale_up,
-                "scale_out": k.scale_out, "latency_up_us": k.latency_up_us, "latency_out_us": k.latency_out_us,
-                "overlap_contention": k.overlap_contention}
-    fields = Efficiency.__dataclass_fields__
-    fitted = {k2: v for k2, v in row.items() if k2 in fields and k2 not in measured}
-    eff = Efficiency(**fitted, **measured, kernels=k)
-    if acc.measured:  # a hardware file written by `traincost probe`: its measurements replace the catalog's
-        from traincost.hardware.measured import apply_measured
-
-        eff = apply_measured(eff, acc)
-    return eff
 
 
 @cache

@@ -174,7 +174,7 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
 
     tokens = float(pick("tokens"))
     if arch is None and scenario.config is not None:
-        from traincost.model.arch import from_hf_config
+        from traincost.model.hf_config import from_hf_config
 
         try:
             arch = from_hf_config(scenario.config, name=str(scenario.config.get("_name_or_path") or "custom config"))
@@ -399,6 +399,7 @@ def _global_batch(req, n_gpus: int, seq_len: int, assumptions: list[Assumption])
 def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True, arch=None):
     """Resolve model, accelerator, cluster, batch and training settings into a planning Problem."""
     from traincost.parallel import frameworks
+    from traincost.parallel.efficiency import efficiency_for
     from traincost.parallel.plan import Problem
 
     gpu_ref, n = pick("gpu"), int(pick("gpus"))
@@ -419,7 +420,7 @@ def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True, a
     if getattr(req, "framework", None) is None:
         assumptions.append(Assumption(field="framework", value=train.framework,
                                       source=frameworks.resolve(None)[1]["name"] + " (data/frameworks.yaml default)"))
-    prob = Problem(arch, acc, n, seq_len, gb, catalog.efficiency(acc), train, dtype)
+    prob = Problem(arch, acc, n, seq_len, gb, efficiency_for(acc), train, dtype)
     if acc.measured:  # say which numbers came from `traincost probe`
         assumptions.append(Assumption(field="efficiency", value="measured", source=prob.eff.source))
     return prob, entry, optimizer
@@ -427,6 +428,7 @@ def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True, a
 
 def run_plan(flags: dict, top: int | str = 5) -> PlanOutput:
     """`traincost plan`: search layouts (or evaluate the fixed one) for a model on a cluster."""
+    from traincost.parallel.efficiency import efficiency_for
     from traincost.parallel.plan import search, suggest
     from traincost.schema import PlanRequest, make_request
 
@@ -445,7 +447,7 @@ def run_plan(flags: dict, top: int | str = 5) -> PlanOutput:
     fixed = {k: getattr(req, k) for k in LAYOUT_FIELDS if getattr(req, k) is not None}
     _check_fixed(prob, fixed)
     res = search(prob, fixed, top=top)
-    suggestions = suggest(prob, catalog.accelerators(), catalog.efficiency) if res.best is None and res.evaluated else []
+    suggestions = suggest(prob, catalog.accelerators(), efficiency_for) if res.best is None and res.evaluated else []
     eff = prob.eff
     return PlanOutput(
         model=entry.id if entry else prob.arch.name, gpu=prob.acc.id, gpus=prob.n_gpus, seq_len=prob.seq_len,

@@ -52,6 +52,12 @@ def validate_measured(d: Any, where: str) -> dict:
             or not isinstance(g.get("knee_gflop"), int | float)
         ):
             raise InputError(f"{where}.gemm.{dt}", "needs a positive rate_tflops and a knee_gflop")
+    _check_numbers(d, where)
+    return d
+
+
+def _check_numbers(d: dict, where: str) -> None:
+    """The attention, memory, collective and kernel-overhead numbers the model reads."""
     checks = [("attention", ("fwd_tflops", "bwd_tflops")), ("memory", ("kernels_gbs",))]
     for sec, keys in checks:
         for k in keys:
@@ -64,7 +70,6 @@ def validate_measured(d: Any, where: str) -> dict:
             raise InputError(f"{where}.collectives.tiers.{tier}", "needs a positive bus_gbs and a latency_step_us")
     if "kernel_overhead_us" in d and not isinstance(d["kernel_overhead_us"], int | float):
         raise InputError(f"{where}.kernel_overhead_us", "must be a number")
-    return d
 
 
 def overrides(acc, measured: dict, dtype: str | None = None) -> dict[str, float]:

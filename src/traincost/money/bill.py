@@ -13,8 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+DAYS_PER_YEAR = 365.25  # Julian year (leap years included)
 HOURS_PER_YEAR = 8766.0  # 365.25 days
-DAYS_PER_MONTH = 30.4375
+DAYS_PER_MONTH = 30.4375  # 365.25 / 12
+UINT16_IDS = 65_536  # 2^16 token ids fit in a uint16
+# Cottier et al. 2024 (Epoch AI): ML hardware price-performance, orders of magnitude per year (data/onprem.yaml)
+EPOCH_OOMS_PER_YEAR = 0.14
 
 
 @dataclass(frozen=True)
@@ -80,40 +84,9 @@ def depreciation_share(run_hours: float, lifetime_years: float, utilization: flo
     """
     busy_years = run_hours / HOURS_PER_YEAR / utilization
     if method == "epoch":
-        r = epoch_rate_per_year if epoch_rate_per_year is not None else 0.14 * math.log(10)
+        r = epoch_rate_per_year if epoch_rate_per_year is not None else EPOCH_OOMS_PER_YEAR * math.log(10)
         return -np.expm1(-r * busy_years)
     return np.minimum(1.0, busy_years / lifetime_years)
-
-
-@dataclass(frozen=True)
-class OwnedCluster:
-    capex_usd: float  # servers + network + storage
-    depreciation_usd: float
-    maintenance_usd: float
-    facility_usd: float
-    energy_usd: float
-
-
-def owned_cluster(
-    n_gpus: int, node_size: int, node_price_usd: float, network_share: float, storage_share: float,
-    run_hours: float, lifetime_years: float, utilization: float, depreciation: str, maintenance_share_per_year: float,
-    it_kw: float, pue: float, electricity_usd_per_kwh: float, facility: str, build_usd_per_mw: float,
-    facility_lifetime_years: float, colo_usd_per_kw_month: float, epoch_rate_per_year: float | None = None,
-) -> OwnedCluster:
-    """Total cost of ownership charged to one run."""
-    nodes = math.ceil(n_gpus / node_size)
-    servers = nodes * node_price_usd
-    capex = servers / (1.0 - network_share - storage_share)  # network and storage as shares of cluster capex
-    share = depreciation_share(run_hours, lifetime_years, utilization, depreciation, epoch_rate_per_year)
-    busy_years = run_hours / HOURS_PER_YEAR / utilization
-    maintenance = capex * maintenance_share_per_year * busy_years
-    if facility == "colo":
-        months = busy_years * 12
-        fac = it_kw * colo_usd_per_kw_month * months
-    else:
-        fac = build_usd_per_mw * (it_kw * pue / 1000.0) * busy_years / facility_lifetime_years
-    energy = it_kw * run_hours * pue * electricity_usd_per_kwh  # only the hours the run draws power
-    return OwnedCluster(capex, capex * share, maintenance, fac, energy)
 
 
 # ----------------------------------------------------------------------------- storage and staff
@@ -125,7 +98,7 @@ def dataset_bytes(tokens: float, bytes_per_token: float) -> float:
 
 def token_id_bytes(vocab_size: int) -> int:
     """Bytes to store one token id: uint16 when the vocabulary fits in 65,536 ids, else uint32."""
-    return 2 if vocab_size <= 65536 else 4
+    return 2 if vocab_size <= UINT16_IDS else 4
 
 
 def storage_cost(gb: float, months: float, usd_per_gb_month: float) -> float:
@@ -133,4 +106,4 @@ def storage_cost(gb: float, months: float, usd_per_gb_month: float) -> float:
 
 
 def staff_cost(engineers: float, usd_per_engineer_year: float, days: float) -> float:
-    return engineers * usd_per_engineer_year * days / 365.25
+    return engineers * usd_per_engineer_year * days / DAYS_PER_YEAR

@@ -272,8 +272,8 @@ def compute(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
     out["storage_usd"] = st_data + st_ckpt
     owned_hw = out["compute_usd"] + out["energy_usd"] + out["facility_usd"]
     unit = v["price"] if not ctx.on_prem else owned_hw / gpu_hours  # what one more accelerator-hour costs
-    out.update(programme.compute(v, n, ctx.on_prem, days, gpu_hours, unit, out["compute_usd"], raw / 1e12,
-                                 ctx.params_count * 2 / 1e9, ckpt_bytes / 1e9))
+    out.update(programme.compute(v, programme.MainRun(n, ctx.on_prem, days, gpu_hours, unit, out["compute_usd"], raw / 1e12,
+                                                      ctx.params_count * 2 / 1e9, ckpt_bytes / 1e9)))
     out.update(unit_price=unit, egress_gb=ctx.params_count * 2 / 1e9 + ckpt_bytes / 1e9, n_gpus=n)
     out["total_usd"] = owned_hw + out["storage_usd"] + staff_usd + out["programme_usd"]
     return out

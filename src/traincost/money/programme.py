@@ -14,6 +14,7 @@ or the owned cluster's cost per accelerator-hour):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,7 @@ FIELDS = {  # catalog key -> Scenario field of its override
     "bringup_days": "bringup_days", "reservation_granularity_days": "reservation_granularity_days",
     "support_share": "support_share", "egress_usd_per_gb": "egress_price",
 }
+SOURCE_CHARS = 110  # presentation: a bill line's source is cut to one line
 
 
 def params(sc, catalog_node: dict[str, Any], make) -> list:
@@ -40,9 +42,25 @@ def params(sc, catalog_node: dict[str, Any], make) -> list:
     return out
 
 
-def compute(v: dict[str, Any], n_gpus: int, on_prem: bool, days, gpu_hours, unit_price, compute_usd, raw_tb,
-            weights_gb: float, ckpt_gb: float) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MainRun:
+    """What the programme lines scale with: the main run's size, length, price and data (floats or arrays)."""
+
+    n_gpus: int
+    on_prem: bool
+    days: Any
+    gpu_hours: Any
+    unit_price: Any  # USD per accelerator-hour: the cloud price, or the owned cluster's cost per hour
+    compute_usd: Any
+    raw_tb: Any
+    weights_gb: float
+    ckpt_gb: float
+
+
+def compute(v: dict[str, Any], run: MainRun) -> dict[str, Any]:
     """USD of each programme line (floats or NumPy arrays)."""
+    n_gpus, on_prem, days, gpu_hours, unit_price = run.n_gpus, run.on_prem, run.days, run.gpu_hours, run.unit_price
+    compute_usd, raw_tb, weights_gb, ckpt_gb = run.compute_usd, run.raw_tb, run.weights_gb, run.ckpt_gb
     pilots = v["pilot_share"] * gpu_hours * unit_price
     evals = v["eval_compute_share"] * gpu_hours * unit_price
     dataprep = raw_tb * v["dataprep_vcpu_hours_per_tb"] * v["vcpu_hour_usd"]
@@ -71,7 +89,7 @@ def lines(v: dict[str, Any], P: dict[str, Any], o: dict[str, Any], on_prem: bool
     L = bill.Line
 
     def src(k: str) -> str:
-        return short(P[k].source, 110)
+        return short(P[k].source, SOURCE_CHARS)
 
     gh = o["gpu_hours"]
     out = [

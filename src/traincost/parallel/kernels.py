@@ -22,7 +22,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-SCALARS = ("gemm_ramp_us", "hbm", "scale_up", "scale_out", "latency_up_us", "latency_out_us", "overlap_contention")
+# the scalar keys a hardware file may override (validated with the hardware file)
+from traincost.hardware.accelerator import KERNEL_SCALARS as SCALARS
+
 ATTENTION_FALLBACK = ("cudnn", "fa3", "fa2")  # a kernel the generation lacks falls back to the first it has
 
 

@@ -18,188 +18,30 @@ The efficiency constants are per accelerator generation, fitted on public measur
 (``data/efficiency.yaml``; ``traincost validate --throughput`` shows the fit).
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from traincost.hardware.accelerator import Accelerator
-from traincost.model.arch import ArchSpec
 from traincost.parallel import comm, compute, memory, schedule
-from traincost.parallel.memory import Overhead
+from traincost.parallel.inputs import (
+    GIB,
+    OPTIMIZERS,
+    RECOMPUTE,
+    Efficiency,
+    Evaluation,
+    Layouts,
+    ModelCosts,
+    Training,
+    Workload,
+)
 
-GIB = 1024**3
-RECOMPUTE = ("none", "selective", "full")
+__all__ = [
+    "GIB", "OPTIMIZERS", "RECOMPUTE", "Efficiency", "Evaluation", "Layouts", "ModelCosts", "Training", "Workload",
+    "evaluate",
+]
 
-
-# ----------------------------------------------------------------------------- inputs
-
-
-@dataclass(frozen=True)
-class Efficiency:
-    """Achievable fractions of the datasheet numbers for one accelerator.
-
-    Measured sub-models (``data/kernels.yaml``, each from its own public micro-benchmark, overridable per
-    accelerator in a hardware file): gemm (MAMF fraction, per dtype), gemm_ramp_us, attention_fwd/bwd (set
-    per problem from the attention tables), hbm, scale_up, scale_out, latency_up_us, latency_out_us,
-    overlap_contention. Fitted end-to-end per generation (``data/efficiency.yaml``, at most 4):
-    compute_realisation, kernel_overhead_us, dp_overlap, tp_overlap."""
-
-    gemm: float = 0.80  # achievable share of dense peak for large GEMMs (MAMF / theory)
-    gemm_ramp_us: float = 20.0  # fixed time per GEMM (tail effects), from GEMM-vs-shape tables
-    attention_fwd: float = 0.45  # attention kernel, fraction of the BF16 peak (from the attention tables)
-    attention_bwd: float = 0.45
-    hbm: float = 0.80  # achievable fraction of HBM bandwidth
-    scale_up: float = 0.80  # achievable NCCL bus bandwidth / link bandwidth, inside the NVLink domain
-    scale_out: float = 0.94  # same, across nodes (per NIC)
-    latency_up_us: float = 3.3
-    latency_out_us: float = 9.4
-    overlap_contention: float = 0.12  # compute slowdown per unit of communication hidden behind it (SMs used by NCCL)
-    # fitted end-to-end
-    compute_realisation: float = 0.9  # in-training GEMM/attention speed relative to the isolated micro-benchmark
-    kernel_overhead_us: float = 4.0  # per kernel launch / synchronisation
-    dp_overlap: float = 0.8  # share of the data-parallel communication hidden behind compute
-    tp_overlap: float = 0.6  # share of TP communication hidden when the framework overlaps it
-    throughput_sigma: float = 0.30  # log-space spread of measured/predicted throughput (from validation)
-    calibrated: bool = False
-    source: str = "uncalibrated defaults"
-    kernels: object = None  # parallel.kernels.Kernels the sub-model constants came from (attention tables)
-    fp8_gemm: bool = False  # GEMMs in FP8: their operands are quantized first (memory-bound casts)
-    pinned: tuple = ()  # fields measured on the user's machine (`traincost probe`): per-problem tables keep them
-
-
-@dataclass(frozen=True)
-class Training:
-    """Numeric formats and framework settings that memory and time depend on (see data/frameworks.yaml)."""
-
-    weight_bytes: float = 2.0  # bf16 weights
-    grad_bytes: float = 4.0  # fp32 main gradients (Megatron default)
-    optimizer_bytes: float = 12.0  # AdamW: fp32 master weights + two fp32 moments
-    grad_reduce_bytes: float = 4.0  # gradient reduction in fp32 (Megatron default)
-    gathered_bytes: float = 2.0  # bf16 copy of a layer gathered under ZeRO-3 / FSDP
-    master_in_weights: bool = False  # FSDP: the sharded fp32 parameters are the master copy; at ZeRO-2
-    # (SHARD_GRAD_OP, reshard_after_forward=False) the gathered 16-bit parameters stay between forward and backward
-    flash_attention: bool = True
-    attention_kernel: str = "cudnn"  # data/kernels.yaml attention table
-    sequence_parallel: bool = True  # Megatron SP: norms/dropout split over TP ranks (Korthikanti et al. 2022)
-    dropout: bool = False  # dropout masks stored for backward (GPT-3-era recipes used dropout; modern LLMs do not)
-    tp_comm_overlap: bool = False  # framework overlaps TP collectives with GEMMs (Megatron-Core --tp-comm-overlap)
-    dp_overlap: bool = True  # framework overlaps gradient reduce-scatter / parameter all-gather with compute
-    grad_sync_after_flush: bool = False  # with PP, gradients are reduced after the pipeline flush (DeepSpeed)
-    overhead: Overhead = Overhead()  # CUDA context and NCCL buffers (data/kernels.yaml)
-    fragmentation: float = 0.0  # allocator slack on top of live tensors (none assumed; see docs/performance.md)
-    reserve: float = 0.0  # share of HBM kept free
-    framework: str = "megatron-core"
-
-
-OPTIMIZERS: dict[str, float] = {
-    # bytes of optimizer state per parameter, including the fp32 master copy
-    "adamw": 12.0,  # fp32 master + m + v (Rajbhandari et al. 2020, K = 12)
-    "adamw8bit": 6.0,  # fp32 master + 8-bit m + v (Dettmers et al. 2022)
-    "sgd": 8.0,  # fp32 master + momentum
-    "lion": 8.0,  # fp32 master + momentum (Chen et al. 2023)
-    "adafactor": 4.5,  # fp32 master + factored second moment (Shazeer & Stern 2018), ~0.5 B/param for factors
-}
-
-
-@dataclass(frozen=True)
-class ModelCosts:
-    """Per-layer sizes of a model, the scalars the vectorised formulas need."""
-
-    h: int
-    V: int
-    L: int
-    n_moe: int
-    H: int
-    qdim: int
-    kdim: int
-    vdim: int
-    odim: int
-    ffn: int
-    gated: bool
-    E: int
-    k: int
-    fe: int
-    fs: int
-    attn_params: int  # per layer, with norms
-    dense_mlp_params: int
-    moe_shared_params: int  # router + shared experts (+ gate), per MoE layer
-    expert_params: int  # one routed expert
-    emb_in_params: int
-    emb_out_params: int  # output projection (counted on the last stage even when tied, if PP > 1)
-    tied: bool
-    final_norm_params: int
-    mla: tuple[int, int, int] | None  # (q_lora_rank, kv_lora_rank, rope head dim) for MLA
-    kv_heads: int
-
-    @classmethod
-    def from_arch(cls, a: ArchSpec) -> ModelCosts:
-        at = a.attention
-        moe = a.moe
-        return cls(
-            h=a.hidden_size, V=a.vocab_size, L=a.num_layers, n_moe=a.num_moe_layers, H=at.num_heads,
-            qdim=at.num_heads * at.head_dim,
-            kdim=(at.num_heads if at.kind == "mla" else at.num_kv_heads) * at.head_dim,
-            vdim=(at.num_heads if at.kind == "mla" else at.num_kv_heads) * at.v_head_dim,
-            odim=at.num_heads * at.v_head_dim, ffn=a.ffn, gated=a.gated_mlp,
-            E=moe.num_experts if moe else 0, k=moe.top_k if moe else 0, fe=moe.expert_ffn if moe else 0,
-            fs=moe.shared_ffn if moe else 0,
-            attn_params=a.attention_params() + a.layer_norm_params(),
-            dense_mlp_params=a.mlp_params(),
-            moe_shared_params=(a.moe_params() - moe.num_experts * a.expert_params()) if moe else 0,
-            expert_params=a.expert_params() if moe else 0,
-            emb_in_params=a.vocab_size * a.hidden_size + a.learned_positions * a.hidden_size,
-            emb_out_params=a.vocab_size * a.hidden_size, tied=a.tie_embeddings,
-            final_norm_params=a.hidden_size * (2 if a.norm == "layer" else 1),
-            mla=((at.q_lora_rank or 0), at.kv_lora_rank, at.qk_rope_head_dim) if at.kind == "mla" else None,
-            kv_heads=at.num_kv_heads,
-        )
-
-
-@dataclass
-class Layouts:
-    """Column arrays, one entry per layout."""
-
-    tp: np.ndarray
-    pp: np.ndarray
-    dp: np.ndarray
-    cp: np.ndarray
-    ep: np.ndarray
-    zero: np.ndarray
-    micro_batch: np.ndarray
-    recompute: np.ndarray  # index into RECOMPUTE
-    interleave: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.tp)
-
-    @classmethod
-    def single(cls, **kw: int) -> Layouts:
-        return cls(**{k: np.array([v], dtype=np.int64) for k, v in kw.items()})
-
-    def take(self, idx) -> Layouts:
-        return Layouts(**{k: getattr(self, k)[idx] for k in self.__dataclass_fields__})
-
-    def row(self, i: int) -> dict:
-        d = {k: int(getattr(self, k)[i]) for k in self.__dataclass_fields__}
-        d["recompute"] = RECOMPUTE[d["recompute"]]
-        return d
-
-
-@dataclass
-class Evaluation:
-    """Per-layout results (arrays aligned with the Layouts)."""
-
-    memory: dict[str, np.ndarray]  # bytes per accelerator, by part; 'total' is the peak
-    time: dict[str, np.ndarray]  # seconds per step, by part; 'step' is the total
-    fits: np.ndarray
-    capacity_bytes: float
-    microbatches: np.ndarray
-    tokens_per_s: np.ndarray
-    mfu: np.ndarray
-    hfu: np.ndarray
-    extras: dict[str, np.ndarray] = field(default_factory=dict)
+DEFAULT_TRAINING = Training()
 
 
 # ----------------------------------------------------------------------------- the model
@@ -248,54 +90,87 @@ def _activation_bytes_per_token(m: ModelCosts, t, ri, s, c, train: Training):
     return attn_tok + mlp_split, attn_tok + moe_split, rep_div
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """The layout columns as float arrays and the per-step quantities derived from them."""
+
+    t: np.ndarray
+    p: np.ndarray
+    d: np.ndarray
+    c: np.ndarray
+    e: np.ndarray
+    b: np.ndarray
+    v: np.ndarray
+    zi: np.ndarray
+    ri: np.ndarray
+    s: float
+    B: float
+    n_gpu: np.ndarray
+    mb_count: np.ndarray  # micro-batches per step per data-parallel replica
+    T: np.ndarray  # tokens per micro-batch on one GPU (before tensor parallel splits)
+    stages: tuple  # layers of the first, a middle and the last stage
+    D: np.ndarray  # data-parallel shard group (Megatron shards the optimizer over DP x CP)
+    D_exp: np.ndarray
+
+
+def _shape(m: ModelCosts, lay: Layouts, work: Workload) -> _Shape:
+    f64 = np.float64
+    t, p, d, c = (getattr(lay, k).astype(f64) for k in ("tp", "pp", "dp", "cp"))
+    e, b, v = (getattr(lay, k).astype(f64) for k in ("ep", "micro_batch", "interleave"))
+    s, B = float(work.seq_len), float(work.global_batch)
+    L1, Lm, Ln, _ = schedule.stage_layers(m.L, lay.pp, lay.interleave)
+    D = d * c
+    return _Shape(t=t, p=p, d=d, c=c, e=e, b=b, v=v, zi=lay.zero, ri=lay.recompute, s=s, B=B, n_gpu=t * p * d * c,
+                  mb_count=B / (d * b), T=b * s / c, stages=(L1, Lm, Ln), D=D, D_exp=np.maximum(D / np.maximum(e, 1), 1))
+
+
 def evaluate(
     m: ModelCosts,
     acc: Accelerator,
     lay: Layouts,
-    seq_len: int,
-    global_batch: int,
-    model_flops_per_token: float,
-    hardware_flops_per_token: float,
-    keys_per_query: float,
+    work: Workload,
     eff: Efficiency,
-    train: Training = Training(),
-    dtype: str = "bf16",
+    train: Training = DEFAULT_TRAINING,
 ) -> Evaluation:
     """Memory (parallel/memory.py), compute (parallel/compute.py), communication (parallel/comm.py) and the
     pipeline schedule (parallel/schedule.py) of every layout, as arrays."""
-    f64 = np.float64
-    t, p, d, c = (getattr(lay, k).astype(f64) for k in ("tp", "pp", "dp", "cp"))
-    e, b, v = (getattr(lay, k).astype(f64) for k in ("ep", "micro_batch", "interleave"))
-    zi, ri = lay.zero, lay.recompute
-    s, B = float(seq_len), float(global_batch)
-    peak = acc.peak_flops(dtype)  # GEMMs run in the training precision (FP8 GEMMs with FP8 training)
-    attn_peak = acc.peak_flops("bf16")  # attention kernels and the MFU denominator of 16-bit runs stay 16-bit
-    bw = acc.memory_bw_tbps * 1e12
-    n_gpu = t * p * d * c
-    mb_count = B / (d * b)  # micro-batches per step per data-parallel replica
-    T = b * s / c  # tokens per micro-batch on one GPU (before tensor parallel splits)
-    L1, Lm, Ln, _ = schedule.stage_layers(m.L, lay.pp, lay.interleave)
-    D = d * c  # data-parallel shard group (Megatron shards the optimizer over DP x CP)
-    D_exp = np.maximum(D / np.maximum(e, 1), 1)
-    W, G, Opt = train.weight_bytes, train.grad_bytes, train.optimizer_bytes
+    sh = _shape(m, lay, work)
+    peak = acc.peak_flops(work.dtype)  # GEMMs run in the training precision (FP8 GEMMs with FP8 training)
+    act_dense, act_moe, rep_div = _activation_bytes_per_token(m, sh.t, sh.ri, sh.s, sh.c, train)
+    mem, params = _memory(m, sh, train, act_dense, act_moe, rep_div)
+    capacity = acc.memory_gb * 1e9 * (1.0 - train.reserve)
+    fits = mem["total"] <= capacity
+    p_stage = np.maximum(np.maximum(params[0], params[1]), params[2])
+    per_mb = _per_microbatch(m, acc, sh, eff, train, work, rep_div)
+    time, tps = _step(m, acc, sh, eff, train, per_mb, p_stage)
+    return Evaluation(
+        memory=mem, time=time, fits=fits, capacity_bytes=capacity, microbatches=sh.mb_count, tokens_per_s=tps,
+        mfu=tps * work.model_flops_per_token / (sh.n_gpu * peak),
+        hfu=tps * work.hardware_flops_per_token / (sh.n_gpu * peak),
+        extras={"n_gpus": sh.n_gpu, "params_per_gpu": p_stage},
+    )
 
-    # ---------------- memory of the first, a middle and the last stage
-    act_dense, act_moe, rep_div = _activation_bytes_per_token(m, t, ri, s, c, train)
-    tokens_gpu = T / t  # sequence parallel: every activation is split over TP
+
+def _memory(m: ModelCosts, sh: _Shape, train: Training, act_dense, act_moe, rep_div):
+    """Memory per accelerator of the first, a middle and the last stage, and their parameters per GPU."""
+    t, p, v, zi, ri, D, D_exp = sh.t, sh.p, sh.v, sh.zi, sh.ri, sh.D, sh.D_exp
+    W, G, Opt = train.weight_bytes, train.grad_bytes, train.optimizer_bytes
+    tokens_gpu = sh.T / t  # sequence parallel: every activation is split over TP
     working = np.where(ri == 2, np.maximum(act_dense, act_moe if m.n_moe else 0.0), 0.0)  # one layer rebuilt
     logits = (4.0 * m.h + 4.0 * m.V) * tokens_gpu  # Megatron: 4·s·b·h·(1 + V/h) / t
     layer_unsharded = (m.attn_params + max(m.dense_mlp_params, m.moe_shared_params)
-                       + (m.E * m.expert_params if m.n_moe else 0) / np.maximum(e, 1)) / t
+                       + (m.E * m.expert_params if m.n_moe else 0) / np.maximum(sh.e, 1)) / t
     gathered = np.where(zi == 3, 2 * train.gathered_bytes * layer_unsharded, 0.0)  # current + prefetched layer
     divs = memory.shard_divisors(D, zi)
     divs_exp = memory.shard_divisors(D_exp, zi) if m.n_moe else None
+    L1, Lm, Ln = sh.stages
     stages, params = [], []
     for x, idx, first, last in ((L1, 0.0, True, False), (Lm, 1.0, False, False), (Ln, p - 1, False, True)):
-        dense_p, exp_p = _stage_params(m, x, t, e, p, first, last)
+        dense_p, exp_p = _stage_params(m, x, t, sh.e, p, first, last)
         moe_x = _moe_layers(m, x)
         kept = (x - moe_x) * act_dense + moe_x * act_moe if m.n_moe else x * act_dense
         stored = np.where(ri == 2, (2.0 * m.h * t / rep_div) * x, kept)
-        act = (stored * schedule.in_flight(p, v, mb_count, idx) + working) * tokens_gpu
+        act = (stored * schedule.in_flight(p, v, sh.mb_count, idx) + working) * tokens_gpu
         if last:
             act = act + np.where(p > 1, logits, 0.0)
         elif first:
@@ -310,27 +185,32 @@ def evaluate(
                                      st["weights"])
         stages.append(st | {"gathered": gathered, "activations": act})
         params.append(dense_p + exp_p)
-    overhead = memory.fixed_overhead(train.overhead, t, p, d, c, e)
-    mem = memory.peak_memory(stages, overhead, train.fragmentation)
-    capacity = acc.memory_gb * 1e9 * (1.0 - train.reserve)
-    fits = mem["total"] <= capacity
-    p_stage = np.maximum(np.maximum(params[0], params[1]), params[2])
+    overhead = memory.fixed_overhead(train.overhead, t, p, sh.d, sh.c, sh.e)
+    return memory.peak_memory(stages, overhead, train.fragmentation), params
 
-    # ---------------- compute and communication of one layer, one micro-batch
+
+def _per_microbatch(m: ModelCosts, acc: Accelerator, sh: _Shape, eff: Efficiency, train: Training, work: Workload,
+                    rep_div) -> dict:
+    """Compute and communication of the slowest pipeline stage for one micro-batch, by part."""
+    t, p, e, ri, T = sh.t, sh.p, sh.e, sh.ri, sh.T
+    peak = acc.peak_flops(work.dtype)
+    attn_peak = acc.peak_flops("bf16")  # attention kernels and the MFU denominator of 16-bit runs stay 16-bit
+    bw = acc.memory_bw_tbps * 1e12
     proj, mlp, moe = compute.layer_gemms(m, T, t, e, peak, bw, eff)
-    attn_fwd, attn_bwd = compute.attention_time(m, T, t, keys_per_query, attn_peak, eff, train.flash_attention)
+    attn_fwd, attn_bwd = compute.attention_time(m, T, t, work.keys_per_query, attn_peak, eff, train.flash_attention)
     elem = compute.elementwise_time(m, T, t, rep_div, bw, eff)
     fwd_d, fwd_m = proj + mlp + attn_fwd + elem, proj + moe + attn_fwd + elem
     bwd_d, bwd_m = 2 * (proj + mlp) + attn_bwd + 2 * elem, 2 * (proj + moe) + attn_bwd + 2 * elem
     sel = np.where((ri == 1) & (not train.flash_attention), attn_fwd, 0.0)
     rec_d, rec_m = np.where(ri == 2, fwd_d, sel), np.where(ri == 2, fwd_m, sel)
-    tp_c, cp_c, ep_c = _layer_comm(m, acc, eff, train, T, t, c, e, ri, attn_fwd, attn_bwd, bw)
+    tp_c, cp_c, ep_c = _layer_comm(m, acc, eff, train, sh, attn_fwd, attn_bwd)
     logits_time = (3 * compute.gemm_time(T, m.h, m.V / t, 1, peak, bw, eff)  # output layer fwd + 2 bwd GEMMs
                    + compute.loss_time(m, T, t, bw, eff))
 
     # the slowest stage sets the pace: first (embedding), a middle one, or the last (LM head and loss)
     per_layer_d = fwd_d + bwd_d + rec_d + tp_c + cp_c
     per_layer_m = fwd_m + bwd_m + rec_m + tp_c + cp_c + ep_c
+    L1, Lm, Ln = sh.stages
     heads = (p == 1, False, p > 1)
     totals = []
     for x, head in zip((L1, Lm, Ln), heads, strict=True):
@@ -342,20 +222,19 @@ def evaluate(
     head = np.choose(slow, (p == 1, np.zeros_like(p, dtype=bool), p > 1))
     moe_x = _moe_layers(m, x)
     dense_x = x - moe_x
-    per_mb = {
+    return {
         "compute": dense_x * (fwd_d + bwd_d) + moe_x * (fwd_m + bwd_m) + np.where(head, logits_time, 0.0),
         "recompute": dense_x * rec_d + moe_x * rec_m,
         "tp_comm": x * tp_c,
         "cp_comm": x * cp_c,
         "ep_comm": moe_x * ep_c,
     }
-    mb_compute = per_mb["compute"] + per_mb["recompute"]
-    return _step(m, acc, lay, eff, train, per_mb, mb_compute, p_stage, mb_count, T, t, p, d, c, v, zi, D, W, G, Opt,
-                 bw, B * s, model_flops_per_token, hardware_flops_per_token, n_gpu, peak, mem, fits, capacity)
 
 
-def _layer_comm(m, acc, eff, train, T, t, c, e, ri, attn_fwd, attn_bwd, bw):
+def _layer_comm(m: ModelCosts, acc: Accelerator, eff: Efficiency, train: Training, sh: _Shape, attn_fwd, attn_bwd):
     """TP/SP, CP and EP communication of one layer and one micro-batch (exposed part)."""
+    T, t, c, e, ri = sh.T, sh.t, sh.c, sh.e, sh.ri
+    bw = acc.memory_bw_tbps * 1e12
     tp_bw, tp_lat = comm.tier(t, 1.0, acc, eff)
     act_bytes = 2.0 * T * m.h  # bf16 activations entering/leaving a TP region (full sequence)
     # SP: 2 all-gathers + 2 reduce-scatters forward, the same backward (+ the recomputed forward);
@@ -381,14 +260,17 @@ def _layer_comm(m, acc, eff, train, T, t, c, e, ri, attn_fwd, attn_bwd, bw):
     return tp_c, cp_c, ep_c
 
 
-def _step(m, acc, lay, eff, train, per_mb, mb_compute, p_stage, mbc, T, t, p, d, c, v, zi, D, W, G, Opt, bw,
-          tokens, model_fpt, hw_fpt, n_gpu, peak, mem, fits, capacity) -> Evaluation:
+def _step(m: ModelCosts, acc: Accelerator, sh: _Shape, eff: Efficiency, train: Training, per_mb: dict, p_stage):
     """Data-parallel sharding traffic, the pipeline schedule, gradient sync and the optimizer step."""
+    t, p, d, c, v, zi, D, mbc, T = sh.t, sh.p, sh.d, sh.c, sh.v, sh.zi, sh.D, sh.mb_count, sh.T
+    W, G, Opt = train.weight_bytes, train.grad_bytes, train.optimizer_bytes
+    bw = acc.memory_bw_tbps * 1e12
+    mb_compute = per_mb["compute"] + per_mb["recompute"]
     dp_bw, dp_lat = comm.tier(D, t, acc, eff)
     overlap = eff.dp_overlap if train.dp_overlap else 0.0
     # ZeRO-3 / FSDP: parameters gathered for forward and backward (and recompute), gradients reduce-scattered,
     # every micro-batch; overlapped with compute as far as it goes
-    gathers = 2 + np.where(lay.recompute == 2, 1, 0)
+    gathers = 2 + np.where(sh.ri == 2, 1, 0)
     z3 = np.where(zi == 3, gathers * comm.collective(train.gathered_bytes * p_stage, D, dp_bw, dp_lat, "all_gather")
                   + comm.collective(train.grad_reduce_bytes * p_stage, D, dp_bw, dp_lat, "reduce_scatter"), 0.0)
     z3_hidden = np.minimum(z3, overlap * mb_compute)
@@ -413,7 +295,7 @@ def _step(m, acc, lay, eff, train, per_mb, mb_compute, p_stage, mbc, T, t, p, d,
     shard = np.where(zi >= 1, D, 1.0)
     opt = (p_stage / shard) * (G + 2 * Opt + W) / (bw * eff.hbm)
     step = t_pipe + dp_exposed + opt
-    tps = tokens / step
+    tps = sh.B * sh.s / step
     time = {
         "step": step,
         "compute": mbc * per_mb["compute"],
@@ -426,8 +308,4 @@ def _step(m, acc, lay, eff, train, per_mb, mb_compute, p_stage, mbc, T, t, p, d,
         "dp_comm": dp_exposed + mbc * z3_exposed,
         "optimizer": opt,
     }
-    return Evaluation(
-        memory=mem, time=time, fits=fits, capacity_bytes=capacity, microbatches=mbc, tokens_per_s=tps,
-        mfu=tps * model_fpt / (n_gpu * peak), hfu=tps * hw_fpt / (n_gpu * peak),
-        extras={"n_gpus": n_gpu, "params_per_gpu": p_stage},
-    )
+    return time, tps

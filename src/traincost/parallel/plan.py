@@ -24,8 +24,18 @@ from traincost.parallel.perf import (
     Layouts,
     ModelCosts,
     Training,
+    Workload,
     evaluate,
 )
+
+MAX_TP_CP = 64  # search limit: TP and CP degrees beyond 64 (a few NVLink domains) are not enumerated
+MAX_MICRO_BATCH = 64  # search limit: micro-batches of more than 64 sequences are not enumerated
+INTERLEAVE_CHOICES = (1, 2, 4, 8)  # virtual pipeline stages tried (Megatron's usual range)
+TIE_WEIGHT_ZERO = 0.1  # ranking: a ZeRO stage weighs a tenth of a parallel dimension when step times tie
+TIE_WEIGHT_RECOMPUTE = 0.01  # ranking: recomputation weighs least when step times tie
+TIE_LOG_RESOLUTION = 1000  # ranking: step times within 0.1% (log-scale) count as a tie
+DEFAULT_TOP = 5  # layouts kept by search() by default
+SUGGEST_MULTIPLIERS = (2, 4, 8, 16)  # suggest(): cluster sizes tried, as multiples of the current one
 
 
 @dataclass(frozen=True)
@@ -55,18 +65,13 @@ def _divisors(n: int) -> list[int]:
     return sorted(set(small + [n // i for i in small]))
 
 
-def enumerate_layouts(prob: Problem, fixed: dict | None = None) -> Layouts:
-    """Every layout that divides the cluster and the batch evenly and that the model's shape allows.
-    `fixed` pins any of tp, pp, dp, cp, ep, zero, micro_batch, recompute (name), interleave."""
-    fixed = {k: v for k, v in (fixed or {}).items() if v is not None}
+def _base_combos(prob: Problem, fixed: dict, opt) -> list[tuple[int, int, int, int, int]]:
+    """(tp, pp, dp, cp, ep) that divide the cluster and the batch and that the model's shape allows."""
     a, n, B, s = prob.arch, prob.n_gpus, prob.global_batch, prob.seq_len
     H, kv = a.attention.num_heads, (a.attention.num_heads if a.attention.kind == "mla" else a.attention.num_kv_heads)
-
-    opt = frameworks.options(prob.train.framework)
-    tps = [t for t in _pow2_upto(min(n, 64)) if H % t == 0 and kv % t == 0]  # Megatron: query groups % TP == 0
+    tps = [t for t in _pow2_upto(min(n, MAX_TP_CP)) if H % t == 0 and kv % t == 0]  # Megatron: query groups % TP == 0
     tps = tps if opt.tp else [1]
-    cps = [c for c in _pow2_upto(min(n, 64)) if s % (2 * c) == 0 or c == 1] if opt.cp else [1]
-    moe = a.moe is not None and a.num_moe_layers > 0
+    cps = [c for c in _pow2_upto(min(n, MAX_TP_CP)) if s % (2 * c) == 0 or c == 1] if opt.cp else [1]
     combos = []
     for t in ([fixed["tp"]] if "tp" in fixed else tps):
         for c in ([fixed["cp"]] if "cp" in fixed else cps):
@@ -76,19 +81,32 @@ def enumerate_layouts(prob: Problem, fixed: dict | None = None) -> Layouts:
                 if p > a.num_layers or n % (t * c * p):
                     continue
                 d = n // (t * c * p)
-                if "dp" in fixed and fixed["dp"] != d:
+                if ("dp" in fixed and fixed["dp"] != d) or B % d:
                     continue
-                if B % d:
-                    continue
-                eps = [1]
-                if moe:
-                    eps = [x for x in _divisors(a.moe.num_experts) if (d * c) % x == 0] if opt.ep else [1]
-                if "ep" in fixed:  # expert ranks come out of the DP x CP ranks
-                    eps = [fixed["ep"]] if (d * c) % fixed["ep"] == 0 else []
-                for ep in eps:
-                    combos.append((t, p, d, c, ep))
+                combos.extend((t, p, d, c, ep) for ep in _expert_degrees(prob, fixed, opt, d * c))
+    return combos
+
+
+def _expert_degrees(prob: Problem, fixed: dict, opt, dc: int) -> list[int]:
+    """EP degrees for a DP x CP group of dc ranks (expert ranks come out of the DP x CP ranks)."""
+    a = prob.arch
+    eps = [1]
+    if a.moe is not None and a.num_moe_layers > 0:
+        eps = [x for x in _divisors(a.moe.num_experts) if dc % x == 0] if opt.ep else [1]
+    if "ep" in fixed:
+        eps = [fixed["ep"]] if dc % fixed["ep"] == 0 else []
+    return eps
+
+
+def enumerate_layouts(prob: Problem, fixed: dict | None = None) -> Layouts:
+    """Every layout that divides the cluster and the batch evenly and that the model's shape allows.
+    `fixed` pins any of tp, pp, dp, cp, ep, zero, micro_batch, recompute (name), interleave."""
+    fixed = {k: v for k, v in (fixed or {}).items() if v is not None}
+    a, B = prob.arch, prob.global_batch
+    opt = frameworks.options(prob.train.framework)
+    combos = _base_combos(prob, fixed, opt)
     if not combos:
-        return Layouts(*(np.zeros(0, dtype=np.int64) for _ in range(9)))
+        return Layouts(*(np.zeros(0, dtype=np.int64) for _ in Layouts.__dataclass_fields__))
     base = np.array(combos, dtype=np.int64)  # (k, 5)
 
     zeros = [fixed["zero"]] if "zero" in fixed else list(opt.zero)
@@ -96,12 +114,13 @@ def enumerate_layouts(prob: Problem, fixed: dict | None = None) -> Layouts:
         recs = [RECOMPUTE.index(fixed["recompute"])]
     else:  # with FlashAttention, selective recomputation equals none (FlashAttention already recomputes)
         recs = [0, 2] if prob.train.flash_attention else [0, 1, 2]
-    mbs = [fixed["micro_batch"]] if "micro_batch" in fixed else _pow2_upto(min(B, 64))
-    vs = [fixed["interleave"]] if "interleave" in fixed else ([1, 2, 4, 8] if opt.interleave else [1])
+    mbs = [fixed["micro_batch"]] if "micro_batch" in fixed else _pow2_upto(min(B, MAX_MICRO_BATCH))
+    vs = [fixed["interleave"]] if "interleave" in fixed else (list(INTERLEAVE_CHOICES) if opt.interleave else [1])
 
-    grid = np.array(np.meshgrid(np.arange(len(base)), zeros, mbs, recs, vs, indexing="ij")).reshape(5, -1)
+    axes = (np.arange(len(base)), zeros, mbs, recs, vs)
+    grid = np.array(np.meshgrid(*axes, indexing="ij")).reshape(len(axes), -1)
     bi = grid[0]
-    tp, pp, dp, cp, ep = (base[bi, j] for j in range(5))
+    tp, pp, dp, cp, ep = (base[bi, j] for j in range(base.shape[1]))
     zero, mb, rec, v = grid[1], grid[2], grid[3], grid[4]
     local = B // dp
     m = np.where(local % mb == 0, local // np.maximum(mb, 1), 0)
@@ -126,8 +145,8 @@ def evaluate_layouts(prob: Problem, lay: Layouts) -> Evaluation:
     model = a.flops_per_token(prob.seq_len, causal=True).training
     hw = np.array([a.flops_per_token(prob.seq_len, causal=True, recompute=r, flash_attention=prob.train.flash_attention).hardware
                    for r in RECOMPUTE])[lay.recompute]
-    return evaluate(ModelCosts.from_arch(a), prob.acc, lay, prob.seq_len, prob.global_batch, model, hw, kq,
-                    problem_efficiency(prob), prob.train, prob.dtype)
+    work = Workload(prob.seq_len, prob.global_batch, model, hw, kq, prob.dtype)
+    return evaluate(ModelCosts.from_arch(a), prob.acc, lay, work, problem_efficiency(prob), prob.train)
 
 
 def problem_efficiency(prob: Problem) -> Efficiency:
@@ -198,7 +217,7 @@ class SearchResult:
     why_not: str | None = None
 
 
-def search(prob: Problem, fixed: dict | None = None, top: int = 5) -> SearchResult:
+def search(prob: Problem, fixed: dict | None = None, top: int = DEFAULT_TOP) -> SearchResult:
     t0 = _time.perf_counter()
     lay = enumerate_layouts(prob, fixed)
     if len(lay) == 0:
@@ -208,8 +227,8 @@ def search(prob: Problem, fixed: dict | None = None, top: int = 5) -> SearchResu
     n_fit = int(ev.fits.sum())
     # ties (within 0.1%) go to the simpler layout: fewer parallel dimensions, no interleaving, less sharding
     simpler = ((lay.tp > 1).astype(int) + (lay.pp > 1) + (lay.cp > 1) + (lay.ep > 1) + (lay.interleave > 1)
-               + lay.zero * 0.1 + lay.recompute * 0.01)
-    order = np.lexsort((simpler, np.round(np.log(step) * 1000)))[: max(top, 1)]
+               + lay.zero * TIE_WEIGHT_ZERO + lay.recompute * TIE_WEIGHT_RECOMPUTE)
+    order = np.lexsort((simpler, np.round(np.log(step) * TIE_LOG_RESOLUTION)))[: max(top, 1)]
     seconds = _time.perf_counter() - t0
     if n_fit == 0:
         i = int(np.argmin(ev.memory["total"]))
@@ -249,12 +268,11 @@ def fmt_layout(x: dict | None) -> str:
     return " ".join(parts)
 
 
-
 def suggest(prob: Problem, accelerators: dict[str, Accelerator], efficiency_for) -> list[str]:
     """What would fit when nothing does: more GPUs (whole nodes, doubling) or a larger-memory part."""
     out = []
     n = prob.n_gpus
-    for mult in (2, 4, 8, 16):
+    for mult in SUGGEST_MULTIPLIERS:
         p2 = Problem(prob.arch, prob.acc, n * mult, prob.seq_len, max(prob.global_batch, n * mult // 8 or 1),
                      prob.eff, prob.train, prob.dtype)
         r = search(p2, top=1)

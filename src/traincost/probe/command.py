@@ -11,6 +11,10 @@ import click
 
 from traincost.errors import InputError
 
+MIN_SEQ_LEN = 128  # input limit: the probe's attention and GEMM shapes need at least 128 tokens
+CPU_PROCS = 2  # on CPU the collectives run between two local processes (the --procs default there)
+YAML_WIDTH = 110  # presentation: line width of the written hardware file (the project's line length)
+
 
 def _ints(text: str, field: str) -> list[int]:
     try:
@@ -63,29 +67,54 @@ def _round(x):
 @click.option(
     "--base", help="Catalog accelerator whose datasheet the file keeps (default: matched from the device name)."
 )
-def probe(model, seq_len, micro_batches, tp, block_tp, budget, procs, output, report_path, acc_id, base) -> None:
+def probe(**options) -> None:
     """Measure this machine (GEMM, attention, memory, collectives, one block) and write a hardware file."""
-    t0 = time.time()
-    from traincost import catalog
-    from traincost.probe.fit import parse_duration
+    _probe(ProbeArgs(**options), time.time())
 
-    budget_s = parse_duration(budget)
-    arch, entry = catalog.resolve_model(model)
-    seq = seq_len or int(catalog.defaults()["scenario"]["seq_len"]["value"])
-    if seq < 128:
-        raise InputError("seq_len", f"must be at least 128 tokens (got {seq})")
-    try:
-        base_acc = catalog.resolve_accelerator(base) if base else None
-    except InputError as e:
-        raise InputError("base", e.message) from None
-    mbs, tps = _ints(micro_batches, "micro_batches"), _ints(tp, "tp")
+
+@dataclasses.dataclass(frozen=True)
+class ProbeArgs:
+    """The `traincost probe` options, as given on the command line."""
+
+    model: str
+    seq_len: int | None
+    micro_batches: str
+    tp: str
+    block_tp: int | None
+    budget: str
+    procs: int | None
+    output: str
+    report_path: str | None
+    acc_id: str | None
+    base: str | None
+
+
+def _check(a: ProbeArgs, arch, seq: int, tps: list[int]) -> None:
+    """Reject a sequence, TP size or process count the probe cannot run, naming the option."""
+    if seq < MIN_SEQ_LEN:
+        raise InputError("seq_len", f"must be at least {MIN_SEQ_LEN} tokens (got {seq})")
     heads = arch.attention.num_heads
-    for field, vals in (("tp", tps), ("block_tp", [block_tp] if block_tp else [])):
+    for field, vals in (("tp", tps), ("block_tp", [a.block_tp] if a.block_tp else [])):
         bad = [t for t in vals if heads % t]
         if bad:
             raise InputError(field, f"{bad[0]} does not divide {arch.name}'s {heads} attention heads")
-    if procs is not None and procs < 1:
-        raise InputError("procs", f"must be at least 1 (got {procs})")
+    if a.procs is not None and a.procs < 1:
+        raise InputError("procs", f"must be at least 1 (got {a.procs})")
+
+
+def _probe(a: ProbeArgs, t0: float) -> None:
+    from traincost import catalog
+    from traincost.probe.fit import parse_duration
+
+    budget_s = parse_duration(a.budget)
+    arch, entry = catalog.resolve_model(a.model)
+    seq = a.seq_len or int(catalog.defaults()["scenario"]["seq_len"]["value"])
+    try:
+        base_acc = catalog.resolve_accelerator(a.base) if a.base else None
+    except InputError as e:
+        raise InputError("base", e.message) from None
+    mbs, tps = _ints(a.micro_batches, "micro_batches"), _ints(a.tp, "tp")
+    _check(a, arch, seq, tps)
     try:
         import torch
     except ImportError:
@@ -103,21 +132,22 @@ def probe(model, seq_len, micro_batches, tp, block_tp, budget, procs, output, re
         warnings.filterwarnings("ignore", category=FutureWarning)  # one-line output: torch's deprecation notes
 
         dist.init_process_group("gloo" if dev.kind == "cpu" else "nccl")
-    n_local = torch.cuda.device_count() if dev.kind != "cpu" else 2
+    n_local = torch.cuda.device_count() if dev.kind != "cpu" else CPU_PROCS
+    procs = a.procs
     if procs and dev.kind != "cpu" and procs > n_local:
         raise InputError("procs", f"{procs} processes need {procs} GPUs; this machine has {n_local}")
     opts = run.Options(arch=arch, seq_len=seq, micro_batches=mbs, tps=tp_sizes(arch, tps),
-                       block_tp=tp_sizes(arch, [block_tp or (1 if dev.kind != "cpu" else max(tps))])[0],
+                       block_tp=tp_sizes(arch, [a.block_tp or (1 if dev.kind != "cpu" else max(tps))])[0],
                        budget_s=budget_s, procs=procs if procs is not None else n_local, t0=t0)
     raw = run.probe(opts, dev, log=lambda s: click.echo(s, err=True) if rank == 0 else None)
     if rank != 0:
         return
-    text = write(raw, arch, opts, output, acc_id, base_acc, entry.id if entry else arch.name)
+    text = write(raw, arch, opts, a.output, a.acc_id, base_acc, entry.id if entry else arch.name)
     click.echo(text)
-    if report_path:
-        with open(report_path, "w", encoding="utf-8") as f:
+    if a.report_path:
+        with open(a.report_path, "w", encoding="utf-8") as f:
             f.write(text)
-    click.echo(f"wrote {output}" + (f" and {report_path}" if report_path else ""), err=True)
+    click.echo(f"wrote {a.output}" + (f" and {a.report_path}" if a.report_path else ""), err=True)
 
 
 def write(raw: dict, arch, opts, output: str, acc_id: str | None, base_acc, model_id: str) -> str:
@@ -126,6 +156,7 @@ def write(raw: dict, arch, opts, output: str, acc_id: str | None, base_acc, mode
 
     from traincost import catalog
     from traincost.hardware.accelerator import accelerator_from_dict
+    from traincost.parallel.efficiency import efficiency_for
     from traincost.probe import output as out
     from traincost.probe.predict import block_seconds
 
@@ -138,8 +169,8 @@ def write(raw: dict, arch, opts, output: str, acc_id: str | None, base_acc, mode
     aid = (acc_id or f"probed-{out.slug(name)}").lower()
     entry = out.hardware_entry(aid, base_acc, measured, name, max(opts.procs, 1))
     acc = accelerator_from_dict(_round(entry), origin=output)
-    eff = catalog.efficiency(acc)
-    base_eff = catalog.efficiency(base_acc) if base_acc else catalog.efficiency(dataclasses.replace(acc, measured=None))
+    eff = efficiency_for(acc)
+    base_eff = efficiency_for(base_acc) if base_acc else efficiency_for(dataclasses.replace(acc, measured=None))
     b = measured.get("block")
     if b:
         dt = acc.training_dtype("bf16")
@@ -153,7 +184,7 @@ def write(raw: dict, arch, opts, output: str, acc_id: str | None, base_acc, mode
         f"# Use: traincost plan --hardware-file {os.path.basename(output)} --gpu {aid} ...\n"
     )
     with open(output, "w", encoding="utf-8") as f:
-        f.write(header + yaml.safe_dump(doc, sort_keys=False, width=110))
+        f.write(header + yaml.safe_dump(doc, sort_keys=False, width=YAML_WIDTH))
     return text
 
 

@@ -13,6 +13,16 @@ import torch.nn.functional as F
 from traincost.probe.fit import spread
 
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+TIMED_REPS = 15  # timing: samples per measurement (median, p10 and p90 need a dozen or more)
+MIN_CALL_S = 1e-7  # timing: floor of a call's estimated duration (avoids dividing by zero)
+SAMPLE_S_ACCELERATOR = 1e-3  # timing: a sample lasts at least ~1 ms on an accelerator (launch cost hidden)
+SAMPLE_S_CPU = 2e-4  # timing: shorter samples on CPU, where there is no launch cost to hide
+FP8_CAPABILITY = (8, 9)  # NVIDIA compute capability with FP8 tensor cores (Ada/Hopper and later)
+MIN_SAMPLES = 3  # timing: samples taken even past the time budget
+NORM_WIDTH = 4096  # memory kernels: RMSNorm row width (the hidden size of an 8B-class model)
+ADAMW_LR = 1e-4  # memory kernels: any learning rate; the step's memory traffic does not depend on it
+ADAMW_BYTES_PER_PARAM = 7 * 4  # memory kernels: AdamW reads p, g, m, v and writes p, m, v (7 fp32 arrays)
+LAUNCH_BURST = 100  # launch overhead: tiny kernels issued back to back per call
 
 
 @dataclass
@@ -32,7 +42,7 @@ def local_device(local_rank: int = 0) -> Device:
     return Device("cpu", torch.device("cpu"))
 
 
-def time_it(fn: Callable[[], object], dev: Device, max_s: float, warmup: int = 2, reps: int = 15) -> dict:
+def time_it(fn: Callable[[], object], dev: Device, max_s: float, warmup: int = 2, reps: int = TIMED_REPS) -> dict:
     """Run `fn` once (first call), `warmup` more times, then up to `reps` timed samples within `max_s`
     seconds. Short kernels are repeated inside a sample (at least ~1 ms on an accelerator) so that the
     launch and synchronisation do not dominate. Returns the per-call spread (median, p10, p90)."""
@@ -43,11 +53,11 @@ def time_it(fn: Callable[[], object], dev: Device, max_s: float, warmup: int = 2
     for _ in range(warmup if first < max_s / 4 else 0):
         fn()
     dev.sync()
-    est = max((time.perf_counter() - t0) / (1 + (warmup if first < max_s / 4 else 0)), 1e-7)
-    inner = max(1, int(1e-3 / est)) if dev.kind != "cpu" else max(1, int(2e-4 / est))
+    est = max((time.perf_counter() - t0) / (1 + (warmup if first < max_s / 4 else 0)), MIN_CALL_S)
+    inner = max(1, int(SAMPLE_S_ACCELERATOR / est)) if dev.kind != "cpu" else max(1, int(SAMPLE_S_CPU / est))
     samples: list[float] = []
     start = time.perf_counter()
-    while len(samples) < reps and (len(samples) < 3 or time.perf_counter() - start < max_s):
+    while len(samples) < reps and (len(samples) < MIN_SAMPLES or time.perf_counter() - start < max_s):
         s = time.perf_counter()
         for _ in range(inner):
             fn()
@@ -67,7 +77,7 @@ def gemm_dtypes(dev: Device) -> list[str]:
     if (
         hasattr(torch, "_scaled_mm")
         and hasattr(torch, "float8_e4m3fn")
-        and (dev.kind == "rocm" or torch.cuda.get_device_capability(dev.torch_device) >= (8, 9))
+        and (dev.kind == "rocm" or torch.cuda.get_device_capability(dev.torch_device) >= FP8_CAPABILITY)
     ):
         out.append("fp8")
     return out
@@ -120,11 +130,22 @@ def attention_impls() -> dict[str, Callable]:
     return out
 
 
-def attention(
-    impl: Callable, b: int, hq: int, hkv: int, s: int, dh: int, dtype: str, dev: Device, max_s: float
-) -> dict[str, dict]:
+@dataclass(frozen=True)
+class AttnShape:
+    """One attention problem: batch, query heads, key/value heads, sequence, head dim, precision."""
+
+    b: int
+    hq: int
+    hkv: int
+    s: int
+    dh: int
+    dtype: str
+
+
+def attention(impl: Callable, shape: AttnShape, dev: Device, max_s: float) -> dict[str, dict]:
     """Forward, and forward + backward, of causal attention; the backward is their difference."""
-    q, k, v = _qkv(b, hq, hkv, s, dh, DTYPES[dtype], dev)
+    sh = shape
+    q, k, v = _qkv(sh.b, sh.hq, sh.hkv, sh.s, sh.dh, DTYPES[sh.dtype], dev)
     grad = torch.randn_like(q)
 
     def fwd():
@@ -148,23 +169,23 @@ def memory_kernels(numel: int, dev: Device, max_s: float) -> dict[str, tuple[flo
     half = torch.bfloat16 if dev.kind == "cpu" or torch.cuda.is_bf16_supported() else torch.float16
     x = torch.randn(numel, device=d, dtype=half)
     y = torch.empty_like(x)
-    rows = max(1, numel // 4096)
-    xn = x[: rows * 4096].view(rows, 4096)
-    w = torch.ones(4096, device=d, dtype=half)
+    rows = max(1, numel // NORM_WIDTH)
+    xn = x[: rows * NORM_WIDTH].view(rows, NORM_WIDTH)
+    w = torch.ones(NORM_WIDTH, device=d, dtype=half)
     g, u = x[: numel // 2], x[numel // 2 : 2 * (numel // 2)]
     p = torch.zeros(numel // 4, device=d, requires_grad=True)
     p.grad = torch.randn_like(p)
     fused = {"fused": True} if dev.kind != "cpu" else {"foreach": True}
     try:
-        opt = torch.optim.AdamW([p], lr=1e-4, **fused)
+        opt = torch.optim.AdamW([p], lr=ADAMW_LR, **fused)
     except (RuntimeError, TypeError):
-        opt = torch.optim.AdamW([p], lr=1e-4)
+        opt = torch.optim.AdamW([p], lr=ADAMW_LR)
     e = x.element_size()
     return {
         "copy": (2 * numel * e, time_it(lambda: y.copy_(x), dev, max_s / 4)),
-        "rmsnorm": (2 * rows * 4096 * e, time_it(lambda: F.rms_norm(xn, (4096,), w), dev, max_s / 4)),
+        "rmsnorm": (2 * rows * NORM_WIDTH * e, time_it(lambda: F.rms_norm(xn, (NORM_WIDTH,), w), dev, max_s / 4)),
         "swiglu": (3 * (numel // 2) * e, time_it(lambda: F.silu(g) * u, dev, max_s / 4)),
-        "adamw": (7 * 4 * (numel // 4), time_it(opt.step, dev, max_s / 4)),
+        "adamw": (ADAMW_BYTES_PER_PARAM * (numel // 4), time_it(opt.step, dev, max_s / 4)),
     }
 
 
@@ -173,8 +194,8 @@ def launch_overhead(dev: Device, max_s: float) -> dict:
     x = torch.zeros(1, device=dev.torch_device)
 
     def burst():
-        for _ in range(100):
+        for _ in range(LAUNCH_BURST):
             x.add_(1.0)
 
     r = time_it(burst, dev, max_s)
-    return {k: (v / 100 if k != "runs" else v) for k, v in r.items()}
+    return {k: (v / LAUNCH_BURST if k != "runs" else v) for k, v in r.items()}

@@ -7,9 +7,12 @@ import re
 
 from traincost.probe.fit import ATTENTION_BWD_FACTOR, attention_flops, fit_gemm, fit_tier
 
+SLUG_CHARS = 48  # presentation: length of a device name in an accelerator id (probed-<name>)
+SXM_PREFERENCE = 0.25  # matching: half of a missing token's penalty, so SXM parts win ties (the usual training part)
+
 
 def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:48] or "device"
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:SLUG_CHARS] or "device"
 
 
 def gemm_section(points: dict[str, list[dict]]) -> dict:
@@ -135,7 +138,7 @@ def match_catalog(device_name: str, accs: dict) -> object | None:
             if toks[0] not in words:
                 continue
             sc = sum(t in words for t in toks[1:]) - 0.5 * sum(t not in words and t != "sxm" for t in toks[1:])
-            sc += 0.25 if "sxm" in toks else 0
+            sc += SXM_PREFERENCE if "sxm" in toks else 0
             if sc > score:
                 best, score = a, sc
     return best
@@ -143,6 +146,82 @@ def match_catalog(device_name: str, accs: dict) -> object | None:
 
 def _ratio(a, b) -> str:
     return f"{a / b:.2f}" if a and b else "-"
+
+
+def _row(name: str, c, m, unit: str, fmt: str = "{:,.4g}") -> str:
+    """One table row: the catalog's number, the probe's, and their ratio."""
+    cs = (fmt.format(c) + f" {unit}") if c else "-"
+    ms_ = (fmt.format(m) + f" {unit}") if m is not None else "not measured (catalog kept)"
+    return f"| {name} | {cs} | {ms_} | {_ratio(m, c)} |"
+
+
+def _compute_rows(measured: dict, acc, base, base_eff) -> list[str]:
+    """GEMM, attention and memory-bound kernels: probe vs catalog."""
+    rows = []
+    dt = acc.training_dtype("bf16")
+    for d, g in (measured.get("gemm") or {}).items():
+        c = base.peak_tflops.get(d) * base_eff.gemm if base and base.peak_tflops.get(d) and base_eff else None
+        rows.append(_row(f"GEMM {d}, large-GEMM rate", c, g["rate_tflops"], "TFLOP/s"))
+        if d == dt:
+            # rate(F) = R F / (F + knee): a fixed knee / R per GEMM, the model's gemm_ramp_us
+            ramp = g["knee_gflop"] / g["rate_tflops"] * 1e3 if g["rate_tflops"] else None
+            rows.append(_row(f"GEMM {d}, fixed time per GEMM", base_eff.gemm_ramp_us if base else None, ramp, "us"))
+    att = measured.get("attention")
+    bpk = base.peak_flops("bf16") / 1e12 if base else None
+    rows.append(_row("attention fwd", bpk * base_eff.attention_fwd if base else None, att and att["fwd_tflops"], "TFLOP/s"))
+    rows.append(_row("attention bwd", bpk * base_eff.attention_bwd if base else None, att and att["bwd_tflops"], "TFLOP/s"))
+    mem = measured.get("memory") or {}
+    rows.append(_row(
+        "memory-bound kernels",
+        base.memory_bw_tbps * 1e3 * base_eff.hbm if base else None,
+        mem.get("kernels_gbs"),
+        "GB/s",
+    ))
+    rows.append(_row("memory copy (achievable)", base.memory_bw_tbps * 1e3 if base else None, mem.get("copy_gbs"), "GB/s"))
+    return rows
+
+
+def _comm_rows(measured: dict, base, base_eff) -> list[str]:
+    """Collective bandwidth and latency per network tier, and the kernel overhead: probe vs catalog."""
+    rows = []
+    tiers = (measured.get("collectives") or {}).get("tiers", {})
+    for tier, bwk, latk in (
+        ("scale_up", "scale_up_bw_gbs", "latency_up_us"),
+        ("scale_out", "scale_out_bw_gbs", "latency_out_us"),
+    ):
+        t = tiers.get(tier, {})
+        c = getattr(base, bwk) * getattr(base_eff, tier) if base and getattr(base, bwk) else None
+        rows.append(_row(f"{tier} bus bandwidth ({t.get('ranks', '-')} ranks)", c, t.get("bus_gbs"), "GB/s"))
+        rows.append(_row(f"{tier} latency per step", getattr(base_eff, latk) if base else None,
+                         t.get("latency_step_us"), "us"))
+    rows.append(_row(
+        "kernel overhead",
+        base_eff.kernel_overhead_us if base else None,
+        measured.get("kernel_overhead_us"),
+        "us",
+        "{:,.2f}",
+    ))
+    return rows
+
+
+def _block_rows(block: dict) -> list[str]:
+    """The end-to-end block: measured, and predicted with the probe's and the catalog's numbers."""
+    m = block["measured"]
+    rows = [
+        "",
+        f"block forward + backward (TP {block['tp']}, micro-batch {block['micro_batch']}, sequence "
+        f"{block['seq_len']}, {block['dtype']}, one device, no communication):",
+        f"- measured: {m['median_s'] * 1e3:,.2f} ms (p10 {m['p10_s'] * 1e3:,.2f}, p90 {m['p90_s'] * 1e3:,.2f}, "
+        f"{m['runs']} runs)",
+        f"- predicted with the probe's numbers: {block['predicted_s'] * 1e3:,.2f} ms "
+        f"({block['predicted_s'] / m['median_s'] - 1:+.0%})",
+    ]
+    if block.get("catalog_predicted_s"):
+        rows.append(
+            f"- predicted with the catalog's numbers: {block['catalog_predicted_s'] * 1e3:,.2f} ms "
+            f"({block['catalog_predicted_s'] / m['median_s'] - 1:+.0%})"
+        )
+    return rows
 
 
 def report(measured: dict, acc, eff, base, base_eff, block: dict | None) -> str:
@@ -157,65 +236,11 @@ def report(measured: dict, acc, eff, base, base_eff, block: dict | None) -> str:
         "",
         f"| sub-model | {cat} | probe | probe / catalog |",
         "|---|---|---|---|",
+        *_compute_rows(measured, acc, base, base_eff),
+        *_comm_rows(measured, base, base_eff),
     ]
-
-    def row(name, c, m, unit, fmt="{:,.4g}"):
-        cs = (fmt.format(c) + f" {unit}") if c else "-"
-        ms_ = (fmt.format(m) + f" {unit}") if m is not None else "not measured (catalog kept)"
-        rows.append(f"| {name} | {cs} | {ms_} | {_ratio(m, c)} |")
-
-    dt = acc.training_dtype("bf16")
-    for d, g in (measured.get("gemm") or {}).items():
-        c = base.peak_tflops.get(d) * base_eff.gemm if base and base.peak_tflops.get(d) and base_eff else None
-        row(f"GEMM {d}, large-GEMM rate", c, g["rate_tflops"], "TFLOP/s")
-        if d == dt:
-            # rate(F) = R F / (F + knee): a fixed knee / R per GEMM, the model's gemm_ramp_us
-            ramp = g["knee_gflop"] / g["rate_tflops"] * 1e3 if g["rate_tflops"] else None
-            row(f"GEMM {d}, fixed time per GEMM", base_eff.gemm_ramp_us if base else None, ramp, "us")
-    att = measured.get("attention")
-    bpk = base.peak_flops("bf16") / 1e12 if base else None
-    row("attention fwd", bpk * base_eff.attention_fwd if base else None, att and att["fwd_tflops"], "TFLOP/s")
-    row("attention bwd", bpk * base_eff.attention_bwd if base else None, att and att["bwd_tflops"], "TFLOP/s")
-    mem = measured.get("memory") or {}
-    row(
-        "memory-bound kernels",
-        base.memory_bw_tbps * 1e3 * base_eff.hbm if base else None,
-        mem.get("kernels_gbs"),
-        "GB/s",
-    )
-    row("memory copy (achievable)", base.memory_bw_tbps * 1e3 if base else None, mem.get("copy_gbs"), "GB/s")
-    tiers = (measured.get("collectives") or {}).get("tiers", {})
-    for tier, bwk, latk in (
-        ("scale_up", "scale_up_bw_gbs", "latency_up_us"),
-        ("scale_out", "scale_out_bw_gbs", "latency_out_us"),
-    ):
-        t = tiers.get(tier, {})
-        c = getattr(base, bwk) * getattr(base_eff, tier) if base and getattr(base, bwk) else None
-        row(f"{tier} bus bandwidth ({t.get('ranks', '-')} ranks)", c, t.get("bus_gbs"), "GB/s")
-        row(f"{tier} latency per step", getattr(base_eff, latk) if base else None, t.get("latency_step_us"), "us")
-    row(
-        "kernel overhead",
-        base_eff.kernel_overhead_us if base else None,
-        measured.get("kernel_overhead_us"),
-        "us",
-        "{:,.2f}",
-    )
     if block:
-        m = block["measured"]
-        rows += [
-            "",
-            f"block forward + backward (TP {block['tp']}, micro-batch {block['micro_batch']}, sequence "
-            f"{block['seq_len']}, {block['dtype']}, one device, no communication):",
-            f"- measured: {m['median_s'] * 1e3:,.2f} ms (p10 {m['p10_s'] * 1e3:,.2f}, p90 {m['p90_s'] * 1e3:,.2f}, "
-            f"{m['runs']} runs)",
-            f"- predicted with the probe's numbers: {block['predicted_s'] * 1e3:,.2f} ms "
-            f"({block['predicted_s'] / m['median_s'] - 1:+.0%})",
-        ]
-        if block.get("catalog_predicted_s"):
-            rows.append(
-                f"- predicted with the catalog's numbers: {block['catalog_predicted_s'] * 1e3:,.2f} ms "
-                f"({block['catalog_predicted_s'] / m['median_s'] - 1:+.0%})"
-            )
+        rows += _block_rows(block)
     for title, key in (
         ("not measured (catalog numbers kept)", "not_measured"),
         ("cut short by the budget", "truncated"),

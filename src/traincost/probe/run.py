@@ -195,10 +195,11 @@ def run_attention(opts: Options, dev: ms.Device, raw: dict) -> None:
     dt = "bf16" if dev.kind == "cpu" or torch.cuda.is_bf16_supported() else "fp16"
     best, every = None, {}
     for name, impl in ms.attention_impls().items():
-        tiny = ms.attention(impl, 1, hq, hkv, SEQ_START, a.head_dim, dt, dev, TINY_ATTENTION_S)
+        tiny = ms.attention(impl, ms.AttnShape(1, hq, hkv, SEQ_START, a.head_dim, dt), dev, TINY_ATTENTION_S)
         left = opts.left("attention")
         s = _grow(opts.seq_len, tiny["fwd"]["median_s"] + tiny["bwd"]["median_s"], 2, left)
-        r = tiny if s == SEQ_START else ms.attention(impl, 1, hq, hkv, s, a.head_dim, dt, dev, max(MIN_MEASURE_S, left / 2))
+        r = tiny if s == SEQ_START else ms.attention(impl, ms.AttnShape(1, hq, hkv, s, a.head_dim, dt), dev,
+                                                     max(MIN_MEASURE_S, left / 2))
         row = {"impl": name, "dtype": dt, "batch": 1, "heads": hq, "kv_heads": hkv, "head_dim": a.head_dim,
                "v_head_dim": a.v_head_dim, "seq_len": s, **r}
         every[name] = {"seq_len": s, "fwd_ms": r["fwd"]["median_s"] * 1e3, "bwd_ms": r["bwd"]["median_s"] * 1e3}

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from traincost.parallel.efficiency import efficiency_for
 from traincost.parallel.perf import Efficiency
 from traincost.parallel.plan import Problem, enumerate_layouts, evaluate_layouts
 
@@ -72,7 +73,7 @@ def prepare(rows: list[dict]) -> list[Prepared]:
                  if lay.get(k) is not None}
         gb = int(r.get("global_batch") or round(float(r["global_batch_tokens"]) / seq))
         dtype = {"16bit": "bf16", None: "bf16"}.get(r.get("precision"), r.get("precision"))
-        prob = Problem(arch, acc, int(r["gpus"]), seq, gb, catalog.efficiency(acc), training_for(r),
+        prob = Problem(arch, acc, int(r["gpus"]), seq, gb, efficiency_for(acc), training_for(r),
                        acc.training_dtype(dtype))
         layouts = enumerate_layouts(prob, fixed)
         if len(layouts):
@@ -123,7 +124,7 @@ def with_constants(eff: Efficiency, consts: dict) -> Efficiency:
     one, so that no prediction depends on a fit that saw the rows being predicted."""
     from traincost import catalog
 
-    default = catalog._efficiency_table()["default"]
+    default = catalog.efficiency_table()["default"]
     return replace(eff, **({k: float(default[k]) for k in FITTED} | consts))
 
 

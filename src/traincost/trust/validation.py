@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from traincost.hardware.accelerator import Accelerator
-from traincost.model.arch import ArchSpec, Attention, from_hf_config
+from traincost.model.arch import ArchSpec, Attention
+from traincost.model.hf_config import from_hf_config
 from traincost.money.uncertainty import MC_SAMPLES
+from traincost.parallel.efficiency import efficiency_for
 from traincost.parallel.perf import Efficiency, Training
 from traincost.parallel.plan import Problem, search
 from traincost.units import Z90
@@ -201,7 +203,7 @@ def run_throughput_validation(rows: list[dict] | None = None, eff_for=None) -> l
     from traincost import catalog
 
     rows = throughput_rows() if rows is None else rows
-    eff_for = eff_for or catalog.efficiency
+    eff_for = eff_for or efficiency_for
     out = []
     for r in rows:
         acc = catalog.resolve_accelerator(r["hardware"])
@@ -239,7 +241,7 @@ def run_memory_validation() -> list[MemoryCheck]:
         # the figure counts the steady state of the schedule: enough micro-batches per step that the first stage
         # holds its full warm-up, p(1 + (p-1)/(pv)) (the paper's runs use global batches of 64 and more)
         gb = mb * int(lay.get("dp") or 1) * 8 * int(lay.get("pp") or 1)
-        prob = Problem(arch, acc, int(r["gpus"]), seq, gb, catalog.efficiency(acc), training_for(r))
+        prob = Problem(arch, acc, int(r["gpus"]), seq, gb, efficiency_for(acc), training_for(r))
         one = Layouts.single(tp=int(lay["tp"]), pp=int(lay["pp"]), dp=int(lay["dp"]), cp=int(lay.get("cp") or 1), ep=1,
                              zero=int(lay.get("zero") or 0), micro_batch=mb,
                              recompute=RECOMPUTE.index(lay.get("recompute") or "none"),

@@ -11,10 +11,13 @@ from fastapi.responses import Response
 
 from traincost.errors import InputError
 
+REPORT_SAMPLES = 2000  # Monte Carlo samples of a downloaded report when the request gives none (its ranges)
+SLUG_CHARS = 60  # presentation: length of the model name in a download's file name
+
 
 def _slug(d: dict[str, Any]) -> str:
     name = str(d.get("model") or "custom")
-    return "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in name)[:60]
+    return "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in name)[:SLUG_CHARS]
 
 
 def answer_of(kind: str, result: Any) -> dict[str, Any]:
@@ -56,7 +59,7 @@ def register(app: FastAPI, scenario_model: type, compare_model: type, heavy: Cal
             for c in cands:
                 make_request(scenario_model, c)  # every candidate passes the web rules (no server files)
         if base.get("samples") is None:
-            base["samples"] = 2000
+            base["samples"] = REPORT_SAMPLES
         html = heavy("report_html", {"base": base, "candidates": cands})
         name = f"traincost-report-{_slug(base)}.html"
         return Response(html, media_type="text/html", headers={"content-disposition": f'attachment; filename="{name}"'})

@@ -21,7 +21,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
-STARTUP_S = 60.0
+STARTUP_S = 60.0  # seconds a worker may take to start (its imports), outside any request's deadline
+NICE_INCREMENT = 5  # workers run at a lower CPU priority than the server process (light requests go first)
+KILL_WAIT_S = 5  # seconds to wait for a killed worker process to exit
+BUG_MESSAGE_CHARS = 300  # presentation: a worker's bug report is cut to one short line
+POOL_TIMEOUT_S = 20.0  # default deadline of one job (the web app passes its own, docs/limits.md)
+POOL_QUEUE_WAIT_S = 5.0  # default wait for an idle worker before answering busy
+POOL_MEMORY = 3 * 1024**3  # default address-space cap of a worker process (3 GiB)
 
 
 class WorkerBusy(Exception):
@@ -112,7 +118,7 @@ def _worker_main(mem_bytes: int) -> None:  # pragma: no cover - runs in the chil
     proto = os.fdopen(os.dup(1), "w", encoding="utf-8")
     sys.stdout = sys.stderr  # nothing else may write on the protocol's stream
     with contextlib.suppress(OSError):
-        os.nice(5)  # the server process (light requests) goes first
+        os.nice(NICE_INCREMENT)  # the server process (light requests) goes first
     if mem_bytes:
         with contextlib.suppress(ImportError, ValueError, OSError):
             import resource
@@ -132,7 +138,7 @@ def _worker_main(mem_bytes: int) -> None:  # pragma: no cover - runs in the chil
         except MemoryError:
             out = ["memory", ""]
         except Exception as e:  # noqa: BLE001 - reported to the server as a bug, in one line
-            out = ["bug", f"{type(e).__name__}: {e}"[:300]]
+            out = ["bug", f"{type(e).__name__}: {e}"[:BUG_MESSAGE_CHARS]]
         proto.write(json.dumps(out, default=_plain) + "\n")
         proto.flush()
 
@@ -178,7 +184,7 @@ class _Worker:
         with contextlib.suppress(OSError):
             self.process.kill()
         with contextlib.suppress(Exception):
-            self.process.wait(timeout=5)
+            self.process.wait(timeout=KILL_WAIT_S)
         for f in (self.process.stdin, self.process.stdout):
             with contextlib.suppress(Exception):
                 f.close()
@@ -187,8 +193,8 @@ class _Worker:
 class WorkerPool:
     """`size` worker processes; `run()` gives a job to an idle one and waits at most `timeout_s`."""
 
-    def __init__(self, size: int = 2, timeout_s: float = 20.0, queue_wait_s: float = 5.0,
-                 mem_bytes: int = 3 * 1024**3):
+    def __init__(self, size: int = 2, timeout_s: float = POOL_TIMEOUT_S, queue_wait_s: float = POOL_QUEUE_WAIT_S,
+                 mem_bytes: int = POOL_MEMORY):
         self.size, self.timeout_s, self.queue_wait_s, self.mem_bytes = size, timeout_s, queue_wait_s, mem_bytes
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
