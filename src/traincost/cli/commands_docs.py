@@ -18,7 +18,7 @@ MAX_PORT = 65535  # TCP: ports are 16-bit, 0 is not listenable
 @scenario_options
 def report(scenario, output, **flags) -> None:
     """Write a report of a scenario (and its candidates) to attach to a budget request."""
-    from traincost.present.documents import write_report
+    from traincost.usecases.report import write_report
 
     check_output_path(output, "output", (".html", ".md"))
     path = write_report(scenario, output, {k: v for k, v in flags.items() if v is not None})

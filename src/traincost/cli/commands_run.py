@@ -76,8 +76,9 @@ def compare(scenario, as_csv, plot, as_json, brief, **flags) -> None:
     result = _run_with_progress(base, cands, modes)
     if plot:
         from traincost.present.plots import compare_plots
+        from traincost.usecases.report import compare_sweeps
 
-        compare_plots(result, base, plot)
+        compare_plots(result, compare_sweeps(result, base), plot)
     if as_json:
         click.echo(json.dumps(result, indent=2, default=float))
     elif as_csv:
