@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from traincost.pipeline import AuditOutput, Estimate, PlanOutput
+from traincost.usecases.audit import run_audit
+from traincost.usecases.estimate import estimate as run_estimate
+from traincost.usecases.plan import DEFAULT_TOP, run_plan
+from traincost.usecases.results import AuditOutput, Estimate, PlanOutput
 
 
 def _frame(rows: list[dict[str, Any]]):
@@ -25,7 +28,7 @@ def _frame(rows: list[dict[str, Any]]):
 
 
 class EstimateResult(Estimate):
-    """The result of :func:`estimate` (every field of :class:`traincost.pipeline.Estimate`)."""
+    """The result of :func:`estimate` (every field of :class:`traincost.usecases.results.Estimate`)."""
 
     def text(self) -> str:
         from traincost.present.answer import estimate_text
@@ -158,32 +161,27 @@ def _as(cls, obj):
 
 def estimate(scenario=None, **kwargs: Any) -> EstimateResult:
     """Estimate a training run: the same fields as `traincost estimate` (a Scenario, a dict and/or keywords)."""
-    from traincost.pipeline import estimate as run
-
-    return _as(EstimateResult, run(scenario, **kwargs))
+    return _as(EstimateResult, run_estimate(scenario, **kwargs))
 
 
-def plan(top: int = 5, **kwargs: Any) -> PlanResult:
+def plan(top: int = DEFAULT_TOP, **kwargs: Any) -> PlanResult:
     """Search parallel layouts (or evaluate the one given): the fields of `traincost plan`."""
-    from traincost.pipeline import run_plan
-
     return _as(PlanResult, run_plan(kwargs, top=top))
 
 
 def audit(**kwargs: Any) -> AuditResult:
     """Check a claim: any of gpu_hours, days (with gpus) and cost (price optional)."""
-    from traincost.pipeline import run_audit
-
     return _as(AuditResult, run_audit(kwargs))
 
 
-def compare(scenario: dict | None = None, *, models=None, gpus_list=None, hardware=None, providers=None,
-            candidates: list[dict] | None = None, deadline: str | None = None, budget: str | None = None,
-            partners: str | None = None, **kwargs: Any) -> CompareResult:
-    """Compare candidate runs: lists to combine (models, gpus_list, hardware, providers) or explicit
-    `candidates` overriding the base scenario; optional deadline, budget and partners as in the CLI."""
+def compare(scenario: dict | None = None, *, candidates: list[dict] | None = None, deadline: str | None = None,
+            budget: str | None = None, partners: str | None = None, **kwargs: Any) -> CompareResult:
+    """Compare candidate runs: lists to combine (keywords models, gpus_list, hardware, providers) or explicit
+    `candidates` overriding the base scenario; optional deadline, budget and partners as in the CLI; other
+    keywords are scenario fields."""
     from traincost.decide.compare import expand, parse_budget, parse_deadline, parse_partners, run_compare
 
+    models, gpus_list, hardware, providers = (kwargs.pop(k, None) for k in ("models", "gpus_list", "hardware", "providers"))
     for value, parse in ((deadline, parse_deadline), (budget, parse_budget), (partners, parse_partners)):
         if value is not None:
             parse(str(value))

@@ -8,85 +8,37 @@ import csv
 import io
 import itertools
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from traincost import catalog
+from traincost.decide.compare_inputs import (  # noqa: F401 - re-exported for the CLI and the API
+    MAX_BUDGET_USD,
+    MAX_DEADLINE_DAYS,
+    check_modes,
+    parse_budget,
+    parse_deadline,
+    parse_partners,
+    parse_target_loss,
+    split_list,
+)
 from traincost.decide.cpt_decision import decide, tokens_for_loss
 from traincost.errors import InputError
 from traincost.money import prices
-from traincost.money.bill import DAYS_PER_MONTH
 from traincost.parallel.plan import fmt_layout
 from traincost.schema import Scenario, make_scenario
-from traincost.units import parse_count
 from traincost.usecases.estimate import estimate
 from traincost.usecases.results import Estimate
 
 MAX_CANDIDATES = 200  # input limit: a comparison answers in minutes, not hours (each candidate is an estimate)
 MAX_GPUS = 65536  # 2^16: the deadline search's largest cluster, above the largest published training runs
-MAX_DEADLINE_DAYS = 36525  # input limit: 100 Julian years
-DAYS_PER_WEEK = 7.0  # calendar
-MAX_BUDGET_USD = 1e13  # input limit: $10T, above any training budget
-MAX_PARTNERS = 100  # input limit: partners sharing one bill
 # algorithm settings: Monte Carlo draws per step of a search (P50 settles to ~2%), and for a quick probe run
 SEARCH_SAMPLES = 2000
 PROBE_SAMPLES = 200  # the from-scratch comparison and the target-loss probe need the median only
 MIN_BUDGET_TOKENS = 1e8  # the budget search's smallest run: 100M tokens
 BISECTION_STEPS = 40  # the budget bisection's step cap (2^-40 of the log range)
 BISECTION_RATIO = 1.01  # the budget bisection stops within 1% in tokens
-MAX_TARGET_LOSS = 20  # input limit: nats per token, above any language model's loss at initialisation
-
-
-def split_list(v: str | None) -> list[str] | None:
-    """A comma-separated CLI value as a list of its non-empty items (None when nothing is given)."""
-    if v is None:
-        return None
-    items = [x.strip() for x in str(v).split(",") if x.strip()]
-    return items or None
-
-
-def parse_deadline(v: str) -> float:
-    """'30d', '6w', '3m' (months of 30.4 days), '720h' or a number of days."""
-    m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([hdwm]?)\s*", str(v).lower()[:100])
-    if not m:
-        raise InputError("deadline", f"must be a duration such as 30d, 6w, 3m or 720h (got {v!r})")
-    x = float(m.group(1)) * {"": 1.0, "d": 1.0, "h": 1 / 24, "w": DAYS_PER_WEEK, "m": DAYS_PER_MONTH}[m.group(2)]
-    if not 0 < x <= MAX_DEADLINE_DAYS:
-        raise InputError("deadline", f"must be a positive duration of at most 100 years (got {v!r})")
-    return x
-
-
-def parse_budget(v: str) -> float:
-    try:
-        x = parse_count(str(v).replace("$", "").strip())
-    except ValueError:
-        raise InputError("budget", f"must be an amount in USD such as 500k, 2M or 750000 (got {v!r})") from None
-    if x > MAX_BUDGET_USD:
-        raise InputError("budget", f"must be at most $10T (got {v!r})")
-    return x
-
-
-def parse_partners(v: str) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for part in str(v).split(","):
-        if not part.strip():
-            continue
-        name, _, share = part.partition(":")
-        try:
-            x = float(share)
-        except ValueError:
-            raise InputError("partners", f"must look like A:0.5,B:0.3,C:0.2 (got {v!r})") from None
-        if not name.strip() or not 0 < x <= 1:  # NaN fails too
-            raise InputError("partners", f"each partner needs a name and a share in (0, 1] (got {part!r})")
-        if len(out) >= MAX_PARTNERS:
-            raise InputError("partners", f"at most {MAX_PARTNERS} partners")
-        out[name.strip()] = x
-    total = sum(out.values())
-    if not out or abs(total - 1.0) > 1e-6:
-        raise InputError("partners", f"shares must add up to 1 (they add up to {total:g})")
-    return out
 
 
 def expand(base: dict, models=None, gpus_list=None, hardware=None, providers=None,
@@ -212,23 +164,6 @@ def solve_target_loss(sc: Scenario, target: float) -> tuple[Estimate | None, dic
         return None, {"target_loss": target, "feasible": True, "tokens": 0.0,
                       "error": "the base model already reaches the target: no CPT needed"}
     return estimate(sc, tokens=t), {"target_loss": target, "tokens": t, "feasible": True}
-
-
-def parse_target_loss(v: str) -> float:
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        x = -1.0
-    if not 0 < x < MAX_TARGET_LOSS:
-        raise InputError("target_loss", f"must be a domain loss in nats per token, such as 2.05 (got {v!r})")
-    return x
-
-
-def check_modes(deadline: str | None, budget: str | None) -> None:
-    """--deadline solves for the cluster size and --budget for the tokens: one question at a time."""
-    if deadline is not None and budget is not None:
-        raise InputError("budget", "give --deadline (smallest cluster that finishes in time) or --budget (most tokens "
-                                   "it buys), not both")
 
 
 def check_candidates(scenarios: list[Scenario]) -> None:

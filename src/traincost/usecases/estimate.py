@@ -20,7 +20,7 @@ from traincost.run.feasibility import check_finishes
 from traincost.schema import Scenario, make_scenario
 from traincost.usecases import extras
 from traincost.usecases.common import build_problem, cloud_price, picker
-from traincost.usecases.estimate_result import assemble
+from traincost.usecases.estimate_result import Parts, assemble
 from traincost.usecases.results import Assumption, Estimate
 
 # z for the 90th percentile of a standard normal: a log-normal's P10-P90 are exp(-+Z90 * sigma)
@@ -169,9 +169,9 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
     notes.extend(priced.notes)
     if not owned:
         notes.append("Cloud price: energy, facility and hardware are inside the hourly price; they are not added again.")
+    parts = Parts(tokens, fl, peak, thr, priced, pilots, (price, price_src, provider, pricing), rng_out)
     return assemble(
-        prob=prob, entry=entry, tokens=tokens, fl=fl, peak=peak, thr=thr, priced=priced, pilots=pilots,
-        quote=(price, price_src, provider, pricing), comparison=comparison, ownership=ownership, rng_out=rng_out,
+        prob, entry, parts, comparison=comparison, ownership=ownership,
         quality=extras.quality(scenario, prob.arch, entry, domain_tokens, assumptions),
         serving=extras.serving(scenario, prob.arch, prob.acc, price, assumptions),
         projection=extras.projection(scenario, priced, assumptions),

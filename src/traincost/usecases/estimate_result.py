@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from traincost.usecases import extras
@@ -57,10 +58,26 @@ def _cost_info(priced, pilots: dict | None, quote: tuple) -> CostInfo:
                     pricing=pricing)
 
 
-def assemble(*, prob, entry, tokens: float, fl, peak: float, thr, priced, pilots: dict | None, quote: tuple,
-             rng_out: dict[str, Any], **rest: Any) -> Estimate:
+@dataclass(frozen=True)
+class Parts:
+    """The computed pieces of an estimate: trained tokens, FLOPs, peak, throughput, the priced bill, the pilots'
+    line, the quote (price, source, provider, pricing) and the Monte Carlo ranges."""
+
+    tokens: float
+    fl: Any
+    peak: float
+    thr: Any
+    priced: Any
+    pilots: dict | None
+    quote: tuple
+    rng_out: dict[str, Any]
+
+
+def assemble(prob, entry, parts: Parts, **rest: Any) -> Estimate:
     """The Estimate; `rest` carries comparison, ownership, quality, serving, projection, assumptions, notes."""
     acc = prob.acc
+    tokens, fl, peak, thr, priced, pilots = parts.tokens, parts.fl, parts.peak, parts.thr, parts.priced, parts.pilots
+    quote, rng_out = parts.quote, parts.rng_out
     return Estimate(
         model=_model_info(prob.arch, entry),
         tokens=tokens,
