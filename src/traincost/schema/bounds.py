@@ -53,28 +53,28 @@ MAX_PUE = 3.0  # input limit: PUE above the worst surveyed datacenters (Uptime I
 MAX_INTERLEAVE = 1024  # input limit: virtual pipeline stages per GPU
 
 
-def _between(lo: float | None = None, hi: float | None = None, *, gt: float | None = None) -> Any:
+def between(lo: float | None = None, hi: float | None = None, *, gt: float | None = None) -> Any:
     return Field(ge=lo, le=hi, gt=gt)
 
 
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
 PathText = Annotated[str, Field(min_length=1, max_length=MAX_PATH)]
-Gpus = Annotated[int, _between(1, MAX_GPUS)]
-SeqLen = Annotated[int, _between(1, MAX_SEQ_LEN)]
-Sequences = Annotated[int, _between(1, MAX_SEQUENCES)]
-Tokens = Annotated[float, _between(gt=0, hi=MAX_TOKENS)]
-BatchTokens = Annotated[float, _between(gt=0, hi=1e12)]
-Fraction = Annotated[float, _between(gt=0, hi=1)]
-Share = Annotated[float, _between(0, 1)]
-NonNeg = Annotated[float, _between(0, 1e9)]
-Positive = Annotated[float, _between(gt=0, hi=1e6)]
-Duration = Annotated[float, _between(0, MAX_DURATION)]
-Months = Annotated[float, _between(gt=0, hi=MAX_DURATION)]
-Price = Annotated[float, _between(gt=0, hi=1e6)]
+Gpus = Annotated[int, between(1, MAX_GPUS)]
+SeqLen = Annotated[int, between(1, MAX_SEQ_LEN)]
+Sequences = Annotated[int, between(1, MAX_SEQUENCES)]
+Tokens = Annotated[float, between(gt=0, hi=MAX_TOKENS)]
+BatchTokens = Annotated[float, between(gt=0, hi=1e12)]
+Fraction = Annotated[float, between(gt=0, hi=1)]
+Share = Annotated[float, between(0, 1)]
+NonNeg = Annotated[float, between(0, 1e9)]
+Positive = Annotated[float, between(gt=0, hi=1e6)]
+Duration = Annotated[float, between(0, MAX_DURATION)]
+Months = Annotated[float, between(gt=0, hi=MAX_DURATION)]
+Price = Annotated[float, between(gt=0, hi=1e6)]
 MIN_CLAIM = 1e-6  # smallest claimed figure: below it a claim divides to zero hours (a denormal, not a claim)
-Claim = Annotated[float, _between(MIN_CLAIM, MAX_FIGURE)]
-Pue = Annotated[float, _between(1, MAX_PUE)]
-LawValue = Annotated[float, _between(0, 1e9)]
+Claim = Annotated[float, between(MIN_CLAIM, MAX_FIGURE)]
+Pue = Annotated[float, between(1, MAX_PUE)]
+LawValue = Annotated[float, between(0, 1e9)]
 
 
 def number(v, what: str, lo: float = 0.0, strict: bool = False, hi: float = 1e15):

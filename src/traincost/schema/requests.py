@@ -22,7 +22,7 @@ from traincost.schema.bounds import (
     RunFields,
     Sequences,
     Tokens,
-    _between,
+    between,
     number,
     positive_int,
 )
@@ -61,10 +61,10 @@ class PlanRequest(RunFields):
     dp: Gpus | None = None
     cp: Gpus | None = None
     ep: Gpus | None = None
-    zero: Annotated[int, _between(0, 3)] | None = None
+    zero: Annotated[int, between(0, 3)] | None = None
     micro_batch: Sequences | None = None
     recompute: RecomputeName | None = None
-    interleave: Annotated[int, _between(1, MAX_INTERLEAVE)] | None = None
+    interleave: Annotated[int, between(1, MAX_INTERLEAVE)] | None = None
 
     _gbt = field_validator("global_batch_tokens", mode="before")(Scenario._gbt.__func__)
 

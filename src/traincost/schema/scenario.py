@@ -50,7 +50,7 @@ from traincost.schema.bounds import (
     Share,
     StorageClass,
     Tokens,
-    _between,
+    between,
     number,
     positive_int,
 )
@@ -104,25 +104,25 @@ class Scenario(RunFields):
     # --- ownership
     cost_of_capital: Share | None = None  # per year
     resale_fraction: Share | None = None  # of capex, at the end of the economic life
-    ops_gpus_per_engineer: Annotated[float, _between(gt=0, hi=MAX_LARGE)] | None = None
-    software_per_gpu_year: Annotated[float, _between(0, MAX_LARGE)] | None = None  # USD
+    ops_gpus_per_engineer: Annotated[float, between(gt=0, hi=MAX_LARGE)] | None = None
+    software_per_gpu_year: Annotated[float, between(0, MAX_LARGE)] | None = None  # USD
     # --- carbon and whole-run realism
     carbon_convention: Literal["full", "model-card"] | None = None  # model-card: GPU TDP only, no host
     renewable_share: Share | None = None  # share of electricity matched by renewable purchases (market-based)
-    evaluation_pause_share: Annotated[float, _between(0, MAX_PAUSE_SHARE)] | None = None
-    input_stall_share: Annotated[float, _between(0, MAX_PAUSE_SHARE)] | None = None
-    batch_warmup_share: Annotated[float, _between(0, MAX_PAUSE_SHARE)] | None = None
-    budget_percentile: Annotated[float, _between(1, MAX_PERCENTILE)] | None = None  # the budget (and solves) at this percentile
+    evaluation_pause_share: Annotated[float, between(0, MAX_PAUSE_SHARE)] | None = None
+    input_stall_share: Annotated[float, between(0, MAX_PAUSE_SHARE)] | None = None
+    batch_warmup_share: Annotated[float, between(0, MAX_PAUSE_SHARE)] | None = None
+    budget_percentile: Annotated[float, between(1, MAX_PERCENTILE)] | None = None  # the budget (and solves) at this percentile
     # --- the programme around the run
     no_programme: bool | None = None  # leave every programme line out
-    pilot_share: Annotated[float, _between(0, MAX_PROGRAMME_SHARE)] | None = None  # of the main run's accelerator-hours
-    eval_compute_share: Annotated[float, _between(0, MAX_PROGRAMME_SHARE)] | None = None
-    dataprep_vcpu_hours_per_tb: Annotated[float, _between(0, MAX_LARGE)] | None = None
-    vcpu_hour_usd: Annotated[float, _between(0, MAX_LARGE)] | None = None
-    bringup_days: Annotated[float, _between(0, MAX_LARGE)] | None = None
-    reservation_granularity_days: Annotated[float, _between(gt=0, hi=MAX_GRANULARITY_DAYS)] | None = None
-    support_share: Annotated[float, _between(0, MAX_PROGRAMME_SHARE)] | None = None  # of cloud compute
-    egress_price: Annotated[float, _between(0, MAX_LARGE)] | None = None  # USD per GB
+    pilot_share: Annotated[float, between(0, MAX_PROGRAMME_SHARE)] | None = None  # of the main run's accelerator-hours
+    eval_compute_share: Annotated[float, between(0, MAX_PROGRAMME_SHARE)] | None = None
+    dataprep_vcpu_hours_per_tb: Annotated[float, between(0, MAX_LARGE)] | None = None
+    vcpu_hour_usd: Annotated[float, between(0, MAX_LARGE)] | None = None
+    bringup_days: Annotated[float, between(0, MAX_LARGE)] | None = None
+    reservation_granularity_days: Annotated[float, between(gt=0, hi=MAX_GRANULARITY_DAYS)] | None = None
+    support_share: Annotated[float, between(0, MAX_PROGRAMME_SHARE)] | None = None  # of cloud compute
+    egress_price: Annotated[float, between(0, MAX_LARGE)] | None = None  # USD per GB
     embodied_kg_per_gpu: NonNeg | None = None
     realization: Fraction | None = None  # share of the best layout's throughput a real run achieves
     # --- decisions
@@ -192,7 +192,7 @@ class Scenario(RunFields):
     months: Months | None = None  # months of serving
     serve_gpu: Name | None = None
     serve_price: Months | None = None  # USD per GPU-hour, at most 1e4
-    year: Annotated[int, _between(MIN_YEAR, MAX_YEAR)] | None = None  # project the cost with the price-performance trend
+    year: Annotated[int, between(MIN_YEAR, MAX_YEAR)] | None = None  # project the cost with the price-performance trend
 
     @field_validator("serve", mode="before")
     @classmethod
@@ -233,8 +233,8 @@ class Scenario(RunFields):
         if "ratio" in v and not 0 < v["ratio"] <= 1:
             raise ValueError("ratio (the domain share of the mixture) must be in (0, 1]")
         return {k: float(x) for k, x in v.items()}
-    samples: Annotated[int, _between(MIN_SAMPLES, MAX_SAMPLES)] | None = None  # Monte Carlo samples for the ranges
-    seed: Annotated[int, _between(0, MAX_SEED)] | None = None
+    samples: Annotated[int, between(MIN_SAMPLES, MAX_SAMPLES)] | None = None  # Monte Carlo samples for the ranges
+    seed: Annotated[int, between(0, MAX_SEED)] | None = None
 
     @field_validator("samples", mode="before")
     @classmethod
