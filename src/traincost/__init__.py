@@ -16,7 +16,7 @@ def __getattr__(name: str):  # lazy: keep `import traincost` (and the CLI's star
 
         return getattr(_api, name)
     if name == "Estimate":
-        from traincost import pipeline as _e
+        from traincost.usecases import results as _e
 
         return _e.Estimate
     if name == "catalog":

@@ -9,49 +9,54 @@ terminal's answer paragraph) and ``_repr_html_()`` for Jupyter (the report's ans
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from traincost.pipeline import AuditOutput, Estimate, PlanOutput
+from traincost.decide.compare import expand, parse_budget, parse_deadline, parse_partners, run_compare
+from traincost.errors import InputError
+from traincost.present import exports
+from traincost.present.answer import (
+    audit_paragraph,
+    compare_paragraph,
+    estimate_text,
+    plan_paragraph,
+    validate_paragraph,
+)
+from traincost.present.cards import audit_card, compare_card, estimate_card, plan_card, validate_card
+from traincost.present.exports import compare_rows, estimate_csv, plan_rows
+from traincost.trust.summary import validation_report
+from traincost.usecases.audit import run_audit
+from traincost.usecases.estimate import estimate as run_estimate
+from traincost.usecases.plan import DEFAULT_TOP, run_plan
+from traincost.usecases.results import AuditOutput, Estimate, PlanOutput
 
 
 def _frame(rows: list[dict[str, Any]]):
     try:
         import pandas as pd
     except ImportError:
-        from traincost.errors import InputError
-
         raise InputError("to_dataframe", "needs pandas: pip install pandas (or use to_dict())") from None
     return pd.DataFrame(rows)
 
 
 class EstimateResult(Estimate):
-    """The result of :func:`estimate` (every field of :class:`traincost.pipeline.Estimate`)."""
+    """The result of :func:`estimate` (every field of :class:`traincost.usecases.results.Estimate`)."""
 
     def text(self) -> str:
-        from traincost.present.answer import estimate_text
-
         return estimate_text(self)
 
     def to_dataframe(self, table: str = "bill"):
         """bill (default), ranges, assumptions or drivers (what moves the total most) as a DataFrame."""
-        from traincost.present import exports
-
         tables = {"bill": exports.bill_rows, "ranges": exports.ranges_rows, "assumptions": exports.assumption_rows,
                   "drivers": lambda r: r.ranges.get("drivers", [])}
         if table not in tables:
-            from traincost.errors import InputError
-
             raise InputError("table", f"must be one of {', '.join(tables)} (got {table!r})")
         return _frame(tables[table](self))
 
     def to_csv(self, table: str = "bill") -> str:
-        from traincost.present.exports import estimate_csv
-
         return estimate_csv(self, table)
 
     def _repr_html_(self) -> str:
-        from traincost.present.cards import estimate_card
-
         return estimate_card(self)
 
 
@@ -59,19 +64,13 @@ class PlanResult(PlanOutput):
     """The result of :func:`plan`: the fastest layout that fits and the runners-up."""
 
     def text(self) -> str:
-        from traincost.present.answer import plan_paragraph
-
         head, body = plan_paragraph(self)
         return " ".join([head, *body])
 
     def to_dataframe(self):
-        from traincost.present.exports import plan_rows
-
         return _frame(plan_rows(self))
 
     def _repr_html_(self) -> str:
-        from traincost.present.cards import plan_card
-
         return plan_card(self)
 
 
@@ -79,8 +78,6 @@ class AuditResult(AuditOutput):
     """The result of :func:`audit`: one verdict per claimed figure."""
 
     def text(self) -> str:
-        from traincost.present.answer import audit_paragraph
-
         head, body = audit_paragraph(self)
         return " ".join([head, *body])
 
@@ -88,8 +85,6 @@ class AuditResult(AuditOutput):
         return _frame(self.verdicts)
 
     def _repr_html_(self) -> str:
-        from traincost.present.cards import audit_card
-
         return audit_card(self)
 
 
@@ -103,24 +98,16 @@ class CompareResult:
         self.mode: str = data["mode"]
 
     def to_dict(self) -> dict[str, Any]:
-        import json
-
         return json.loads(json.dumps(self._data, default=float))
 
     def text(self) -> str:
-        from traincost.present.answer import compare_paragraph
-
         head, body = compare_paragraph(self._data)
         return " ".join([head, *body])
 
     def to_dataframe(self):
-        from traincost.present.exports import compare_rows
-
         return _frame(compare_rows(self._data))
 
     def _repr_html_(self) -> str:
-        from traincost.present.cards import compare_card
-
         return compare_card(self._data)
 
 
@@ -134,21 +121,15 @@ class ValidationResult:
         return self.sections
 
     def text(self) -> str:
-        from traincost.present.answer import validate_paragraph
-
         head, body = validate_paragraph(self.sections)
         return " ".join([head, *body])
 
     def to_dataframe(self, section: str = "runs"):
         if section not in self.sections:
-            from traincost.errors import InputError
-
             raise InputError("section", f"must be one of {', '.join(self.sections)} (got {section!r})")
         return _frame(self.sections[section]["rows"])
 
     def _repr_html_(self) -> str:
-        from traincost.present.cards import validate_card
-
         return validate_card(self.sections)
 
 
@@ -158,32 +139,25 @@ def _as(cls, obj):
 
 def estimate(scenario=None, **kwargs: Any) -> EstimateResult:
     """Estimate a training run: the same fields as `traincost estimate` (a Scenario, a dict and/or keywords)."""
-    from traincost.pipeline import estimate as run
-
-    return _as(EstimateResult, run(scenario, **kwargs))
+    return _as(EstimateResult, run_estimate(scenario, **kwargs))
 
 
-def plan(top: int = 5, **kwargs: Any) -> PlanResult:
+def plan(top: int = DEFAULT_TOP, **kwargs: Any) -> PlanResult:
     """Search parallel layouts (or evaluate the one given): the fields of `traincost plan`."""
-    from traincost.pipeline import run_plan
-
     return _as(PlanResult, run_plan(kwargs, top=top))
 
 
 def audit(**kwargs: Any) -> AuditResult:
     """Check a claim: any of gpu_hours, days (with gpus) and cost (price optional)."""
-    from traincost.pipeline import run_audit
-
     return _as(AuditResult, run_audit(kwargs))
 
 
-def compare(scenario: dict | None = None, *, models=None, gpus_list=None, hardware=None, providers=None,
-            candidates: list[dict] | None = None, deadline: str | None = None, budget: str | None = None,
-            partners: str | None = None, **kwargs: Any) -> CompareResult:
-    """Compare candidate runs: lists to combine (models, gpus_list, hardware, providers) or explicit
-    `candidates` overriding the base scenario; optional deadline, budget and partners as in the CLI."""
-    from traincost.decide.compare import expand, parse_budget, parse_deadline, parse_partners, run_compare
-
+def compare(scenario: dict | None = None, *, candidates: list[dict] | None = None, deadline: str | None = None,
+            budget: str | None = None, partners: str | None = None, **kwargs: Any) -> CompareResult:
+    """Compare candidate runs: lists to combine (keywords models, gpus_list, hardware, providers) or explicit
+    `candidates` overriding the base scenario; optional deadline, budget and partners as in the CLI; other
+    keywords are scenario fields."""
+    models, gpus_list, hardware, providers = (kwargs.pop(k, None) for k in ("models", "gpus_list", "hardware", "providers"))
     for value, parse in ((deadline, parse_deadline), (budget, parse_budget), (partners, parse_partners)):
         if value is not None:
             parse(str(value))
@@ -194,6 +168,4 @@ def compare(scenario: dict | None = None, *, models=None, gpus_list=None, hardwa
 
 def validate(runs: bool = True, throughput: bool = False, memory: bool = False) -> ValidationResult:
     """traincost's predictions vs published runs (and, optionally, throughput and memory measurements)."""
-    from traincost.trust.summary import validation_report
-
     return ValidationResult(validation_report(runs, throughput, memory))

@@ -4,69 +4,41 @@ pre-training against training from scratch, split the bill among partners, and s
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import math
-import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from traincost import catalog
+from traincost.decide.compare_inputs import (  # noqa: F401 - re-exported for the CLI and the API
+    MAX_BUDGET_USD,
+    MAX_DEADLINE_DAYS,
+    check_modes,
+    parse_budget,
+    parse_deadline,
+    parse_partners,
+    parse_target_loss,
+    split_list,
+)
+from traincost.decide.cpt_decision import decide, tokens_for_loss
 from traincost.errors import InputError
-from traincost.pipeline import Estimate, estimate
+from traincost.money import prices
+from traincost.parallel.plan import fmt_layout
 from traincost.schema import Scenario, make_scenario
-from traincost.units import parse_count
+from traincost.usecases.estimate import estimate
+from traincost.usecases.results import Estimate
 
-MAX_CANDIDATES = 200
-MAX_GPUS = 65536
-
-
-def _split(v: str | None) -> list[str] | None:
-    if v is None:
-        return None
-    items = [x.strip() for x in str(v).split(",") if x.strip()]
-    return items or None
-
-
-def parse_deadline(v: str) -> float:
-    """'30d', '6w', '3m' (months of 30.4 days), '720h' or a number of days."""
-    m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([hdwm]?)\s*", str(v).lower()[:100])
-    if not m:
-        raise InputError("deadline", f"must be a duration such as 30d, 6w, 3m or 720h (got {v!r})")
-    x = float(m.group(1)) * {"": 1.0, "d": 1.0, "h": 1 / 24, "w": 7.0, "m": 30.4375}[m.group(2)]
-    if not 0 < x <= 36525:
-        raise InputError("deadline", f"must be a positive duration of at most 100 years (got {v!r})")
-    return x
-
-
-def parse_budget(v: str) -> float:
-    try:
-        x = parse_count(str(v).replace("$", "").strip())
-    except ValueError:
-        raise InputError("budget", f"must be an amount in USD such as 500k, 2M or 750000 (got {v!r})") from None
-    if x > 1e13:
-        raise InputError("budget", f"must be at most $10T (got {v!r})")
-    return x
-
-
-def parse_partners(v: str) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for part in str(v).split(","):
-        if not part.strip():
-            continue
-        name, _, share = part.partition(":")
-        try:
-            x = float(share)
-        except ValueError:
-            raise InputError("partners", f"must look like A:0.5,B:0.3,C:0.2 (got {v!r})") from None
-        if not name.strip() or not 0 < x <= 1:  # NaN fails too
-            raise InputError("partners", f"each partner needs a name and a share in (0, 1] (got {part!r})")
-        if len(out) >= 100:
-            raise InputError("partners", "at most 100 partners")
-        out[name.strip()] = x
-    total = sum(out.values())
-    if not out or abs(total - 1.0) > 1e-6:
-        raise InputError("partners", f"shares must add up to 1 (they add up to {total:g})")
-    return out
+MAX_CANDIDATES = 200  # input limit: a comparison answers in minutes, not hours (each candidate is an estimate)
+MAX_GPUS = 65536  # 2^16: the deadline search's largest cluster, above the largest published training runs
+# algorithm settings: Monte Carlo draws per step of a search (P50 settles to ~2%), and for a quick probe run
+SEARCH_SAMPLES = 2000
+PROBE_SAMPLES = 200  # the from-scratch comparison and the target-loss probe need the median only
+MIN_BUDGET_TOKENS = 1e8  # the budget search's smallest run: 100M tokens
+BISECTION_STEPS = 40  # the budget bisection's step cap (2^-40 of the log range)
+BISECTION_RATIO = 1.01  # the budget bisection stops within 1% in tokens
 
 
 def expand(base: dict, models=None, gpus_list=None, hardware=None, providers=None,
@@ -93,8 +65,6 @@ def _one_price_rule(cands: list[dict]) -> list[dict]:
     (aws, gcp, azure, then the others) that prices every candidate accelerator in that tier is used for all
     of them, so a difference in cost is not a difference in provider. Without a tier the effective market
     price is one rule already."""
-    from traincost.money import prices
-
     tiers = {c.get("pricing") for c in cands}
     if len(tiers) != 1 or next(iter(tiers)) in (None, "market") or any(c.get("provider") or c.get("price") for c in cands):
         return cands
@@ -136,7 +106,7 @@ def solve_deadline(sc: Scenario, days: float) -> tuple[Estimate | None, int | No
 
     def days_at(nodes: int) -> tuple[float, Estimate | None]:
         try:
-            r = estimate(sc, gpus=nodes * node, samples=sc.samples or 2000)
+            r = estimate(sc, gpus=nodes * node, samples=sc.samples or SEARCH_SAMPLES)
         except InputError:
             return math.inf, None
         return r.ranges["at_percentile"]["wall_clock_days"], r  # at --budget-percentile (default: the median)
@@ -164,30 +134,28 @@ def solve_deadline(sc: Scenario, days: float) -> tuple[Estimate | None, int | No
 def solve_budget(sc: Scenario, budget: float) -> tuple[Estimate | None, float | None]:
     """Most training tokens whose total cost at --budget-percentile (default 50: the median) stays within the
     budget (bisection in log space; the same seeded samples at every step, so the cost is smooth in tokens)."""
-    lo, hi = 1e8, 1e15
+    lo, hi = MIN_BUDGET_TOKENS, 1e15
 
     def cost(tokens: float) -> float:  # at --budget-percentile (default: the median), not the point estimate
-        return estimate(sc, tokens=tokens, samples=sc.samples or 2000).ranges["at_percentile"]["cost_usd"]
+        return estimate(sc, tokens=tokens, samples=sc.samples or SEARCH_SAMPLES).ranges["at_percentile"]["cost_usd"]
 
     if cost(lo) > budget:
         return None, None
-    for _ in range(40):
+    for _ in range(BISECTION_STEPS):
         mid = math.sqrt(lo * hi)
         if cost(mid) <= budget:
             lo = mid
         else:
             hi = mid
-        if hi / lo < 1.01:
+        if hi / lo < BISECTION_RATIO:
             break
     tokens = float(f"{lo:.3g}")
-    return estimate(sc, tokens=tokens, samples=sc.samples or 2000), tokens
+    return estimate(sc, tokens=tokens, samples=sc.samples or SEARCH_SAMPLES), tokens
 
 
 def solve_target_loss(sc: Scenario, target: float) -> tuple[Estimate | None, dict[str, Any]]:
     """Fewest domain tokens whose P50 domain loss reaches the target (CPT law), and their cost."""
-    from traincost.decide.cpt_decision import tokens_for_loss
-
-    probe = estimate(sc, samples=200)
+    probe = estimate(sc, samples=PROBE_SAMPLES)
     t = tokens_for_loss(probe.to_dict(), target, sc.seed or 0)
     if t is None:
         return None, {"target_loss": target, "feasible": False,
@@ -196,23 +164,6 @@ def solve_target_loss(sc: Scenario, target: float) -> tuple[Estimate | None, dic
         return None, {"target_loss": target, "feasible": True, "tokens": 0.0,
                       "error": "the base model already reaches the target: no CPT needed"}
     return estimate(sc, tokens=t), {"target_loss": target, "tokens": t, "feasible": True}
-
-
-def parse_target_loss(v: str) -> float:
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        x = -1.0
-    if not 0 < x < 20:
-        raise InputError("target_loss", f"must be a domain loss in nats per token, such as 2.05 (got {v!r})")
-    return x
-
-
-def check_modes(deadline: str | None, budget: str | None) -> None:
-    """--deadline solves for the cluster size and --budget for the tokens: one question at a time."""
-    if deadline is not None and budget is not None:
-        raise InputError("budget", "give --deadline (smallest cluster that finishes in time) or --budget (most tokens "
-                                   "it buys), not both")
 
 
 def check_candidates(scenarios: list[Scenario]) -> None:
@@ -242,74 +193,103 @@ def _nothing_feasible(rows: list[dict], deadline_days: float | None, budget_usd:
     return InputError(field if msg else "candidates", f"no candidate can run: {msg or first}")
 
 
-def run_compare(base: dict, candidates: list[dict], deadline: str | None = None, budget: str | None = None,
-                partners: str | None = None, progress: Callable[[int, int], None] | None = None,
-                target_loss: str | None = None) -> dict[str, Any]:
-    """Estimate (or solve the deadline, budget or target loss for) every candidate. Raises InputError when a
-    candidate names something unknown, and when no candidate is feasible at all."""
-    from traincost.decide.cpt_decision import decide
+@dataclass(frozen=True)
+class Mode:
+    """What a comparison solves for each candidate: nothing (an estimate), a deadline, a budget or a target loss."""
 
+    deadline_days: float | None = None
+    budget_usd: float | None = None
+    target_loss: float | None = None
+    shares: dict[str, float] | None = None
+
+    @property
+    def name(self) -> str:
+        if self.deadline_days is not None:
+            return "deadline"
+        if self.budget_usd is not None:
+            return "budget"
+        return "target-loss" if self.target_loss is not None else "compare"
+
+
+def parse_mode(deadline: str | None, budget: str | None, partners: str | None, target_loss: str | None) -> Mode:
+    """The comparison's mode from the CLI/API strings, checked in the order the flags are documented."""
     check_modes(deadline, budget)
     target = parse_target_loss(target_loss) if target_loss is not None else None
     deadline_days = parse_deadline(deadline) if deadline else None
     budget_usd = parse_budget(budget) if budget else None
     shares = parse_partners(partners) if partners else None
+    return Mode(deadline_days=deadline_days, budget_usd=budget_usd, target_loss=target, shares=shares)
+
+
+VARYING_FIELDS = ("model", "gpu", "gpus", "provider", "pricing", "tokens", "seq_len", "replay", "domain", "schedule",
+                  "base_tokens")
+
+
+def _solve(sc: Scenario, mode: Mode) -> tuple[Estimate | None, dict[str, Any]]:
+    """One candidate's estimate, or what its deadline, budget or target loss solves to."""
+    try:
+        if mode.deadline_days is not None:
+            r, g = solve_deadline(sc, mode.deadline_days)
+            return r, {"deadline_days": mode.deadline_days, "gpus": g, "feasible": r is not None}
+        if mode.budget_usd is not None:
+            r, t = solve_budget(sc, mode.budget_usd)
+            return r, {"budget_usd": mode.budget_usd, "tokens": t, "feasible": r is not None}
+        if mode.target_loss is not None:
+            return solve_target_loss(sc, mode.target_loss)
+        return estimate(sc), {}
+    except InputError as e:
+        return None, {"feasible": False, "error": str(e)}
+
+
+def _row(i: int, sc: Scenario, cand: dict, varying: list[str], mode: Mode) -> dict[str, Any]:
+    r, solved = _solve(sc, mode)
+    entry: dict[str, Any] = r.to_dict() if r is not None else {"feasible": False}
+    entry["label"] = label(cand, varying) or f"candidate {i + 1}"
+    entry["scenario"] = {k: v for k, v in cand.items() if v is not None}
+    if solved:
+        entry["solve"] = solved
+    if r is not None:
+        entry["from_scratch"] = _from_scratch(sc, r)
+        if mode.shares:
+            entry["partners"] = {k: {"share": v, "cost_usd": r.cost.total_usd * v} for k, v in mode.shares.items()}
+    return entry
+
+
+def _summary(rows: list[dict[str, Any]], ok: list[dict[str, Any]], seed: int) -> dict[str, Any]:
+    front = pareto_front([(r["time"]["wall_clock_days"], r["cost"]["total_usd"]) for r in ok])
+    for r, f in zip(ok, front, strict=True):
+        r["pareto"] = f
+    verdict = decide(rows, seed)
+    cheapest = min(ok, key=lambda r: r["cost"]["total_usd"], default=None)
+    fastest = min(ok, key=lambda r: r["time"]["wall_clock_days"], default=None)
+    return {
+        "cheapest": cheapest["label"] if cheapest else None,
+        "fastest": fastest["label"] if fastest else None,
+        "best_expected_loss": verdict["best_expected_loss"],  # None on a tie: see quality_verdict
+        "pareto": [r["label"] for r in ok if r.get("pareto")],
+        "quality_verdict": verdict,
+    }
+
+
+def run_compare(base: dict, candidates: list[dict], deadline: str | None = None, budget: str | None = None,
+                partners: str | None = None, progress: Callable[[int, int], None] | None = None,
+                target_loss: str | None = None) -> dict[str, Any]:
+    """Estimate (or solve the deadline, budget or target loss for) every candidate. Raises InputError when a
+    candidate names something unknown, and when no candidate is feasible at all."""
+    mode = parse_mode(deadline, budget, partners, target_loss)
     scenarios = [make_scenario(c) for c in candidates]
     check_candidates(scenarios)
-    varying = [k for k in ("model", "gpu", "gpus", "provider", "pricing", "tokens", "seq_len", "replay", "domain", "schedule",
-                           "base_tokens")
-               if len({str(c.get(k)) for c in candidates}) > 1]
+    varying = [k for k in VARYING_FIELDS if len({str(c.get(k)) for c in candidates}) > 1]
     rows: list[dict[str, Any]] = []
     for i, sc in enumerate(scenarios):
-        entry: dict[str, Any]
-        solved: dict[str, Any] = {}
-        try:
-            if deadline_days is not None:
-                r, g = solve_deadline(sc, deadline_days)
-                solved = {"deadline_days": deadline_days, "gpus": g, "feasible": r is not None}
-            elif budget_usd is not None:
-                r, t = solve_budget(sc, budget_usd)
-                solved = {"budget_usd": budget_usd, "tokens": t, "feasible": r is not None}
-            elif target is not None:
-                r, solved = solve_target_loss(sc, target)
-            else:
-                r = estimate(sc)
-        except InputError as e:
-            r, solved = None, {"feasible": False, "error": str(e)}
-        entry = r.to_dict() if r is not None else {"feasible": False}
-        entry["label"] = label(candidates[i], varying) or f"candidate {i + 1}"
-        entry["scenario"] = {k: v for k, v in candidates[i].items() if v is not None}
-        if solved:
-            entry["solve"] = solved
-        if r is not None:
-            entry["from_scratch"] = _from_scratch(sc, r)
-            if shares:
-                entry["partners"] = {k: {"share": v, "cost_usd": r.cost.total_usd * v} for k, v in shares.items()}
-        rows.append(entry)
+        rows.append(_row(i, sc, candidates[i], varying, mode))
         if progress:
             progress(i + 1, len(scenarios))
     ok = [r for r in rows if "cost" in r]
     if not ok:
-        raise _nothing_feasible(rows, deadline_days, budget_usd)
-    front = pareto_front([(r["time"]["wall_clock_days"], r["cost"]["total_usd"]) for r in ok])
-    for r, f in zip(ok, front, strict=True):
-        r["pareto"] = f
-    verdict = decide(rows, scenarios[0].seed or 0 if scenarios else 0)
-    cheapest = min(ok, key=lambda r: r["cost"]["total_usd"], default=None)
-    fastest = min(ok, key=lambda r: r["time"]["wall_clock_days"], default=None)
-    return {
-        "candidates": rows,
-        "varying": varying,
-        "summary": {
-            "cheapest": cheapest["label"] if cheapest else None,
-            "fastest": fastest["label"] if fastest else None,
-            "best_expected_loss": verdict["best_expected_loss"],  # None on a tie: see quality_verdict
-            "pareto": [r["label"] for r in ok if r.get("pareto")],
-            "quality_verdict": verdict,
-        },
-        "mode": "deadline" if deadline_days is not None else ("budget" if budget_usd is not None else
-                                                              ("target-loss" if target is not None else "compare")),
-    }
+        raise _nothing_feasible(rows, mode.deadline_days, mode.budget_usd)
+    summary = _summary(rows, ok, scenarios[0].seed or 0 if scenarios else 0)
+    return {"candidates": rows, "varying": varying, "summary": summary, "mode": mode.name}
 
 
 def _from_scratch(sc: Scenario, r: Estimate) -> dict[str, Any] | None:
@@ -318,7 +298,7 @@ def _from_scratch(sc: Scenario, r: Estimate) -> dict[str, Any] | None:
     pre = r.quality.get("base_pretraining_tokens") if r.quality else None
     if not pre or (sc.kind == "from-scratch"):
         return None
-    s = estimate(sc, tokens=pre, kind="from-scratch", samples=200)
+    s = estimate(sc, tokens=pre, kind="from-scratch", samples=PROBE_SAMPLES)
     return {"tokens": pre, "cost_usd": s.cost.total_usd, "gpu_hours": s.time.gpu_hours,
             "wall_clock_days": s.time.wall_clock_days, "ratio_to_cpt": s.cost.total_usd / r.cost.total_usd}
 
@@ -330,11 +310,6 @@ CSV_COLUMNS = ["label", "model", "gpu", "gpus", "provider", "layout", "wall_cloc
 
 
 def to_csv(result: dict[str, Any]) -> str:
-    import csv
-    import io
-
-    from traincost.parallel.plan import fmt_layout
-
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(CSV_COLUMNS)

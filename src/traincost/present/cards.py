@@ -56,7 +56,8 @@ def estimate_card(r, base: dict | None = None, charts: bool = True) -> str:
     bill = [{"item": b.item, "USD": usd(b.usd), "source": b.source[:SOURCE_CHARS]} for b in r.bill]
     extra = table(rows) + table(bill)
     if charts:
-        from traincost.present.charts import chart_data, estimate_svgs
+        from traincost.present.charts import estimate_svgs
+        from traincost.usecases.report import chart_data
 
         figs = estimate_svgs(chart_data(r, base or {"model": r.model.name, "tokens": r.tokens, "gpu": r.hardware.gpu}))
         extra += "".join(f"<figure style='margin:8px 0'>{f}</figure>" for f in figs.values())

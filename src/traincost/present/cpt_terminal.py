@@ -7,6 +7,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from traincost.present.fit import Col, fit_table
 from traincost.units import human, usd
 
 
@@ -24,45 +25,39 @@ def _pq(q: dict | None, fmt: str = "{:.3f}", signed: bool = False) -> str:
     return f"{f(q['p50'])} ({f(q['p10'])} .. {f(q['p90'])})"
 
 
-def print_cpt_decision(res: dict, con: Console) -> None:
-    """What each candidate buys: cost (P50, P80), time, domain loss and gain, general-loss change (P10-P90),
-    serving, cost per 0.01 nat of domain gain, and which candidates are dominated."""
-    rows = [r for r in res["candidates"] if r.get("decision")]
-    if not rows:
-        return
-    scratch = all((r.get("quality") or {}).get("kind") == "from-scratch" for r in rows)
-    from traincost.present.fit import Col, fit_table
+# presentation: the console width below which a column is dropped (fit_table's keep=), narrowest kept longest
+KEEP_DAYS = 70  # presentation: drop rank (present/keep.py)
+KEEP_COST_P80 = 60  # presentation: drop rank
+KEEP_PER_GAIN = 80  # presentation: drop rank
+KEEP_SERVING = 50  # presentation: drop rank
+KEEP_DOMINATED = 40  # presentation: drop rank
 
-    title = "what each candidate buys (losses in nats/token: P50 (P10..P90))"
-    cols = [Col("candidate"), Col("cost P50", "right"), Col("cost P80", "right", keep=60), Col("days", "right", keep=70)]
+
+def _decision_columns(scratch: bool) -> list:
+    cols = [Col("candidate"), Col("cost P50", "right"), Col("cost P80", "right", keep=KEEP_COST_P80),
+            Col("days", "right", keep=KEEP_DAYS)]
     if scratch:
         cols.append(Col("loss (from scratch)", "right", wrap=True))
     else:
         cols += [Col("domain loss", "right", wrap=True), Col("domain gain", "right", wrap=True),
-                 Col("general-loss change", "right", wrap=True), Col("$ per 0.01 nat", "right", keep=80)]
-    cols += [Col("serving", "right", keep=50), Col("dominated by", wrap=True, keep=40)]
-    data = []
-    for r in rows:
-        d, q = r["decision"], r["quality"]
-        cells = [
-            r["label"],
-            usd(d["cost_usd_p50"]),
-            usd(d["cost_usd_p80"]) if d.get("cost_usd_p80") else "-",
-            f"{d['wall_clock_days']:,.1f}",
-        ]
-        if scratch:
-            cells.append(_pq(q.get("general_loss")))
-        else:
-            per = d.get("cost_per_domain_gain_usd")
-            cells += [
-                _pq(q.get("domain_loss")),
-                _pq(d.get("domain_gain"), signed=True),
-                _pq(d.get("general_loss_change"), signed=True),
-                usd(per / 100) if per else "no gain",
-            ]
-        cells += [usd(d["serving_usd"]) if d.get("serving_usd") else "-", ", ".join(d["dominated_by"]) or "-"]
-        data.append(cells)
-    con.print(fit_table(con, cols, data, title))
+                 Col("general-loss change", "right", wrap=True), Col("$ per 0.01 nat", "right", keep=KEEP_PER_GAIN)]
+    return cols + [Col("serving", "right", keep=KEEP_SERVING), Col("dominated by", wrap=True, keep=KEEP_DOMINATED)]
+
+
+def _decision_cells(r: dict, scratch: bool) -> list[str]:
+    d, q = r["decision"], r["quality"]
+    cells = [r["label"], usd(d["cost_usd_p50"]), usd(d["cost_usd_p80"]) if d.get("cost_usd_p80") else "-",
+             f"{d['wall_clock_days']:,.1f}"]
+    if scratch:
+        cells.append(_pq(q.get("general_loss")))
+    else:
+        per = d.get("cost_per_domain_gain_usd")
+        cells += [_pq(q.get("domain_loss")), _pq(d.get("domain_gain"), signed=True),
+                  _pq(d.get("general_loss_change"), signed=True), usd(per / 100) if per else "no gain"]
+    return cells + [usd(d["serving_usd"]) if d.get("serving_usd") else "-", ", ".join(d["dominated_by"]) or "-"]
+
+
+def _decision_verdicts(res: dict, rows: list[dict], con: Console) -> None:
     v = res["summary"].get("quality_verdict") or {}
     for lab, diff in (v.get("loss_difference_vs_lowest") or {}).items():
         same = diff["p10"] <= 0 <= diff["p90"]
@@ -82,6 +77,18 @@ def print_cpt_decision(res: dict, con: Console) -> None:
         con.print(
             f"  lowest cost per unit of domain gain: [bold]{best['label']}[/] (training cost P50 / domain gain P50)"
         )
+
+
+def print_cpt_decision(res: dict, con: Console) -> None:
+    """What each candidate buys: cost (P50, P80), time, domain loss and gain, general-loss change (P10-P90),
+    serving, cost per 0.01 nat of domain gain, and which candidates are dominated."""
+    rows = [r for r in res["candidates"] if r.get("decision")]
+    if not rows:
+        return
+    scratch = all((r.get("quality") or {}).get("kind") == "from-scratch" for r in rows)
+    title = "what each candidate buys (losses in nats/token: P50 (P10..P90))"
+    con.print(fit_table(con, _decision_columns(scratch), [_decision_cells(r, scratch) for r in rows], title))
+    _decision_verdicts(res, rows, con)
     con.print(
         f"[dim]Not predictable from the law: {rows[0]['quality'].get('cannot_predict', '')}. docs/cpt.md has the method.[/]"
     )

@@ -5,21 +5,24 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from traincost.errors import InputError
 from traincost.parallel.plan import fmt_layout
-from traincost.pipeline import Estimate, estimate
+from traincost.present.answer import estimate_text
+from traincost.present.charts import compare_svg, estimate_svgs
 from traincost.units import human, usd
+
+if TYPE_CHECKING:  # the results are computed by traincost.usecases; this module only renders them
+    from traincost.usecases.report import Report
+    from traincost.usecases.results import Estimate
 
 # ----------------------------------------------------------------------------- charts
 
 
-def _figs(r: Estimate, base: dict, compare: dict | None) -> dict[str, str]:
-    """The report's charts as inline SVG (present/charts.py): no matplotlib needed."""
-    from traincost.present.charts import chart_data, compare_svg, estimate_svgs
-
-    figs = estimate_svgs(chart_data(r, base, compare))
+def _figs(chart_data: dict[str, Any], compare: dict | None) -> dict[str, str]:
+    """The report's charts as inline SVG (present/charts.py) from the use case's chart data: no matplotlib needed."""
+    figs = estimate_svgs(chart_data)
     if compare:
         figs["candidates"] = compare_svg(compare)
     return figs
@@ -35,8 +38,6 @@ def _question(r: Estimate) -> str:
 
 
 def _answer(r: Estimate) -> str:
-    from traincost.present.answer import estimate_text
-
     return estimate_text(r)  # the same paragraph as the terminal's first lines
 
 
@@ -176,39 +177,20 @@ def render_markdown(r: Estimate, compare: dict | None, figs: dict[str, Any], out
     return "\n".join(lines)
 
 
-def report_html(base: dict, candidates: list[dict] | None = None) -> str:
-    """The HTML report of scenario `base` (and its candidates) as a string (for the web download)."""
-    r = estimate(base)
-    compare = None
-    if candidates:
-        from traincost.decide.compare import run_compare
-
-        compare = run_compare(base, candidates)
-    return render_html(r, compare, _figs(r, base, compare))
+def render_report_html(rep: Report) -> str:
+    """The HTML report of a computed :class:`~traincost.usecases.report.Report` (the web download)."""
+    return render_html(rep.estimate, rep.compare, _figs(rep.charts, rep.compare))
 
 
-def write_report(scenario_path: str | None, out: str, overrides: dict | None = None) -> Path:
-    from traincost.files import read_scenario_file
-
-    path = Path(out)
-    if path.suffix.lower() not in (".html", ".htm", ".md"):
-        raise InputError("output", f"must end in .html or .md (got {out!r})")
-    data = read_scenario_file(scenario_path) if scenario_path else {}
-    cands = data.pop("candidates", None)
-    base = {**data, **(overrides or {})}
-    r = estimate(base)
-    compare = None
-    if cands:
-        from traincost.decide.compare import expand, run_compare
-
-        compare = run_compare(base, expand(base, candidates=cands))
-    figs = _figs(r, base, compare)
+def write_document(rep: Report, path: Path) -> Path:
+    """Write a computed report to `path`: one HTML file, or Markdown with the charts as SVG files beside it."""
+    figs = _figs(rep.charts, rep.compare)
     try:
         if path.suffix.lower() == ".md":
-            text = render_markdown(r, compare, figs, path)
+            text = render_markdown(rep.estimate, rep.compare, figs, path)
         else:
-            text = render_html(r, compare, figs)
+            text = render_html(rep.estimate, rep.compare, figs)
         path.write_text(text, encoding="utf-8")
     except OSError as err:
-        raise InputError("output", f"cannot write '{out}': {err.strerror or err}") from None
+        raise InputError("output", f"cannot write '{path}': {err.strerror or err}") from None
     return path

@@ -5,13 +5,28 @@ number or a name (present/fit.py)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 
 from traincost.parallel.plan import fmt_layout
-from traincost.pipeline import Estimate
 from traincost.present import answer
+from traincost.present.compare_terminal import print_compare
+from traincost.present.cpt_terminal import print_quality
 from traincost.present.fit import Col, Refs, fit_table, paragraph
+from traincost.present.keep import KEEP_20, KEEP_30, KEEP_40, KEEP_50, KEEP_60
+from traincost.present.validation_terminal import print_leave_one_out, print_validation
 from traincost.units import human, usd
+
+if TYPE_CHECKING:
+    from traincost.usecases.results import Estimate
+
+__all__ = ["print_answer", "print_audit", "print_compare", "print_estimate", "print_hardware", "print_leave_one_out",
+           "print_models", "print_money_extras", "print_offers", "print_plan", "print_prices", "print_validation"]
+
+HUMAN_FROM = 1e4  # presentation: numbers from 10,000 up print as 12.3k, 4.5M
+MIN_SHARE_SHOWN = 0.005  # presentation: time-breakdown parts under 0.5% of a step are left out
+MEDIAN = 50  # the percentile that is the answer itself
 
 
 def _qty(q: float, unit: str) -> str:
@@ -19,7 +34,7 @@ def _qty(q: float, unit: str) -> str:
 
 
 def _num(x: float) -> str:
-    return human(x) if abs(x) >= 1e4 else f"{x:,.3g}"
+    return human(x) if abs(x) >= HUMAN_FROM else f"{x:,.3g}"
 
 
 def _ranges_rows(r: Estimate) -> list[list[str]]:
@@ -83,8 +98,8 @@ def print_estimate(r: Estimate, con: Console, brief: bool = False, assumptions: 
         con.print(fit_table(con, cols, _ranges_rows(r), f"ranges (Monte Carlo, {g['samples']:,} samples, seed {g['seed']})"))
         con.print("[dim]P50 is the median of the samples; the point estimate takes every input at its central value. "
                   "They differ where the model is not linear (failures, fixed costs).[/]")
-    cols = [Col("item", wrap=True), Col("quantity", "right"), Col("unit price", "right", keep=20),
-            Col("USD", "right"), Col("source", style="dim", source=True, keep=30)]
+    cols = [Col("item", wrap=True), Col("quantity", "right"), Col("unit price", "right", keep=KEEP_20),
+            Col("USD", "right"), Col("source", style="dim", source=True, keep=KEEP_30)]
     rows = [[b.item, _qty(b.quantity, b.unit), "-" if b.unit_price == 0 else usd(b.unit_price), usd(b.usd), b.source]
             for b in r.bill]
     rows.append(["[bold]total[/]", "", "", f"[bold]{usd(r.cost.total_usd)}[/]", ""])
@@ -97,14 +112,12 @@ def print_estimate(r: Estimate, con: Console, brief: bool = False, assumptions: 
         con.print(fit_table(con, [Col("cost"), Col("cloud", "right"), Col("owned", "right")], rows, "cloud vs owned hardware"))
     print_money_extras(r, con)
     if r.quality:
-        from traincost.present.cpt_terminal import print_quality
-
         print_quality(r.quality, con)
     d = (r.ranges or {}).get("drivers") or []
     if d:
         rows = [[x["label"], f"{_num(x['low'])}-{_num(x['high'])}{' days' if x['name'] == 'solve_days' else ''}", usd(min(x["cost_at_low"], x["cost_at_high"])),
                  usd(max(x["cost_at_low"], x["cost_at_high"])), usd(x["swing_usd"])] for x in d]
-        cols = [Col("input", wrap=True), Col("P10-P90", "right", keep=20), Col("total at low", "right"),
+        cols = [Col("input", wrap=True), Col("P10-P90", "right", keep=KEEP_20), Col("total at low", "right"),
                 Col("total at high", "right"), Col("swing", "right")]
         con.print(fit_table(con, cols, rows, "what moves the total most (one input at a time)"))
     if r.assumptions and assumptions:
@@ -128,8 +141,8 @@ def print_prices(rows, con: Console, brief: bool = False) -> None:
     def f(x):
         return "-" if x is None else usd(x)
 
-    cols = [Col("accelerator"), Col("provider"), Col("instance", keep=20), Col("region", keep=10), Col("on-demand", "right"),
-            Col("1y", "right", keep=40), Col("3y", "right", keep=40), Col("spot", "right", keep=30), Col("date")]
+    cols = [Col("accelerator"), Col("provider"), Col("instance", keep=KEEP_20), Col("region", keep=10), Col("on-demand", "right"),
+            Col("1y", "right", keep=KEEP_40), Col("3y", "right", keep=KEEP_40), Col("spot", "right", keep=KEEP_30), Col("date")]
     data = [[r.accelerator, r.provider, r.instance or "-", r.region or "-", f(r.on_demand), f(r.reserved_1y),
              f(r.reserved_3y), f(r.spot), r.date] for r in rows]
     con.print(fit_table(con, cols, data))
@@ -137,8 +150,8 @@ def print_prices(rows, con: Console, brief: bool = False) -> None:
 
 
 def print_models(rows: list[dict], con: Console) -> None:
-    cols = [Col("id"), Col("type", keep=20), Col("params", "right"), Col("active", "right", keep=40),
-            Col("non-embedding", "right", keep=10), Col("layers", "right", keep=30), Col("pre-trained on", "right", keep=50)]
+    cols = [Col("id"), Col("type", keep=KEEP_20), Col("params", "right"), Col("active", "right", keep=KEEP_40),
+            Col("non-embedding", "right", keep=10), Col("layers", "right", keep=KEEP_30), Col("pre-trained on", "right", keep=KEEP_50)]
     data = [[r["id"], r["model_type"], f"{r['params']:,}", human(r["active_params"]), human(r["non_embedding_params"]),
              str(r["layers"]), human(r["pretraining_tokens"]) if r["pretraining_tokens"] else "-"] for r in rows]
     con.print(fit_table(con, cols, data))
@@ -150,8 +163,9 @@ def print_hardware(accs, con: Console) -> None:
         return "-" if x is None else fmt.format(x)
 
     cols = [Col("id"), Col("name", wrap=True, keep=10)] + [
-        Col(c, "right", keep=k) for c, k in (("bf16 TFLOP/s", 100), ("fp8", 50), ("HBM GB", 100), ("HBM TB/s", 60),
-                                             ("TDP W", 40), ("scale-up", 30), ("up GB/s", 30), ("out GB/s", 20))]
+        Col(c, "right", keep=k) for c, k in (("bf16 TFLOP/s", 100), ("fp8", KEEP_50), ("HBM GB", 100), ("HBM TB/s", KEEP_60),
+                                             ("TDP W", KEEP_40), ("scale-up", KEEP_30), ("up GB/s", KEEP_30),
+                                             ("out GB/s", KEEP_20))]
     data = []
     for a in accs:
         bf = a.peak_tflops.get("bf16") or a.peak_tflops.get("fp16")
@@ -193,7 +207,7 @@ def print_plan(r, con: Console, brief: bool = False) -> None:
             ["MFU / HFU", f"{th['mfu']:.1%} / {th['hfu']:.1%}", "model / hardware FLOPs over dense peak"],
             ["memory per GPU", f"{mem['total_gib']:.1f} GiB",
              f"of {bd['capacity']:.1f} GiB; " + ", ".join(f"{k} {v:.1f}" for k, v in bd.items() if k != "capacity")],
-            ["time breakdown", "", ", ".join(f"{k} {v / step:.0%}" for k, v in tb.items() if k != "step" and v / step >= 0.005)]]
+            ["time breakdown", "", ", ".join(f"{k} {v / step:.0%}" for k, v in tb.items() if k != "step" and v / step >= MIN_SHARE_SHOWN)]]
     cols = [Col("quantity", style="cyan"), Col("value", "right"), Col("detail", style="dim", wrap=True)]
     con.print(fit_table(con, cols, rows, "best layout" if r.best else "closest layout (does not fit)"))
     if r.best and r.alternatives:
@@ -231,118 +245,12 @@ def print_audit(r, con: Console, brief: bool = False) -> None:
     con.print(fit_table(con, [Col("quantity", style="cyan"), Col("value", "right"), Col("how", style="dim", wrap=True)], rows))
 
 
-def _pct_color(err: float, ok: float, warn: float, fmt: str) -> str:
-    color = "green" if abs(err) <= ok else ("yellow" if abs(err) <= warn else "red")
-    return f"[{color}]{err:{fmt}}[/]"
-
-
-def print_validation(out: dict, con: Console, brief: bool = False) -> None:
-    paragraph(con, *answer.validate_paragraph(out))
-    if brief:
-        return
-    con.print()
-    if "runs" in out:
-        cols = [Col("run"), Col("metric", keep=30), Col("reported", "right"), Col("P10", "right", keep=60),
-                Col("P50", "right"), Col("P90", "right", keep=60), Col("P50 error", "right"), Col("in P10-P90", "right", keep=50),
-                Col("GPUs", "right", keep=40)]
-        data = []
-        for r in out["runs"]["rows"]:
-            fmt = "{:,.0f}" if r["metric"] == "gpu_hours" else "{:,.1f}"
-            data.append([r["id"], r["metric"].replace("_", " "), fmt.format(r["reported"]), fmt.format(r["p10"]),
-                         fmt.format(r["p50"]), fmt.format(r["p90"]), _pct_color(r["error_p50"], 0.2, 0.5, "+.0%"),
-                         "yes" if r["inside_p10_p90"] else "[red]no[/]", f"{r['gpus']:,}" + ("" if r["gpus_stated"] else "*")])
-        con.print(fit_table(con, cols, data, "published runs: traincost's P10/P50/P90 vs reported"))
-        s = out["runs"]["summary"]
-        con.print(f"[bold]runs:[/] {s['runs']}, median |P50 error| {s['median_abs_error_p50']:.1%}, "
-                  f"reported value inside P10-P90 for {s['coverage_p10_p90']:.0%} "
-                  "[dim](* GPU count not published: 1,024 assumed)[/]")
-        print_leave_one_out(out["runs"].get("leave_one_out"), con)
-    if "throughput" in out:
-        cols = [Col("row"), Col("GPUs", "right"), Col("seq", "right", keep=40), Col("measured", "right"),
-                Col("predicted", "right"), Col("error", "right"), Col("layout (searched where unstated)", wrap=True, keep=20)]
-        data = [[r["id"], f"{r['gpus']:,}", str(r["seq_len"]), f"{r['measured_tokens_per_s_per_gpu']:,.0f}",
-                 f"{r['predicted_tokens_per_s_per_gpu']:,.0f}", _pct_color(r["error"], 0.1, 0.25, "+.1%"),
-                 (fmt_layout(r["layout"]) if r["layout"] else "-") + (f" ({r['note']})" if r["note"] else "")]
-                for r in out["throughput"]["rows"]]
-        con.print(fit_table(con, cols, data, "throughput: predicted vs measured tokens/s per GPU"))
-        s = out["throughput"]["summary"]
-        con.print(f"[bold]throughput:[/] {s['rows']} rows, median abs error {s['median_abs_error']:.1%}, "
-                  f"mean {s['mean_abs_error']:.1%}, worst {s['worst_abs_error']:.1%}; within 10%: {s['within_10pct']:.0%}, "
-                  f"within 20%: {s['within_20pct']:.0%}")
-    if "memory" in out:
-        cols = [Col("row"), Col("part"), Col("measured GiB", "right"), Col("predicted GiB", "right"), Col("error", "right")]
-        data = [[r["id"], r["part"], f"{r['measured_gib']:.1f}", f"{r['predicted_gib']:.1f}", f"{r['error']:+.1%}"]
-                for r in out["memory"]["rows"]]
-        con.print(fit_table(con, cols, data, "memory per GPU: predicted vs measured (Korthikanti et al. 2022, Fig. 1)"))
-        s = out["memory"]["summary"]
-        con.print(f"[bold]memory:[/] {s['rows']} rows, median abs error {s['median_abs_error']:.1%}, worst {s['worst_abs_error']:.1%}")
-
-
-def print_compare(res: dict, con: Console, brief: bool = False) -> None:
-    paragraph(con, *answer.compare_paragraph(res))
-    if brief:
-        return
-    con.print()
-    rows = res["candidates"]
-    serve = any(r.get("serving") for r in rows)
-    scratch = any(r.get("from_scratch") for r in rows)
-    mode = res["mode"]
-    title = {"compare": "candidates", "deadline": "smallest cluster that meets the deadline",
-             "budget": "most tokens within the budget",
-             "target-loss": "fewest domain tokens reaching the target domain loss (P50)"}.get(mode, mode)
-    cols = [Col("candidate"), Col("GPUs", "right"), Col("layout", wrap=True, keep=10), Col("days (P10-P90)", "right"),
-            Col("GPU-hours", "right", keep=40), Col("cost (P10-P90)", "right"), Col("MWh", "right", keep=20),
-            Col("tCO2e", "right", keep=30), Col("loss", "right", keep=50)]
-    if mode in ("budget", "target-loss"):
-        cols.insert(1, Col("tokens", "right"))
-    if serve:
-        cols.append(Col("serving", "right", keep=60))
-    if scratch:
-        cols.append(Col("from scratch", "right", keep=45))
-    cols.append(Col("Pareto", "right", keep=70))
-    data = []
-    for r in rows:
-        if "cost" not in r:
-            err = (r.get("solve") or {}).get("error") or "infeasible"
-            cells = ["-"] * len(cols)
-            cells[0], cells[[c.header for c in cols].index("layout")] = r["label"], f"[red]{err}[/]"
-            data.append(cells)
-            continue
-        g = r["ranges"]
-        cells = [r["label"], f"{r['hardware']['count']:,}", fmt_layout(r["throughput"].get("layout")),
-                 f"{answer.median_days(r):,.1f} ({g['wall_clock_days']['p10']:,.1f}-{g['wall_clock_days']['p90']:,.1f})",
-                 f"{r['time']['gpu_hours']:,.0f}",
-                 f"{usd(answer.median_cost(r))} ({usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])})",
-                 f"{r['energy']['kwh'] / 1000:,.0f}", f"{r['carbon']['total_t']:,.1f}", f"{r['quality']['loss']:.3f}"]
-        if mode in ("budget", "target-loss"):
-            cells.insert(1, human(r["tokens"]))
-        if serve:
-            cells.append(usd(r["serving"]["cost_usd"]) if r.get("serving") else "-")
-        if scratch:
-            fs = r.get("from_scratch")
-            cells.append(f"{usd(fs['cost_usd'])} ({human(fs['tokens'])} tok)" if fs else "-")
-        cells.append("[green]*[/]" if r.get("pareto") else "")
-        data.append(cells)
-    con.print(fit_table(con, cols, data, title))
-    from traincost.present.cpt_terminal import print_cpt_decision
-
-    print_cpt_decision(res, con)
-    q = next((r["quality"] for r in rows if r.get("quality")), None)
-    if q:
-        con.print(f"[dim]loss: {q['label']} ({q['law']}{', rough defaults' if q['rough'] else ''}); compute-optimal is "
-                  f"~{q['compute_optimal_tokens_per_param']:.0f} tokens per parameter (Epoch AI refit of Chinchilla).[/]")
-    for r in rows:
-        if r.get("partners"):
-            parts = ", ".join(f"{k} {usd(v['cost_usd'])}" for k, v in r["partners"].items())
-            con.print(f"[dim]{r['label']} split:[/] {parts}")
-
-
 def print_offers(o: dict, con: Console) -> None:
     """What the same run costs at each provider and tier (`traincost prices --gpu --gpus --days`)."""
     con.print(f"\n[bold]{o['gpus']} x {o['gpu']} for {o['days']:g} days[/] ({o['gpu_hours']:,.0f} GPU-hours): "
               "compute at each training-sized offer (8+ GPUs per node)")
-    cols = [Col("provider"), Col("instance", keep=30), Col("region", keep=20), Col("tier", wrap=True),
-            Col("$/GPU-h", "right"), Col("compute", "right"), Col("observed", keep=40)]
+    cols = [Col("provider"), Col("instance", keep=KEEP_30), Col("region", keep=KEEP_20), Col("tier", wrap=True),
+            Col("$/GPU-h", "right"), Col("compute", "right"), Col("observed", keep=KEEP_40)]
     rows = []
     for r in o["offers"]:
         why = "not in market" if r["tier"] == "spot" else "stale, not in market"
@@ -379,15 +287,6 @@ def print_money_extras(r: Estimate, con: Console) -> None:
                   f"{usd(b['resale_after_run_usd'])} + capital, colocation, operations and electricity for the run)")
 
 
-def print_leave_one_out(loo: dict | None, con: Console) -> None:
-    """Out-of-sample accuracy: each run predicted with the residual fitted on the other runs (issue 11)."""
-    if not loo:
-        return
-    con.print(f"[bold]leave-one-out (held-out accuracy):[/] median |P50 error| {loo['median_abs_error']:.1%}, "
-              f"reported value inside P10-P90 for {loo['coverage_p10_p90']:.0%} of {loo['runs']} runs "
-              f"[dim](residual fitted on the other runs, never on held-out sources; the table above is in-sample)[/]")
-
-
 def print_answer(r: Estimate, con: Console) -> None:
     """Which figure is the answer (the median) and the budget at a chosen percentile (issue 11)."""
     a = r.answer
@@ -396,6 +295,6 @@ def print_answer(r: Estimate, con: Console) -> None:
     con.print(f"[bold]answer: {usd(a['cost_usd'])}[/], {a['wall_clock_days']:,.1f} days, {a['gpu_hours']:,.0f} GPU-hours: "
               f"the median (P50) of the Monte Carlo, half the outcomes cost less. The point estimate "
               f"({usd(a['point_estimate_usd'])}) takes {a['point_estimate_note']}.")
-    if a["budget_percentile"] != 50:
+    if a["budget_percentile"] != MEDIAN:
         con.print(f"[bold]budget at P{a['budget_percentile']:g}: {usd(a['budget_usd'])}[/] "
                   f"({a['days_at_percentile']:,.1f} days at that percentile; --budget-percentile)")

@@ -104,7 +104,7 @@ def _bill_xlsx(payload: dict[str, Any]) -> str:
 
 
 def _report_html(payload: dict[str, Any]) -> str:
-    from traincost.present.documents import report_html
+    from traincost.usecases.report import report_html
 
     return report_html(payload["base"], payload.get("candidates"))
 
