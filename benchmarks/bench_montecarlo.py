@@ -20,8 +20,20 @@ def main() -> None:
     acc = catalog.resolve_accelerator("h100-sxm")
     arch = catalog.models()["llama-3.1-70b"].arch
     sc = traincost.Scenario()
-    P, ctx = costing.resolve(sc, acc, 512, arch.params, arch.vocab_size, 1e12, r.time.failure_free_days, 6.88, "bench",
-                             "us-east-1", False, solve_range=(r.time.failure_free_days * 0.7, r.time.failure_free_days * 1.4))
+    P, ctx = costing.resolve(
+        sc,
+        acc,
+        512,
+        arch.params,
+        arch.vocab_size,
+        1e12,
+        r.time.failure_free_days,
+        6.88,
+        "bench",
+        "us-east-1",
+        False,
+        solve_range=(r.time.failure_free_days * 0.7, r.time.failure_free_days * 1.4),
+    )
     for n in (10_000, 100_000):
         times = []
         for _ in range(7):
@@ -34,7 +46,9 @@ def main() -> None:
         t0 = time.perf_counter()
         traincost.estimate()
         times.append(time.perf_counter() - t0)
-    print(f"whole estimate (planner search + bill + 10,000-sample ranges): {statistics.median(times) * 1000:.0f} ms")
+    print(
+        f"whole estimate (planner search + bill + 10,000-sample ranges): {statistics.median(times) * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

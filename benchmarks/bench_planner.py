@@ -55,13 +55,19 @@ def bench_search(prob: Problem, repeats: int = 10) -> tuple[float, int]:
 
 
 def main() -> None:
-    for model, gpu, n in (("llama-3.1-70b", "h100-sxm", 1024), ("llama-3.1-8b", "h100-sxm", 64),
-                          ("mixtral-8x22b", "h100-sxm", 512), ("llama-3.1-405b", "h100-sxm", 16384)):
+    for model, gpu, n in (
+        ("llama-3.1-70b", "h100-sxm", 1024),
+        ("llama-3.1-8b", "h100-sxm", 64),
+        ("mixtral-8x22b", "h100-sxm", 512),
+        ("llama-3.1-405b", "h100-sxm", 16384),
+    ):
         prob = problem(model, gpu, n)
         rate, size = bench_eval_rate(prob)
         lat, evaluated = bench_search(prob)
-        print(f"{model:16s} {n:6d} x {gpu}: evaluate {rate / 1e6:5.2f} M layouts/s (batch of {size:,}); "
-              f"full search {lat * 1000:6.1f} ms over {evaluated:,} layouts")
+        print(
+            f"{model:16s} {n:6d} x {gpu}: evaluate {rate / 1e6:5.2f} M layouts/s (batch of {size:,}); "
+            f"full search {lat * 1000:6.1f} ms over {evaluated:,} layouts"
+        )
 
 
 if __name__ == "__main__":

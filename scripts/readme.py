@@ -20,9 +20,20 @@ BLOCK = re.compile(r"(<!-- run: (?P<cmd>.+?) -->\n)```text\n.*?```\n", re.S)
 
 
 def run(cmd: str) -> str:
-    env = {**os.environ, "COLUMNS": "100", "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
-    p = subprocess.run(["bash", "-c", cmd], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
-                       env=env, timeout=600)
+    env = {
+        **os.environ,
+        "COLUMNS": "100",
+        "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    p = subprocess.run(
+        ["bash", "-c", cmd],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=600,
+    )
     out = p.stdout.rstrip()
     lines = [line.rstrip() for line in out.splitlines()]
     return "\n".join(lines)

@@ -30,4 +30,6 @@ def pytest_make_collect_report(collector):
     report = outcome.get_result()
     if os.environ.get("CI") and report.skipped:
         report.outcome = "failed"
-        report.longrepr = f"module skipped in CI, where every reference library must be installed: {report.longrepr}"
+        report.longrepr = (
+            f"module skipped in CI, where every reference library must be installed: {report.longrepr}"
+        )

@@ -29,8 +29,12 @@ def test_budget_percentile_is_a_higher_budget(default):
     p80 = traincost.estimate(samples=4000, budget_percentile=80)
     assert p80.answer["budget_usd"] > default.answer["cost_usd"]
     assert p80.answer["budget_usd"] < p80.ranges["cost_usd"]["p90"]
-    out = subprocess.run([sys.executable, "-m", "traincost", "estimate", "--budget-percentile", "80"], capture_output=True,
-                         text=True, timeout=120).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "traincost", "estimate", "--budget-percentile", "80"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
     assert "Budget at P80" in out and "Medians (P50)" in out
 
 
@@ -41,7 +45,9 @@ def test_deadline_solves_at_the_percentile():
     r50, g50 = solve_deadline(make_scenario({"model": "llama-3.1-8b"}), 10)
     r80, g80 = solve_deadline(make_scenario({"model": "llama-3.1-8b", "budget_percentile": 80}), 10)
     assert r50.ranges["wall_clock_days"]["p50"] <= 10
-    assert r80.answer["days_at_percentile"] <= 10 and g80 >= g50  # a surer deadline needs at least as many GPUs
+    assert (
+        r80.answer["days_at_percentile"] <= 10 and g80 >= g50
+    )  # a surer deadline needs at least as many GPUs
 
 
 def test_hfu_is_on_the_realised_basis(default):

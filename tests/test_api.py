@@ -16,14 +16,20 @@ def est():
 
 
 def test_estimate_result(est):
-    assert isinstance(est, traincost.Estimate) and est.model.params == 8_030_261_248  # HF config of Llama 3.1 8B
+    assert (
+        isinstance(est, traincost.Estimate) and est.model.params == 8_030_261_248
+    )  # HF config of Llama 3.1 8B
     assert est.to_dict()["cost"]["total_usd"] == est.cost.total_usd
     bill = est.to_dataframe("bill")
     items = bill[bill["category"] != "total"]
     assert items["usd"].sum() == pytest.approx(est.cost.total_usd)  # the lines add up to the total
     assert est.text().startswith(usd(est.answer["cost_usd"]))
     html = est._repr_html_()
-    assert est.text().split(" (")[0] in html and html.count("<svg") >= 3 and "http" not in html.replace("http://www.w3.org", "")
+    assert (
+        est.text().split(" (")[0] in html
+        and html.count("<svg") >= 3
+        and "http" not in html.replace("http://www.w3.org", "")
+    )
 
 
 def test_dataframe_needs_pandas_clear_error(est, monkeypatch):
@@ -41,7 +47,10 @@ def test_plan_audit_compare_validate():
     assert list(a.to_dataframe()["figure"]) == ["gpu_hours", "cost"] and a.verdict == "impossible"
     c = traincost.compare(models=["llama-3.1-8b", "llama-3.1-70b"], samples=300)
     cdf = c.to_dataframe()
-    assert list(cdf["candidate"]) == ["llama-3.1-8b", "llama-3.1-70b"] and cdf["cost_usd"].iloc[0] < cdf["cost_usd"].iloc[1]
+    assert (
+        list(cdf["candidate"]) == ["llama-3.1-8b", "llama-3.1-70b"]
+        and cdf["cost_usd"].iloc[0] < cdf["cost_usd"].iloc[1]
+    )
     assert "Pareto" in c._repr_html_()
     v = traincost.validate()
     assert len(v.to_dataframe()) == v.to_dict()["runs"]["summary"]["runs"]

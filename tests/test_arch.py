@@ -75,7 +75,11 @@ def test_flash_attention_recompute_matches_pytorch_sdpa_formula():
 
     cfg, s = SMALL["llama"], 64
     spec = from_hf_config(cfg)
-    H, d, L = cfg["num_attention_heads"], cfg["hidden_size"] // cfg["num_attention_heads"], cfg["num_hidden_layers"]
+    H, d, L = (
+        cfg["num_attention_heads"],
+        cfg["hidden_size"] // cfg["num_attention_heads"],
+        cfg["num_hidden_layers"],
+    )
     q = (1, H, s, d)
     core_ref = L * (sdpa_flop_count(q, q, q) + sdpa_backward_flop_count(q, q, q, q)) / s
     fl_flash = spec.flops_per_token(s, causal=False, flash_attention=True)
@@ -120,7 +124,10 @@ def test_moe_flops_use_active_experts():
     [
         ({"model_type": "bert"}, "unsupported model_type 'bert'"),
         ({"model_type": "llama", "hidden_size": 64}, "missing field 'num_hidden_layers'"),
-        ({"model_type": "llama", "hidden_size": "big", "num_hidden_layers": 2}, "must be a whole number from 1 to 131,072"),
+        (
+            {"model_type": "llama", "hidden_size": "big", "num_hidden_layers": 2},
+            "must be a whole number from 1 to 131,072",
+        ),
         ([1, 2], "JSON object"),
     ],
 )

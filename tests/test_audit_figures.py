@@ -10,7 +10,9 @@ import pytest
 
 
 def tc(*args):
-    return subprocess.run([sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_seed_claim_80k_gpu_hours_and_160k_dollars():
@@ -21,7 +23,9 @@ def test_seed_claim_80k_gpu_hours_and_160k_dollars():
     by = {v["figure"]: v for v in d["verdicts"]}
     assert set(by) == {"gpu_hours", "cost"}
     assert by["gpu_hours"]["verdict"] == "impossible"
-    assert d["implied"]["mfu_6nd"] == pytest.approx(6 * 70_553_706_496 * 1e12 / (80_000 * 3600 * 989.4e12), rel=1e-6)
+    assert d["implied"]["mfu_6nd"] == pytest.approx(
+        6 * 70_553_706_496 * 1e12 / (80_000 * 3600 * 989.4e12), rel=1e-6
+    )
     assert by["cost"]["price_per_gpu_hour"] == pytest.approx(2.00)
     text = tc("audit", "--gpu-hours", "80000", "--cost", "160k").stdout
     assert text.splitlines()[0].startswith("gpu hours: IMPOSSIBLE; cost:") and "$2.00 per GPU-hour" in text
@@ -44,7 +48,9 @@ def test_cost_alone_uses_the_effective_market_price_and_says_so():
 
 
 def test_days_and_cost_at_a_price_two_verdicts():
-    d = json.loads(tc("audit", "--days", "30", "--gpus", "512", "--cost", "3M", "--price", "6", "--json").stdout)
+    d = json.loads(
+        tc("audit", "--days", "30", "--gpus", "512", "--cost", "3M", "--price", "6", "--json").stdout
+    )
     by = {v["figure"]: v for v in d["verdicts"]}
     assert by["days"]["gpu_hours"] == 30 * 24 * 512 and by["cost"]["gpu_hours"] == pytest.approx(3e6 / 6)
     assert by["days"]["verdict"] == by["cost"]["verdict"] == "plausible"

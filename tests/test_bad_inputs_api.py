@@ -14,13 +14,40 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from traincost.present.web.app import create_app  # noqa: E402
 
-LLAMA = {"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 32,
-         "num_key_value_heads": 8, "intermediate_size": 14336, "vocab_size": 128256, "max_position_embeddings": 8192}
-QWEN_MOE = {"model_type": "qwen2_moe", "hidden_size": 2048, "num_hidden_layers": 24, "num_attention_heads": 16,
-            "num_key_value_heads": 16, "intermediate_size": 5632, "moe_intermediate_size": 1408, "num_experts": 60,
-            "num_experts_per_tok": 4, "shared_expert_intermediate_size": 5632, "vocab_size": 151936}
-GEMMA2 = {"model_type": "gemma2", "hidden_size": 2304, "num_hidden_layers": 26, "num_attention_heads": 8,
-          "num_key_value_heads": 4, "head_dim": 256, "intermediate_size": 9216, "vocab_size": 256000, "sliding_window": 4096}
+LLAMA = {
+    "model_type": "llama",
+    "hidden_size": 4096,
+    "num_hidden_layers": 32,
+    "num_attention_heads": 32,
+    "num_key_value_heads": 8,
+    "intermediate_size": 14336,
+    "vocab_size": 128256,
+    "max_position_embeddings": 8192,
+}
+QWEN_MOE = {
+    "model_type": "qwen2_moe",
+    "hidden_size": 2048,
+    "num_hidden_layers": 24,
+    "num_attention_heads": 16,
+    "num_key_value_heads": 16,
+    "intermediate_size": 5632,
+    "moe_intermediate_size": 1408,
+    "num_experts": 60,
+    "num_experts_per_tok": 4,
+    "shared_expert_intermediate_size": 5632,
+    "vocab_size": 151936,
+}
+GEMMA2 = {
+    "model_type": "gemma2",
+    "hidden_size": 2304,
+    "num_hidden_layers": 26,
+    "num_attention_heads": 8,
+    "num_key_value_heads": 4,
+    "head_dim": 256,
+    "intermediate_size": 9216,
+    "vocab_size": 256000,
+    "sliding_window": 4096,
+}
 
 CASES: list[tuple[str, dict | str, str]] = []  # (path, JSON body or raw text, field the error starts with)
 
@@ -77,50 +104,97 @@ for cfg in CONFIGS.values():
 for raw, field in [
     ('{"config": ' + json.dumps(LLAMA).replace("4096", "NaN", 1) + "}", "config"),
     ('{"config": ' + json.dumps(LLAMA).replace("4096", "1e400", 1) + "}", "config"),
-    ('{"tokens": NaN}', "tokens"), ('{"tokens": Infinity}', "tokens"), ('{"gpus": 1e400}', "gpus"),
-    ('{"mfu": NaN}', "mfu"), ('{"price": -Infinity}', "price"), ('{"cpt_law": {"E": Infinity}}', "cpt_law"),
-    ('{"model": "\\ud800"}', "model"), ("[" * 100_000 + "]" * 100_000, "body"), ('{"tokens": ', "body"),
-    ('{"model": "llama-3.1-8b"', "body"), ("not json", "body"),
+    ('{"tokens": NaN}', "tokens"),
+    ('{"tokens": Infinity}', "tokens"),
+    ('{"gpus": 1e400}', "gpus"),
+    ('{"mfu": NaN}', "mfu"),
+    ('{"price": -Infinity}', "price"),
+    ('{"cpt_law": {"E": Infinity}}', "cpt_law"),
+    ('{"model": "\\ud800"}', "model"),
+    ("[" * 100_000 + "]" * 100_000, "body"),
+    ('{"tokens": ', "body"),
+    ('{"model": "llama-3.1-8b"', "body"),
+    ("not json", "body"),
 ]:
     CASES.append(("/api/estimate", raw, field))
 
 PLAN = {"model": "llama-3.1-70b", "gpus": 512}
 for body, field in [
-    ({"tp": 128}, "tp"), ({"tp": 3}, "tp"), ({"tp": 0}, "tp"), ({"pp": 128}, "pp"), ({"pp": 0}, "pp"), ({"cp": 3}, "cp"),
-    ({"ep": 2}, "ep"), ({"zero": 4}, "zero"), ({"zero": -1}, "zero"), ({"micro_batch": 0}, "micro_batch"),
-    ({"recompute": "some"}, "recompute"), ({"interleave": 0}, "interleave"), ({"interleave": 5000}, "interleave"),
-    ({"gpus": 1_000_000}, "gpus"), ({"model": "gpt-9"}, "model"), ({"model": "CONFIG.JSON"}, "model"),
-    ({"hardware_file": "/etc/hosts"}, "hardware_file"), ({"top": 5}, "top"), ({"tp": 2, "pp": 2, "dp": 2, "cp": 1}, "dp"),
+    ({"tp": 128}, "tp"),
+    ({"tp": 3}, "tp"),
+    ({"tp": 0}, "tp"),
+    ({"pp": 128}, "pp"),
+    ({"pp": 0}, "pp"),
+    ({"cp": 3}, "cp"),
+    ({"ep": 2}, "ep"),
+    ({"zero": 4}, "zero"),
+    ({"zero": -1}, "zero"),
+    ({"micro_batch": 0}, "micro_batch"),
+    ({"recompute": "some"}, "recompute"),
+    ({"interleave": 0}, "interleave"),
+    ({"interleave": 5000}, "interleave"),
+    ({"gpus": 1_000_000}, "gpus"),
+    ({"model": "gpt-9"}, "model"),
+    ({"model": "CONFIG.JSON"}, "model"),
+    ({"hardware_file": "/etc/hosts"}, "hardware_file"),
+    ({"top": 5}, "top"),
+    ({"tp": 2, "pp": 2, "dp": 2, "cp": 1}, "dp"),
 ]:
     CASES.append(("/api/plan", {**PLAN, **body}, field))
-for body, field in [({"model": "mixtral-8x7b", "gpus": 64, "ep": 16}, "ep"), ({"model": "mixtral-8x7b", "gpus": 64, "ep": 3}, "ep")]:
+for body, field in [
+    ({"model": "mixtral-8x7b", "gpus": 64, "ep": 16}, "ep"),
+    ({"model": "mixtral-8x7b", "gpus": 64, "ep": 3}, "ep"),
+]:
     CASES.append(("/api/plan", body, field))
 
 AUD = {"model": "llama-2-70b"}
 for body, field in [
-    ({}, "claim"), ({"gpu_hours": 1000, "days": 3}, "gpus"), ({"days": 3}, "gpus"), ({"cost": 5e-324}, "cost"),
-    ({"gpu_hours": 0}, "gpu_hours"), ({"gpu_hours": -1}, "gpu_hours"), ({"gpu_hours": "abc"}, "gpu_hours"),
-    ({"gpu_hours": 1e20}, "gpu_hours"), ({"days": 0, "gpus": 8}, "days"), ({"cost": 1000, "price": 0}, "price"),
-    ({"model": "gpt-9", "gpu_hours": 1000}, "model"), ({"model": "..", "gpu_hours": 1000}, "model"),
-    ({"gpu": "nope", "gpu_hours": 1000}, "gpu"), ({"tokens": 0, "gpu_hours": 1000}, "tokens"),
+    ({}, "claim"),
+    ({"gpu_hours": 1000, "days": 3}, "gpus"),
+    ({"days": 3}, "gpus"),
+    ({"cost": 5e-324}, "cost"),
+    ({"gpu_hours": 0}, "gpu_hours"),
+    ({"gpu_hours": -1}, "gpu_hours"),
+    ({"gpu_hours": "abc"}, "gpu_hours"),
+    ({"gpu_hours": 1e20}, "gpu_hours"),
+    ({"days": 0, "gpus": 8}, "days"),
+    ({"cost": 1000, "price": 0}, "price"),
+    ({"model": "gpt-9", "gpu_hours": 1000}, "model"),
+    ({"model": "..", "gpu_hours": 1000}, "model"),
+    ({"gpu": "nope", "gpu_hours": 1000}, "gpu"),
+    ({"tokens": 0, "gpu_hours": 1000}, "tokens"),
     ({"config": LLAMA, "gpu_hours": 1000}, "config"),
 ]:
     CASES.append(("/api/audit", {**AUD, **body}, field))
 
 M2 = ["llama-3.1-8b", "llama-3.1-70b"]
 for body, field in [
-    ({"models": M2, "deadline": "30d", "budget": "1M"}, "budget"), ({"models": M2, "deadline": "abc"}, "deadline"),
-    ({"models": M2, "deadline": "0"}, "deadline"), ({"models": M2, "budget": "abc"}, "budget"),
-    ({"models": M2, "budget": "1"}, "budget"), ({"models": M2, "partners": "A:0.5"}, "partners"),
-    ({"models": M2, "partners": "A:x"}, "partners"), ({"models": ["llama-3-8b", "gpt-9"]}, "models"),
-    ({"models": []}, "models"), ({}, "models"), ({"models": ["m"] * 21}, "models"),
-    ({"gpus_list": [0, 8]}, "gpus_list"), ({"gpus_list": [8, 1_000_000]}, "gpus_list"), ({"hardware": ["nope"]}, "gpu"),
-    ({"providers": ["nope"]}, "provider"), ({"candidates": [{"model": "gpt-9"}]}, "candidates"),
-    ({"candidates": [{"model": "pyproject.toml"}]}, "candidates"), ({"candidates": [{"hardware_file": "/etc/hosts"}]}, "candidates"),
-    ({"candidates": [{"gpus": 0}]}, "candidates"), ({"candidates": [{}] * 21}, "candidates"), ({"candidates": [5]}, "candidates"),
-    ({"models": M2, "scenario": {"tokens": -1}}, "scenario"), ({"models": M2, "scenario": {"model": "/etc/passwd"}}, "scenario"),
+    ({"models": M2, "deadline": "30d", "budget": "1M"}, "budget"),
+    ({"models": M2, "deadline": "abc"}, "deadline"),
+    ({"models": M2, "deadline": "0"}, "deadline"),
+    ({"models": M2, "budget": "abc"}, "budget"),
+    ({"models": M2, "budget": "1"}, "budget"),
+    ({"models": M2, "partners": "A:0.5"}, "partners"),
+    ({"models": M2, "partners": "A:x"}, "partners"),
+    ({"models": ["llama-3-8b", "gpt-9"]}, "models"),
+    ({"models": []}, "models"),
+    ({}, "models"),
+    ({"models": ["m"] * 21}, "models"),
+    ({"gpus_list": [0, 8]}, "gpus_list"),
+    ({"gpus_list": [8, 1_000_000]}, "gpus_list"),
+    ({"hardware": ["nope"]}, "gpu"),
+    ({"providers": ["nope"]}, "provider"),
+    ({"candidates": [{"model": "gpt-9"}]}, "candidates"),
+    ({"candidates": [{"model": "pyproject.toml"}]}, "candidates"),
+    ({"candidates": [{"hardware_file": "/etc/hosts"}]}, "candidates"),
+    ({"candidates": [{"gpus": 0}]}, "candidates"),
+    ({"candidates": [{}] * 21}, "candidates"),
+    ({"candidates": [5]}, "candidates"),
+    ({"models": M2, "scenario": {"tokens": -1}}, "scenario"),
+    ({"models": M2, "scenario": {"model": "/etc/passwd"}}, "scenario"),
     ({"models": M2, "gpus_list": [8 * i for i in range(1, 12)]}, "candidates"),
-    ({"models": ["llama-3.1-405b"], "scenario": {"gpus": 8}}, "gpus"), ({"models": M2, "extra": 1}, "extra"),
+    ({"models": ["llama-3.1-405b"], "scenario": {"gpus": 8}}, "gpus"),
+    ({"models": M2, "extra": 1}, "extra"),
     ({"models": M2, "scenario": {"gpus": 262144, "interruption_rate": 0.01}}, "interruption_rate"),
 ]:
     CASES.append(("/api/compare", body, field))
@@ -141,7 +215,9 @@ def test_corpus_is_large_enough():
 def test_bad_request_is_422_naming_the_field(client, path, body, field):
     t0 = time.perf_counter()
     if isinstance(body, str):
-        r = client.post(path, content=body.encode("utf-8", "surrogatepass"), headers={"content-type": "application/json"})
+        r = client.post(
+            path, content=body.encode("utf-8", "surrogatepass"), headers={"content-type": "application/json"}
+        )
     else:
         r = client.post(path, json=body)
     took = time.perf_counter() - t0

@@ -19,14 +19,40 @@ import pytest
 
 from traincost.cli import main
 
-LLAMA = {"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 32,
-         "num_key_value_heads": 8, "intermediate_size": 14336, "vocab_size": 128256, "max_position_embeddings": 8192}
-QWEN_MOE = {"model_type": "qwen2_moe", "hidden_size": 2048, "num_hidden_layers": 24, "num_attention_heads": 16,
-            "num_key_value_heads": 16, "intermediate_size": 5632, "moe_intermediate_size": 1408, "num_experts": 60,
-            "num_experts_per_tok": 4, "shared_expert_intermediate_size": 5632, "vocab_size": 151936}
-GEMMA2 = {"model_type": "gemma2", "hidden_size": 2304, "num_hidden_layers": 26, "num_attention_heads": 8,
-          "num_key_value_heads": 4, "head_dim": 256, "intermediate_size": 9216, "vocab_size": 256000,
-          "sliding_window": 4096}
+LLAMA = {
+    "model_type": "llama",
+    "hidden_size": 4096,
+    "num_hidden_layers": 32,
+    "num_attention_heads": 32,
+    "num_key_value_heads": 8,
+    "intermediate_size": 14336,
+    "vocab_size": 128256,
+    "max_position_embeddings": 8192,
+}
+QWEN_MOE = {
+    "model_type": "qwen2_moe",
+    "hidden_size": 2048,
+    "num_hidden_layers": 24,
+    "num_attention_heads": 16,
+    "num_key_value_heads": 16,
+    "intermediate_size": 5632,
+    "moe_intermediate_size": 1408,
+    "num_experts": 60,
+    "num_experts_per_tok": 4,
+    "shared_expert_intermediate_size": 5632,
+    "vocab_size": 151936,
+}
+GEMMA2 = {
+    "model_type": "gemma2",
+    "hidden_size": 2304,
+    "num_hidden_layers": 26,
+    "num_attention_heads": 8,
+    "num_key_value_heads": 4,
+    "head_dim": 256,
+    "intermediate_size": 9216,
+    "vocab_size": 256000,
+    "sliding_window": 4096,
+}
 
 
 def _cfg(base: dict, **kw) -> str:
@@ -89,13 +115,15 @@ HW = """accelerators:
   scale_up_bw_gbs: 450
   scale_out_bw_gbs: 50
 """
-FILES.update({
-    "hw_node_half.yaml": HW.format(bf16=989, node_size=0.5),
-    "hw_node_inf.yaml": HW.format(bf16=989, node_size=".inf"),
-    "hw_bf16_nan.yaml": HW.format(bf16=".nan", node_size=8),
-    "hw_bf16_neg.yaml": HW.format(bf16=-1, node_size=8),
-    "hw_node_zero.yaml": HW.format(bf16=989, node_size=0),
-})
+FILES.update(
+    {
+        "hw_node_half.yaml": HW.format(bf16=989, node_size=0.5),
+        "hw_node_inf.yaml": HW.format(bf16=989, node_size=".inf"),
+        "hw_bf16_nan.yaml": HW.format(bf16=".nan", node_size=8),
+        "hw_bf16_neg.yaml": HW.format(bf16=-1, node_size=8),
+        "hw_node_zero.yaml": HW.format(bf16=989, node_size=0),
+    }
+)
 
 E = ["estimate", "--model", "llama-3.1-8b", "--gpus", "64"]
 BAD_VALUES = {  # flag -> bad values (the field is the flag's name)
@@ -154,21 +182,49 @@ for flag, values in BAD_VALUES.items():
 CASES += [([*E, "--serve", "1e9", "--serve-gpu", "nope"], "serve_gpu")]
 
 CFG_KEYS = {  # config file -> the config.json field its message names
-    "cfg_bert.json": "model_type", "cfg_vocab0.json": "vocab_size", "cfg_ffn0.json": "intermediate_size",
-    "cfg_nan.json": "hidden_size", "cfg_inf.json": "hidden_size", "cfg_1e30.json": "intermediate_size",
-    "cfg_lots.json": "max_position_embeddings", "cfg_layers.json": "num_hidden_layers",
-    "cfg_moe_layers.json": "num_hidden_layers", "cfg_experts.json": "num_experts", "cfg_topk.json": "num_experts_per_tok",
-    "cfg_mlp_only.json": "mlp_only_layers", "cfg_kv7.json": "num_key_value_heads", "cfg_heads33.json": "num_attention_heads",
-    "cfg_headdim0.json": "head_dim", "cfg_hidden_str.json": "hidden_size", "cfg_hidden_bool.json": "hidden_size",
-    "cfg_hidden_frac.json": "hidden_size", "cfg_hidden_neg.json": "hidden_size", "cfg_sw_abc.json": "sliding_window",
+    "cfg_bert.json": "model_type",
+    "cfg_vocab0.json": "vocab_size",
+    "cfg_ffn0.json": "intermediate_size",
+    "cfg_nan.json": "hidden_size",
+    "cfg_inf.json": "hidden_size",
+    "cfg_1e30.json": "intermediate_size",
+    "cfg_lots.json": "max_position_embeddings",
+    "cfg_layers.json": "num_hidden_layers",
+    "cfg_moe_layers.json": "num_hidden_layers",
+    "cfg_experts.json": "num_experts",
+    "cfg_topk.json": "num_experts_per_tok",
+    "cfg_mlp_only.json": "mlp_only_layers",
+    "cfg_kv7.json": "num_key_value_heads",
+    "cfg_heads33.json": "num_attention_heads",
+    "cfg_headdim0.json": "head_dim",
+    "cfg_hidden_str.json": "hidden_size",
+    "cfg_hidden_bool.json": "hidden_size",
+    "cfg_hidden_frac.json": "hidden_size",
+    "cfg_hidden_neg.json": "hidden_size",
+    "cfg_sw_abc.json": "sliding_window",
     "cfg_missing.json": "num_hidden_layers",
 }
 MODEL_REFS = {  # --model value -> field named
-    "gpt-9": "model", "x" * 300: "model", "a/" * 3000: "model", "/nonexistent/config.json": "model", ".": "model",
-    "{f:binary.yaml}": "model", "pyproject.toml": "model", "con\x00fig.json": "model",
+    "gpt-9": "model",
+    "x" * 300: "model",
+    "a/" * 3000: "model",
+    "/nonexistent/config.json": "model",
+    ".": "model",
+    "{f:binary.yaml}": "model",
+    "pyproject.toml": "model",
+    "con\x00fig.json": "model",
     **{f"{{f:{n}}}": key for n, key in CFG_KEYS.items()},
-    **{f"{{f:{n}}}": "model" for n in ("cfg_binary.json", "cfg_latin1.json", "cfg_big.json", "cfg_deep.json",
-                                       "cfg_list.json", "cfg_broken.json")},
+    **{
+        f"{{f:{n}}}": "model"
+        for n in (
+            "cfg_binary.json",
+            "cfg_latin1.json",
+            "cfg_big.json",
+            "cfg_deep.json",
+            "cfg_list.json",
+            "cfg_broken.json",
+        )
+    },
     "/dev/zero": "model",
 }
 for ref, field in MODEL_REFS.items():
@@ -188,26 +244,63 @@ CASES += [
     (["estimate", "/dev/zero"], "scenario"),
     (["report", "{f:binary.yaml}", "-o", "{dir}/r.html"], "scenario"),
 ]
-for n in ("hw_binary.yaml", "hw_latin1.yaml", "hw_notlist.yaml", "hw_broken.yaml", "hw_big.yaml", "hw_node_half.yaml",
-          "hw_node_inf.yaml", "hw_bf16_nan.yaml", "hw_bf16_neg.yaml", "hw_node_zero.yaml"):
-    CASES.append(([*E, "--gpu", "mygpu", "--hardware-file", f"{{f:{n}}}"], "hardware_file" if "node" not in n and "bf16" not in n else "mygpu"))
-CASES += [([*E, "--hardware-file", "/nonexistent.yaml"], "hardware_file"), ([*E, "--hardware-file", "/dev/zero"], "hardware_file")]
+for n in (
+    "hw_binary.yaml",
+    "hw_latin1.yaml",
+    "hw_notlist.yaml",
+    "hw_broken.yaml",
+    "hw_big.yaml",
+    "hw_node_half.yaml",
+    "hw_node_inf.yaml",
+    "hw_bf16_nan.yaml",
+    "hw_bf16_neg.yaml",
+    "hw_node_zero.yaml",
+):
+    CASES.append(
+        (
+            [*E, "--gpu", "mygpu", "--hardware-file", f"{{f:{n}}}"],
+            "hardware_file" if "node" not in n and "bf16" not in n else "mygpu",
+        )
+    )
+CASES += [
+    ([*E, "--hardware-file", "/nonexistent.yaml"], "hardware_file"),
+    ([*E, "--hardware-file", "/dev/zero"], "hardware_file"),
+]
 
 P = ["plan", "--model", "llama-3.1-70b", "--gpus", "512"]
 CASES += [
-    ([*P, "--tp", "128"], "tp"), ([*P, "--tp", "3"], "tp"), ([*P, "--tp", "16"], "tp"), ([*P, "--tp", "0"], "tp"),
-    ([*P, "--tp", "abc"], "tp"), ([*P, "--tp", "1e9"], "tp"),
+    ([*P, "--tp", "128"], "tp"),
+    ([*P, "--tp", "3"], "tp"),
+    ([*P, "--tp", "16"], "tp"),
+    ([*P, "--tp", "0"], "tp"),
+    ([*P, "--tp", "abc"], "tp"),
+    ([*P, "--tp", "1e9"], "tp"),
     (["plan", "--model", "mixtral-8x7b", "--gpus", "64", "--ep", "16"], "ep"),
     (["plan", "--model", "mixtral-8x7b", "--gpus", "64", "--ep", "3"], "ep"),
     (["plan", "--model", "qwen2-57b-a14b", "--gpus", "64", "--ep", "128"], "ep"),
-    ([*P, "--ep", "2"], "ep"), ([*P, "--pp", "0"], "pp"), ([*P, "--pp", "128"], "pp"), ([*P, "--pp", "2", "--interleave", "64"], "pp"),
-    ([*P, "--cp", "3"], "cp"), ([*P, "--cp", "0"], "cp"), ([*P, "--zero", "4"], "zero"), ([*P, "--zero", "-1"], "zero"),
-    ([*P, "--micro-batch", "0"], "micro_batch"), ([*P, "--recompute", "some"], "recompute"),
+    ([*P, "--ep", "2"], "ep"),
+    ([*P, "--pp", "0"], "pp"),
+    ([*P, "--pp", "128"], "pp"),
+    ([*P, "--pp", "2", "--interleave", "64"], "pp"),
+    ([*P, "--cp", "3"], "cp"),
+    ([*P, "--cp", "0"], "cp"),
+    ([*P, "--zero", "4"], "zero"),
+    ([*P, "--zero", "-1"], "zero"),
+    ([*P, "--micro-batch", "0"], "micro_batch"),
+    ([*P, "--recompute", "some"], "recompute"),
     ([*E, "--gpus", "262144", "--interruption-rate", "0.01"], "interruption_rate"),
-    ([*P, "--interleave", "0"], "interleave"), ([*P, "--interleave", "2000"], "interleave"),
-    ([*P, "--top", "0"], "top"), ([*P, "--top", "-1"], "top"), ([*P, "--top", "abc"], "top"), ([*P, "--top", "51"], "top"),
-    ([*P, "--top", "1.5"], "top"), (["plan", "--gpus", "1000000"], "gpus"), (["plan", "--model", "gpt-9"], "model"),
-    (["plan", "--gpu", "nope"], "gpu"), (["plan", "--precision", "fp4"], "precision"), (["plan", "--optimizer", "adam"], "optimizer"),
+    ([*P, "--interleave", "0"], "interleave"),
+    ([*P, "--interleave", "2000"], "interleave"),
+    ([*P, "--top", "0"], "top"),
+    ([*P, "--top", "-1"], "top"),
+    ([*P, "--top", "abc"], "top"),
+    ([*P, "--top", "51"], "top"),
+    ([*P, "--top", "1.5"], "top"),
+    (["plan", "--gpus", "1000000"], "gpus"),
+    (["plan", "--model", "gpt-9"], "model"),
+    (["plan", "--gpu", "nope"], "gpu"),
+    (["plan", "--precision", "fp4"], "precision"),
+    (["plan", "--optimizer", "adam"], "optimizer"),
     ([*P, "--tp", "2", "--pp", "2", "--dp", "2", "--cp", "1"], "dp"),
     (["plan", "--model", "llama-3.1-405b", "--gpus", "8"], "gpus"),
     (["plan", "--model", "llama-3.1-405b", "--gpus", "8", "--json"], "gpus"),
@@ -216,45 +309,86 @@ CASES += [
 
 C = ["compare", "--models", "llama-3.1-8b,llama-3.1-70b"]
 CASES += [
-    ([*C, "--deadline", "30d", "--budget", "1M"], "budget"), ([*C, "--deadline", "abc"], "deadline"),
-    ([*C, "--deadline", "0"], "deadline"), ([*C, "--deadline", "-5d"], "deadline"), ([*C, "--deadline", "1e9d"], "deadline"),
-    ([*C, "--budget", "abc"], "budget"), ([*C, "--budget", "0"], "budget"), ([*C, "--budget", "nan"], "budget"),
-    ([*C, "--budget", "1"], "budget"), ([*C, "--budget", "1e20"], "budget"),
-    ([*C, "--partners", "A:0.5"], "partners"), ([*C, "--partners", "A:nan,B:1"], "partners"),
-    ([*C, "--partners", "A:x"], "partners"), ([*C, "--partners", ":1"], "partners"), ([*C, "--partners", "A:2,B:-1"], "partners"),
-    (["compare", "--models", "llama-3-8b,gpt-9"], "model"), (["compare", "--models", "llama-3.1-8b,x" + "y" * 300], "model"),
-    (["compare", "--models", ","], "models"), (["compare"], "models"),
-    (["compare", "--gpus-list", "0,8"], "gpus"), (["compare", "--gpus-list", "abc"], "gpus"),
-    (["compare", "--gpus-list", "8,1000000"], "gpus"), (["compare", "--hardware", "h100-sxm,nope"], "gpu"),
-    (["compare", "--providers", "aws,nope"], "provider"), (["compare", "--gpus-list", ",".join(str(8 * i) for i in range(1, 202))], "candidates"),
-    ([*C, "--plot", "{dir}/missing/chart.png"], "plot"), ([*C, "--plot", "{dir}/chart.pdf"], "plot"),
-    ([*C, "--tokens", "-1"], "tokens"), ([*C, "--gpus", "0"], "gpus"),
+    ([*C, "--deadline", "30d", "--budget", "1M"], "budget"),
+    ([*C, "--deadline", "abc"], "deadline"),
+    ([*C, "--deadline", "0"], "deadline"),
+    ([*C, "--deadline", "-5d"], "deadline"),
+    ([*C, "--deadline", "1e9d"], "deadline"),
+    ([*C, "--budget", "abc"], "budget"),
+    ([*C, "--budget", "0"], "budget"),
+    ([*C, "--budget", "nan"], "budget"),
+    ([*C, "--budget", "1"], "budget"),
+    ([*C, "--budget", "1e20"], "budget"),
+    ([*C, "--partners", "A:0.5"], "partners"),
+    ([*C, "--partners", "A:nan,B:1"], "partners"),
+    ([*C, "--partners", "A:x"], "partners"),
+    ([*C, "--partners", ":1"], "partners"),
+    ([*C, "--partners", "A:2,B:-1"], "partners"),
+    (["compare", "--models", "llama-3-8b,gpt-9"], "model"),
+    (["compare", "--models", "llama-3.1-8b,x" + "y" * 300], "model"),
+    (["compare", "--models", ","], "models"),
+    (["compare"], "models"),
+    (["compare", "--gpus-list", "0,8"], "gpus"),
+    (["compare", "--gpus-list", "abc"], "gpus"),
+    (["compare", "--gpus-list", "8,1000000"], "gpus"),
+    (["compare", "--hardware", "h100-sxm,nope"], "gpu"),
+    (["compare", "--providers", "aws,nope"], "provider"),
+    (["compare", "--gpus-list", ",".join(str(8 * i) for i in range(1, 202))], "candidates"),
+    ([*C, "--plot", "{dir}/missing/chart.png"], "plot"),
+    ([*C, "--plot", "{dir}/chart.pdf"], "plot"),
+    ([*C, "--tokens", "-1"], "tokens"),
+    ([*C, "--gpus", "0"], "gpus"),
     (["compare", "{f:bad_candidates.yaml}"], "candidates"),
     (["compare", "--models", "llama-3.1-405b", "--gpus", "8"], "gpus"),
 ]
 
 A = ["audit", "--model", "llama-2-70b"]
 CASES += [
-    (A, "claim"), ([*A, "--gpu-hours", "1000", "--days", "3"], "claim"), ([*A, "--days", "3"], "gpus"),
-    ([*A, "--cost", "5e-324"], "cost"), ([*A, "--gpu-hours", "0"], "gpu_hours"), ([*A, "--gpu-hours", "-1"], "gpu_hours"),
-    ([*A, "--gpu-hours", "nan"], "gpu_hours"), ([*A, "--gpu-hours", "abc"], "gpu_hours"), ([*A, "--gpu-hours", "1e400"], "gpu_hours"),
-    ([*A, "--days", "0", "--gpus", "8"], "days"), ([*A, "--cost", "abc", "--price", "2"], "cost"),
-    ([*A, "--cost", "1000", "--price", "0"], "price"), (["audit", "--model", "gpt-9", "--gpu-hours", "1000"], "model"),
-    ([*A, "--tokens", "0", "--gpu-hours", "1000"], "tokens"), ([*A, "--gpu", "nope", "--gpu-hours", "1000"], "gpu"),
-    ([*A, "--gpus", "1000000", "--days", "3"], "gpus"), ([*A, "--seq-len", "0", "--gpu-hours", "1000"], "seq_len"),
+    (A, "claim"),
+    ([*A, "--gpu-hours", "1000", "--days", "3"], "claim"),
+    ([*A, "--days", "3"], "gpus"),
+    ([*A, "--cost", "5e-324"], "cost"),
+    ([*A, "--gpu-hours", "0"], "gpu_hours"),
+    ([*A, "--gpu-hours", "-1"], "gpu_hours"),
+    ([*A, "--gpu-hours", "nan"], "gpu_hours"),
+    ([*A, "--gpu-hours", "abc"], "gpu_hours"),
+    ([*A, "--gpu-hours", "1e400"], "gpu_hours"),
+    ([*A, "--days", "0", "--gpus", "8"], "days"),
+    ([*A, "--cost", "abc", "--price", "2"], "cost"),
+    ([*A, "--cost", "1000", "--price", "0"], "price"),
+    (["audit", "--model", "gpt-9", "--gpu-hours", "1000"], "model"),
+    ([*A, "--tokens", "0", "--gpu-hours", "1000"], "tokens"),
+    ([*A, "--gpu", "nope", "--gpu-hours", "1000"], "gpu"),
+    ([*A, "--gpus", "1000000", "--days", "3"], "gpus"),
+    ([*A, "--seq-len", "0", "--gpu-hours", "1000"], "seq_len"),
     ([*A, "--precision", "fp4", "--gpu-hours", "1000"], "precision"),
 ]
 CASES += [
-    (["validate", "--bogus"], "--bogus"), (["validate", "extra"], "extra"), (["prices", "--gpu", "nope"], "gpu"),
-    (["prices", "--provider", "nope"], "provider"), (["prices", "--bogus"], "--bogus"), (["models", "--bogus"], "--bogus"),
-    (["models", "extra"], "extra"), (["hardware", "--bogus"], "--bogus"), (["hardware", "extra"], "extra"),
-    (["init", "{f:list.yaml}"], "path"), (["init", "{dir}/missing/s.yaml"], "path"), (["init", "{dir}"], "path"),
-    (["report", "-o", "{dir}/r.pdf"], "output"), (["report", "-o", "{dir}/missing/r.html"], "output"),
-    (["report", "/nonexistent.yaml", "-o", "{dir}/r.html"], "scenario"), (["report", "--gpus", "0", "-o", "{dir}/r.html"], "gpus"),
+    (["validate", "--bogus"], "--bogus"),
+    (["validate", "extra"], "extra"),
+    (["prices", "--gpu", "nope"], "gpu"),
+    (["prices", "--provider", "nope"], "provider"),
+    (["prices", "--bogus"], "--bogus"),
+    (["models", "--bogus"], "--bogus"),
+    (["models", "extra"], "extra"),
+    (["hardware", "--bogus"], "--bogus"),
+    (["hardware", "extra"], "extra"),
+    (["init", "{f:list.yaml}"], "path"),
+    (["init", "{dir}/missing/s.yaml"], "path"),
+    (["init", "{dir}"], "path"),
+    (["report", "-o", "{dir}/r.pdf"], "output"),
+    (["report", "-o", "{dir}/missing/r.html"], "output"),
+    (["report", "/nonexistent.yaml", "-o", "{dir}/r.html"], "scenario"),
+    (["report", "--gpus", "0", "-o", "{dir}/r.html"], "gpus"),
     (["report", "--model", "gpt-9", "-o", "{dir}/r.html"], "model"),
-    (["serve", "--port", "0"], "port"), (["serve", "--port", "70000"], "port"), (["serve", "--port", "abc"], "port"),
-    (["serve", "--port", "-1"], "port"), (["serve", "--bogus"], "--bogus"), (["nosuchcommand"], "nosuchcommand"),
-    (["estimate", "--bogus", "1"], "--bogus"), (["estimate", "--tokens"], "--tokens"),
+    (["serve", "--port", "0"], "port"),
+    (["serve", "--port", "70000"], "port"),
+    (["serve", "--port", "abc"], "port"),
+    (["serve", "--port", "-1"], "port"),
+    (["serve", "--bogus"], "--bogus"),
+    (["nosuchcommand"], "nosuchcommand"),
+    (["estimate", "--bogus", "1"], "--bogus"),
+    (["estimate", "--tokens"], "--tokens"),
 ]
 
 
@@ -289,8 +423,19 @@ def run_cli(args: list[str]) -> tuple[int, str, str]:
 
 def test_corpus_is_large_enough():
     assert len(CASES) >= 200
-    assert {a[0] for a, _ in CASES} >= {"estimate", "plan", "compare", "audit", "validate", "prices", "models", "hardware",
-                                        "init", "report", "serve"}
+    assert {a[0] for a, _ in CASES} >= {
+        "estimate",
+        "plan",
+        "compare",
+        "audit",
+        "validate",
+        "prices",
+        "models",
+        "hardware",
+        "init",
+        "report",
+        "serve",
+    }
 
 
 @pytest.mark.parametrize("args, field", CASES, ids=[" ".join(a)[:80] for a, _ in CASES])
@@ -307,15 +452,20 @@ def test_bad_input_exits_2_naming_the_field(files, args, field, monkeypatch):
     assert took < 20, took  # refused quickly (a 3 MB YAML, /dev/zero, 10^9 layers)
 
 
-@pytest.mark.parametrize("args, field", [
-    (["estimate", "--gpus", "1000000"], "gpus"),
-    (["estimate", "/dev/zero"], "scenario"),
-    (["plan", "--model", "llama-3.1-70b", "--tp", "128"], "tp"),
-    (["compare", "--models", "llama-3-8b,gpt-9"], "model"),
-    (["audit", "--model", "llama-2-70b"], "claim"),
-])
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (["estimate", "--gpus", "1000000"], "gpus"),
+        (["estimate", "/dev/zero"], "scenario"),
+        (["plan", "--model", "llama-3.1-70b", "--tp", "128"], "tp"),
+        (["compare", "--models", "llama-3-8b,gpt-9"], "model"),
+        (["audit", "--model", "llama-2-70b"], "claim"),
+    ],
+)
 def test_real_subprocess(args, field):
-    p = subprocess.run([sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=120
+    )
     assert p.returncode == 2 and p.stderr.startswith("error: ") and field in p.stderr, p.stderr
     assert len(p.stderr.strip().splitlines()) == 1 and "Traceback" not in p.stderr
 
@@ -340,7 +490,9 @@ def test_serve_on_a_port_in_use_is_an_input_error():
         s.bind(("127.0.0.1", 0))
         s.listen()
         code, _, err = run_cli(["serve", "--host", "127.0.0.1", "--port", str(s.getsockname()[1])])
-    assert code == 2 and err.startswith("error: port: cannot listen on 127.0.0.1:") and "\n" not in err.strip(), err
+    assert (
+        code == 2 and err.startswith("error: port: cannot listen on 127.0.0.1:") and "\n" not in err.strip()
+    ), err
 
 
 def test_hf_hub_offline_fails_fast_without_network(monkeypatch):
@@ -358,7 +510,11 @@ def test_hf_hub_offline_fails_fast_without_network(monkeypatch):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     t0 = time.perf_counter()
     code, _, err = run_cli(["estimate", "--model", "meta-llama/Llama-3.1-8B", "--hf-hub"])
-    assert code == 2 and err.startswith("error: hf_hub: cannot reach the Hugging Face Hub") and "\n" not in err.strip()
+    assert (
+        code == 2
+        and err.startswith("error: hf_hub: cannot reach the Hugging Face Hub")
+        and "\n" not in err.strip()
+    )
     assert time.perf_counter() - t0 < 5 and calls and calls[0][1] <= 3
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     calls.clear()

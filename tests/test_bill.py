@@ -15,10 +15,23 @@ from traincost.errors import InputError
 from traincost.money import bill
 from traincost.run import reliability as run
 
-BILL_KEYS = ["cost.compute_usd", "cost.energy_usd", "cost.storage_usd", "cost.staff_usd", "cost.facility_usd",
-             "cost.total_usd", "energy.kwh", "carbon.operational_t", "carbon.embodied_t", "storage.dataset_tb",
-             "storage.checkpoint_tb", "reliability.interruptions", "reliability.goodput", "time.wall_clock_days",
-             "time.gpu_hours"]
+BILL_KEYS = [
+    "cost.compute_usd",
+    "cost.energy_usd",
+    "cost.storage_usd",
+    "cost.staff_usd",
+    "cost.facility_usd",
+    "cost.total_usd",
+    "energy.kwh",
+    "carbon.operational_t",
+    "carbon.embodied_t",
+    "storage.dataset_tb",
+    "storage.checkpoint_tb",
+    "reliability.interruptions",
+    "reliability.goodput",
+    "time.wall_clock_days",
+    "time.gpu_hours",
+]
 
 
 def dig(d, k):
@@ -51,7 +64,9 @@ def test_llama3_interruptions():
     lo, hi = 30.0, 54.0  # find the failure-free days that take 54 days of wall clock (bisection)
     for _ in range(60):
         mid = (lo + hi) / 2
-        r = run.reliability(mid, 16384, rate, checkpoint_write_s=10, restart_min=5)  # Meta-class fast recovery
+        r = run.reliability(
+            mid, 16384, rate, checkpoint_write_s=10, restart_min=5
+        )  # Meta-class fast recovery
         lo, hi = (mid, hi) if r.wall_clock_days < 54 else (lo, mid)
     assert r.wall_clock_days == pytest.approx(54, rel=1e-3)
     assert r.interruptions == pytest.approx(419, rel=1e-3)
@@ -83,8 +98,9 @@ def test_owned_hardware_bill():
     r = traincost.estimate(on_prem=True)
     c = r.cost
     assert c.ownership == "owned" and c.energy_usd > 0 and c.facility_usd > 0
-    assert c.total_usd == pytest.approx(c.compute_usd + c.energy_usd + c.facility_usd + c.storage_usd + c.staff_usd
-                                        + c.programme_usd)
+    assert c.total_usd == pytest.approx(
+        c.compute_usd + c.energy_usd + c.facility_usd + c.storage_usd + c.staff_usd + c.programme_usd
+    )
     # electricity = kWh x price per kWh
     elec = next(x for x in r.bill if x.item == "electricity")
     assert elec.usd == pytest.approx(r.energy["kwh"] * elec.unit_price)
@@ -99,7 +115,7 @@ def test_epoch_depreciation_costs_more_than_straight_line():
     s = traincost.estimate(on_prem=True, depreciation="straight-line", utilization=1)
     e = traincost.estimate(on_prem=True, depreciation="epoch", utilization=1)
     assert e.cost.compute_usd > s.cost.compute_usd
-    assert bill.depreciation_share(bill.HOURS_PER_YEAR, 5, 1.0, "epoch") == pytest.approx(1 - 10 ** -0.14)
+    assert bill.depreciation_share(bill.HOURS_PER_YEAR, 5, 1.0, "epoch") == pytest.approx(1 - 10**-0.14)
 
 
 def test_compare_ownership_side_by_side():
@@ -107,21 +123,40 @@ def test_compare_ownership_side_by_side():
     assert set(r.comparison) == {"cloud", "owned"}
     assert r.comparison["cloud"]["energy_usd"] == 0 < r.comparison["owned"]["energy_usd"]
     # same data; the owned fleet fails less often (reliability.yaml classes), so it holds storage a little shorter
-    assert r.comparison["owned"]["storage_usd"] == pytest.approx(r.comparison["cloud"]["storage_usd"], rel=0.05)
+    assert r.comparison["owned"]["storage_usd"] == pytest.approx(
+        r.comparison["cloud"]["storage_usd"], rel=0.05
+    )
 
 
 def test_every_assumption_is_overridable():
     base = traincost.estimate(price=2.0)
-    r = traincost.estimate(price=2.0, engineers=0, pue=1.5, grid_intensity=50, interruption_rate=0, storage_price=0.1,
-                           checkpoints_kept=1, bytes_per_token=3.0)
+    r = traincost.estimate(
+        price=2.0,
+        engineers=0,
+        pue=1.5,
+        grid_intensity=50,
+        interruption_rate=0,
+        storage_price=0.1,
+        checkpoints_kept=1,
+        bytes_per_token=3.0,
+    )
     assert r.cost.staff_usd == 0 < base.cost.staff_usd
     assert r.reliability["interruptions"] == 0 and r.reliability["failure_goodput"] > 0.99
     assert r.carbon["grid_g_per_kwh"] == 50
     assert r.energy["pue"] == 1.5
     assert r.storage["dataset_tb"] == pytest.approx(3.0)
     fields = {a.field for a in base.assumptions}
-    assert {"pue", "power_fraction", "grid_intensity", "interruption_rate_per_gpu_hour", "restart_minutes",
-            "engineers", "engineer_cost_per_year", "bytes_per_token", "storage_usd_per_gb_month"} <= fields
+    assert {
+        "pue",
+        "power_fraction",
+        "grid_intensity",
+        "interruption_rate_per_gpu_hour",
+        "restart_minutes",
+        "engineers",
+        "engineer_cost_per_year",
+        "bytes_per_token",
+        "storage_usd_per_gb_month",
+    } <= fields
 
 
 def test_pricing_and_provider():
@@ -148,7 +183,9 @@ def test_storage_sizes():
 
 
 def tc(*args):
-    return subprocess.run([sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize("extra", [[], ["--on-prem"]])
@@ -168,9 +205,15 @@ def test_bill_table_and_prices_command():
     assert p.returncode == 0 and "aws" in p.stdout and "2026" in p.stdout
 
 
-@pytest.mark.parametrize("args, field", [(["--pue", "0.5"], "pue"), (["--pricing", "cheap"], "pricing"),
-                                         (["--on-prem", "--gpu", "h800"], "server_price"),
-                                         (["--utilization", "2"], "utilization")])
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (["--pue", "0.5"], "pue"),
+        (["--pricing", "cheap"], "pricing"),
+        (["--on-prem", "--gpu", "h800"], "server_price"),
+        (["--utilization", "2"], "utilization"),
+    ],
+)
 def test_bill_bad_input(args, field):
     p = tc("estimate", *args)
     assert p.returncode == 2 and field in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr

@@ -28,8 +28,17 @@ def test_every_accelerator_is_sourced_and_dense():
             assert a.peak_tflops["fp8"] <= 2.05 * bf, a.id  # FP8 is 2x BF16 dense (L40S: 733 vs 362.05)
 
 
-@pytest.mark.parametrize("gpu, dense", [("a100-80gb", 312), ("h100-sxm", 989.4), ("h200", 989.5), ("b200", 2250),
-                                        ("mi300x", 1307.4), ("tpu-v5p", 459)])
+@pytest.mark.parametrize(
+    "gpu, dense",
+    [
+        ("a100-80gb", 312),
+        ("h100-sxm", 989.4),
+        ("h200", 989.5),
+        ("b200", 2250),
+        ("mi300x", 1307.4),
+        ("tpu-v5p", 459),
+    ],
+)
 def test_dense_peaks_match_vendor_figures(gpu, dense):
     """torchtitan's MFU denominators and vendor datasheets, dense (science.md §3.7)."""
     assert catalog.resolve_accelerator(gpu).peak_tflops["bf16"] == pytest.approx(dense, rel=0.002)
@@ -65,14 +74,20 @@ def _at(doc, path):
 def _has_source(doc, path) -> bool:
     """A number is sourced when its own mapping, or one above it, has a source/quote/formula/range text."""
     keys = ("source", "sources", "quote", "formula", "range", "reference")
-    return any(isinstance(n := _at(doc, path[:d]), dict) and any(k in n for k in keys) for d in range(len(path) - 1, 0, -1))
+    return any(
+        isinstance(n := _at(doc, path[:d]), dict) and any(k in n for k in keys)
+        for d in range(len(path) - 1, 0, -1)
+    )
 
 
 @pytest.mark.parametrize("name", catalog.BILL_FILES)
 def test_bill_catalog_numbers_are_sourced(name):
     doc = catalog.bill_data(name)
-    unsourced = [p for p, v in _leaves(doc) if isinstance(v, int | float) and not isinstance(v, bool)
-                 and not _has_source(doc, p)]
+    unsourced = [
+        p
+        for p, v in _leaves(doc)
+        if isinstance(v, int | float) and not isinstance(v, bool) and not _has_source(doc, p)
+    ]
     assert not unsourced, unsourced[:10]
 
 

@@ -8,13 +8,27 @@ import sys
 
 import pytest
 
-JSON_KEYS = ["model.name", "model.params", "model.active_params", "tokens", "flops.per_token", "flops.total",
-             "hardware.gpu", "hardware.count", "throughput.mfu", "throughput.tokens_per_s", "time.gpu_hours",
-             "time.wall_clock_days", "cost.total_usd"]
+JSON_KEYS = [
+    "model.name",
+    "model.params",
+    "model.active_params",
+    "tokens",
+    "flops.per_token",
+    "flops.total",
+    "hardware.gpu",
+    "hardware.count",
+    "throughput.mfu",
+    "throughput.tokens_per_s",
+    "time.gpu_hours",
+    "time.wall_clock_days",
+    "cost.total_usd",
+]
 
 
 def tc(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "traincost", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "traincost", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 def dig(d, dotted):
@@ -32,7 +46,15 @@ def test_estimate_without_arguments_answers_the_70b_question():
     assert d["model"]["name"] == "llama-3.1-70b"
     assert d["tokens"] == 1e12
     assert d["hardware"]["gpu"] == "h100-sxm"
-    assert {a["field"] for a in d["assumptions"]} >= {"model", "tokens", "seq_len", "gpu", "gpus", "global_batch", "price"}
+    assert {a["field"] for a in d["assumptions"]} >= {
+        "model",
+        "tokens",
+        "seq_len",
+        "gpu",
+        "gpus",
+        "global_batch",
+        "price",
+    }
     # MFU comes from the planner's best layout, not from a default
     assert d["throughput"]["mfu_basis"] == "planner" and d["throughput"]["layout"]["tp"] >= 1
     assert 0.25 < d["throughput"]["mfu"] < 0.6
@@ -49,18 +71,44 @@ def test_estimate_table_prints_every_default_as_an_assumption():
 
 
 def test_flags(tmp_path):
-    p = tc("estimate", "--model", "mixtral-8x7b", "--tokens", "500B", "--seq-len", "4096", "--gpu", "a100-80gb",
-           "--gpus", "256", "--mfu", "0.4", "--price", "2", "--json")
+    p = tc(
+        "estimate",
+        "--model",
+        "mixtral-8x7b",
+        "--tokens",
+        "500B",
+        "--seq-len",
+        "4096",
+        "--gpu",
+        "a100-80gb",
+        "--gpus",
+        "256",
+        "--mfu",
+        "0.4",
+        "--price",
+        "2",
+        "--json",
+    )
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
     assert d["model"]["active_params"] < d["model"]["params"]
     assert d["throughput"]["mfu"] == 0.4
-    assert d["cost"]["compute_usd"] == pytest.approx(d["time"]["gpu_hours"] * 2)  # GPU-hours include failure overhead
+    assert d["cost"]["compute_usd"] == pytest.approx(
+        d["time"]["gpu_hours"] * 2
+    )  # GPU-hours include failure overhead
     assert d["time"]["gpu_hours"] > d["time"]["failure_free_gpu_hours"]
     # tokens/s = MFU x GPUs x peak / FLOPs per token (PaLM's MFU definition, solved for tokens/s)
     assert d["throughput"]["tokens_per_s"] == pytest.approx(0.4 * 256 * 312e12 / d["flops"]["per_token"])
     fields = {a["field"] for a in d["assumptions"]}
-    assert not fields & {"model", "tokens", "gpu", "gpus", "mfu", "price", "global_batch"}  # given, or not needed
+    assert not fields & {
+        "model",
+        "tokens",
+        "gpu",
+        "gpus",
+        "mfu",
+        "price",
+        "global_batch",
+    }  # given, or not needed
 
 
 def test_scenario_file_and_flag_override(tmp_path):
@@ -72,8 +120,10 @@ def test_scenario_file_and_flag_override(tmp_path):
     assert over["hardware"]["count"] == 1024
     # the planner re-plans for the bigger cluster: about half the days
     assert 0.45 <= over["time"]["wall_clock_days"] / base["time"]["wall_clock_days"] < 0.6
-    fixed = [json.loads(tc("estimate", str(tmp_path / "s.yaml"), "--gpus", g, "--mfu", "0.4", "--json").stdout)
-             for g in ("512", "1024")]
+    fixed = [
+        json.loads(tc("estimate", str(tmp_path / "s.yaml"), "--gpus", g, "--mfu", "0.4", "--json").stdout)
+        for g in ("512", "1024")
+    ]
     assert fixed[1]["time"]["failure_free_days"] == pytest.approx(fixed[0]["time"]["failure_free_days"] / 2)
     assert tc("init", "s.yaml", cwd=tmp_path).returncode == 2  # refuses to overwrite
 
@@ -118,8 +168,11 @@ def test_bad_scenario_files(tmp_path):
     (tmp_path / "typo.yaml").write_text("tokns: 1T\n")
     (tmp_path / "bad.yaml").write_text("model: [unclosed\n")
     (tmp_path / "cfg.json").write_text("{not json")
-    for args, frag in ((["typo.yaml"], "tokns: unknown field"), (["bad.yaml"], "not valid YAML"),
-                       (["--model", "cfg.json"], "not valid JSON")):
+    for args, frag in (
+        (["typo.yaml"], "tokns: unknown field"),
+        (["bad.yaml"], "not valid YAML"),
+        (["--model", "cfg.json"], "not valid JSON"),
+    ):
         p = tc("estimate", *args, cwd=tmp_path)
         assert p.returncode == 2 and frag in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr
 
@@ -147,6 +200,13 @@ def test_hub_lookup_only_behind_the_flag(monkeypatch):
     import os
 
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    p = subprocess.run([sys.executable, "-m", "traincost", "estimate", "--model", "meta-llama/Llama-3.1-8B", "--hf-hub"],
-                       capture_output=True, text=True, timeout=120, env=env)
-    assert p.returncode == 2 and "Hugging Face Hub" in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr
+    p = subprocess.run(
+        [sys.executable, "-m", "traincost", "estimate", "--model", "meta-llama/Llama-3.1-8B", "--hf-hub"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert p.returncode == 2 and "Hugging Face Hub" in p.stderr and len(p.stderr.strip().splitlines()) == 1, (
+        p.stderr
+    )

@@ -9,8 +9,6 @@ import ast
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 SRC = Path(__file__).resolve().parent.parent / "src" / "traincost"
 MAX_FUNCTION_LINES = 60  # issue 15: functions stay under ~60 lines
 MAX_MODULE_LINES = 400  # issue 15: modules stay under ~400 lines
@@ -23,7 +21,19 @@ FORBIDDEN = {
     "run": ("money", "decide", "trust", "present", "cli"),
     "money": ("decide", "trust", "present", "cli"),
 }
-STAGES = ("model", "hardware", "parallel", "run", "money", "decide", "trust", "present", "usecases", "probe", "cli")
+STAGES = (
+    "model",
+    "hardware",
+    "parallel",
+    "run",
+    "money",
+    "decide",
+    "trust",
+    "present",
+    "usecases",
+    "probe",
+    "cli",
+)
 # catalog.py (the data layer) builds the typed records of the model and hardware stages, nothing else:
 # model.hf_config is the reader that turns a config.json into the model.arch record
 CATALOG_MAY_IMPORT = ("traincost.model.arch", "traincost.model.hf_config", "traincost.hardware.accelerator")
@@ -81,7 +91,9 @@ def size_offenders() -> list[str]:
         n = len(path.read_text(encoding="utf-8").splitlines())
         if n > MAX_MODULE_LINES:
             out.append(f"{path.relative_to(SRC)}: module of {n} lines")
-        out += [f"{_where(mod, line)}: {name} has {length} lines" for line, name, length in _long_functions(tree)]
+        out += [
+            f"{_where(mod, line)}: {name} has {length} lines" for line, name, length in _long_functions(tree)
+        ]
     return out
 
 
@@ -105,8 +117,11 @@ def private_import_offenders() -> list[str]:
         for line, target, names in _imports(tree):
             if target == mod or not target.startswith("traincost"):
                 continue
-            out += [f"{_where(mod, line)}: imports {target}.{n}" for n in names
-                    if n.startswith("_") and not n.startswith("__")]
+            out += [
+                f"{_where(mod, line)}: imports {target}.{n}"
+                for n in names
+                if n.startswith("_") and not n.startswith("__")
+            ]
     return out
 
 
@@ -123,7 +138,9 @@ def test_the_checks_catch_what_they_forbid():
     """Each rule fails on the input that breaks it: a 61-line function, an upward import, a private import."""
     body = "    x = 1\n" * (MAX_FUNCTION_LINES - 1)
     assert _long_functions(ast.parse("def f():\n" + body)) == []  # exactly 60 lines: fine
-    nested = "class C:\n    def m(self):\n" + "    " + body.replace("\n", "\n    ").rstrip() + "\n        y = 2\n"
+    nested = (
+        "class C:\n    def m(self):\n" + "    " + body.replace("\n", "\n    ").rstrip() + "\n        y = 2\n"
+    )
     assert _long_functions(ast.parse(nested)) == [(2, "m", MAX_FUNCTION_LINES + 1)]
     up = _imports(ast.parse("def g():\n    from traincost.money import bill\n"))
     assert [_stage(t) for _, t, _ in up] == ["money"] and "money" in FORBIDDEN["parallel"]
@@ -132,19 +149,18 @@ def test_the_checks_catch_what_they_forbid():
     assert _imports(ast.parse("from traincost import catalog\n")) == [(1, "traincost.catalog", [])]
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15: in progress")
 def test_functions_and_modules_are_small():
     bad = size_offenders()
     assert not bad, "split these (functions <= 60 lines, modules <= 400):\n" + "\n".join(bad)
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15: in progress")
 def test_imports_flow_down_the_pipeline():
     bad = layering_offenders()
     assert not bad, "upward imports (a stage may import only the stages before it):\n" + "\n".join(bad)
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15: in progress")
 def test_no_private_names_imported_from_another_module():
     bad = private_import_offenders()
-    assert not bad, "private names used across modules (make them public or move the code):\n" + "\n".join(bad)
+    assert not bad, "private names used across modules (make them public or move the code):\n" + "\n".join(
+        bad
+    )

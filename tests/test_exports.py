@@ -11,11 +11,25 @@ import pytest
 
 
 def tc(*args):
-    return subprocess.run([sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_bill_csv_adds_up_and_keeps_full_precision():
-    p = tc("estimate", "--model", "llama-3.1-8b", "--tokens", "100B", "--gpus", "64", "--price", "2.5", "--csv", "bill")
+    p = tc(
+        "estimate",
+        "--model",
+        "llama-3.1-8b",
+        "--tokens",
+        "100B",
+        "--gpus",
+        "64",
+        "--price",
+        "2.5",
+        "--csv",
+        "bill",
+    )
     assert p.returncode == 0, p.stderr
     rows = list(csv.DictReader(io.StringIO(p.stdout)))
     total = float(rows[-1]["usd"])
@@ -26,9 +40,17 @@ def test_bill_csv_adds_up_and_keeps_full_precision():
 
 def test_ranges_and_plan_csv():
     rows = list(csv.DictReader(io.StringIO(tc("estimate", "--csv", "ranges", "--samples", "500").stdout)))
-    assert [r["figure"] for r in rows] == ["gpu_hours", "wall_clock_days", "total_cost_usd", "energy_kwh", "co2e_t"]
+    assert [r["figure"] for r in rows] == [
+        "gpu_hours",
+        "wall_clock_days",
+        "total_cost_usd",
+        "energy_kwh",
+        "co2e_t",
+    ]
     assert all(float(r["p10"]) <= float(r["p50"]) <= float(r["p90"]) for r in rows)
-    plan = list(csv.DictReader(io.StringIO(tc("plan", "--model", "llama-3.1-8b", "--gpus", "64", "--csv").stdout)))
+    plan = list(
+        csv.DictReader(io.StringIO(tc("plan", "--model", "llama-3.1-8b", "--gpus", "64", "--csv").stdout))
+    )
     assert plan and all(int(r["tp"]) * int(r["pp"]) * int(r["dp"]) * int(r["cp"]) == 64 for r in plan)
     assert {"mem_weights_gib", "time_compute_s"} <= set(plan[0])
 

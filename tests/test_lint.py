@@ -10,10 +10,23 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_ruff_clean():
+PATHS = [d for d in ("src", "tests", "benchmarks", "scripts", "examples") if (ROOT / d).is_dir()]
+
+
+def _ruff() -> str:
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     if not Path(ruff).exists():
         pytest.skip("ruff not installed (pip install -e '.[test]')")
-    paths = [d for d in ("src", "tests", "benchmarks", "scripts") if (ROOT / d).is_dir()]
-    p = subprocess.run([ruff, "check", *paths], cwd=ROOT, capture_output=True, text=True)
+    return ruff
+
+
+def test_ruff_clean():
+    """Lint with the project's rules (pyproject.toml), complexity and argument counts included."""
+    p = subprocess.run([_ruff(), "check", *PATHS], cwd=ROOT, capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_ruff_format_clean():
+    """The code is formatted as `ruff format` writes it."""
+    p = subprocess.run([_ruff(), "format", "--check", *PATHS], cwd=ROOT, capture_output=True, text=True)
     assert p.returncode == 0, p.stdout + p.stderr

@@ -22,12 +22,16 @@ def test_every_accelerator_gets_a_price_or_a_labelled_estimate():
             assert m.source.startswith("ESTIMATE")
 
 
-@pytest.mark.parametrize("gpu, providers", [("h100-sxm", {"aws", "gcp", "azure", "oracle", "coreweave", "lambda",
-                                                          "crusoe", "nebius"}),
-                                             ("h200", {"aws", "gcp", "azure", "oracle", "coreweave", "crusoe", "nebius"}),
-                                             ("b200", {"aws", "gcp", "oracle", "coreweave", "lambda", "nebius"}),
-                                             ("gb200", {"azure", "oracle", "coreweave"}),
-                                             ("mi300x", {"azure", "oracle", "crusoe"})])
+@pytest.mark.parametrize(
+    "gpu, providers",
+    [
+        ("h100-sxm", {"aws", "gcp", "azure", "oracle", "coreweave", "lambda", "crusoe", "nebius"}),
+        ("h200", {"aws", "gcp", "azure", "oracle", "coreweave", "crusoe", "nebius"}),
+        ("b200", {"aws", "gcp", "oracle", "coreweave", "lambda", "nebius"}),
+        ("gb200", {"azure", "oracle", "coreweave"}),
+        ("mi300x", {"azure", "oracle", "crusoe"}),
+    ],
+)
 def test_catalog_covers_hyperscalers_and_gpu_clouds(gpu, providers):
     acc = catalog.resolve_accelerator(gpu)
     m = market.market(acc, 30)
@@ -53,8 +57,24 @@ def test_default_estimate_prices_the_market_and_its_band_spans_it():
 
 
 def test_prices_command_prices_the_run_at_every_provider():
-    p = subprocess.run([sys.executable, "-m", "traincost", "prices", "--gpu", "h100-sxm", "--gpus", "512", "--days", "34",
-                        "--json"], capture_output=True, text=True, timeout=60)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "traincost",
+            "prices",
+            "--gpu",
+            "h100-sxm",
+            "--gpus",
+            "512",
+            "--days",
+            "34",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert p.returncode == 0, p.stderr
     run = json.loads(p.stdout)["run"]
     assert run["gpu_hours"] == 512 * 34 * 24

@@ -23,8 +23,12 @@ def test_notebook_is_executed_without_errors():
 
 
 def test_notebook_outputs_are_the_current_code():
-    printed = [("".join(o["text"])).strip() for c in _cells() for o in c["outputs"] if o["output_type"] == "stream"
-               and o["name"] == "stdout"]
+    printed = [
+        ("".join(o["text"])).strip()
+        for c in _cells()
+        for o in c["outputs"]
+        if o["output_type"] == "stream" and o["name"] == "stdout"
+    ]
     now = traincost.estimate(model="llama-3.1-8b", tokens="100B", gpus=64).text()
     assert printed[0] == now, "stale notebook: run python examples/build_notebook.py"
     assert printed[2].startswith(traincost.plan(model="llama-3.1-70b", gpus=512).text().split(":")[0])

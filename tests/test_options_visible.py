@@ -16,11 +16,28 @@ ENV = {**os.environ, "COLUMNS": "120"}
 
 
 def tc(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=180,
-                          cwd=cwd, env=ENV)
+    return subprocess.run(
+        [sys.executable, "-m", "traincost", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=cwd,
+        env=ENV,
+    )
 
 
-OPTS = ["--year", "2027", "--serve", "1B", "--kind", "from-scratch", "--region", "france", "--samples", "1000"]
+OPTS = [
+    "--year",
+    "2027",
+    "--serve",
+    "1B",
+    "--kind",
+    "from-scratch",
+    "--region",
+    "france",
+    "--samples",
+    "1000",
+]
 
 
 def test_options_change_the_text():
@@ -59,7 +76,9 @@ def test_estimate_reads_a_compare_file_and_says_how_to_compare(tmp_path):
 
 @pytest.mark.parametrize("key, value", [("deadline", "40d"), ("budget", "2M")])
 def test_compare_file_takes_deadline_and_budget(tmp_path, key, value):
-    (tmp_path / "c.yaml").write_text(f"model: llama-3.1-8b\ntokens: 100B\n{key}: {value}\ncandidates:\n  - gpu: h100-sxm\n")
+    (tmp_path / "c.yaml").write_text(
+        f"model: llama-3.1-8b\ntokens: 100B\n{key}: {value}\ncandidates:\n  - gpu: h100-sxm\n"
+    )
     c = tc("compare", "c.yaml", "--samples", "300", "--json", cwd=tmp_path)
     assert c.returncode == 0, c.stderr
     assert json.loads(c.stdout)["mode"] == key

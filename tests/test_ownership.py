@@ -13,10 +13,22 @@ from traincost.money import ownership
 
 
 def _v(**kw):
-    base = dict(server_price=30_000.0, network_capex_share=0.0, storage_capex_share=0.0, lifetime_years=3.0,
-                cost_of_capital=0.0, resale_fraction=0.0, utilization=6100 / 8766, maintenance_share_per_year=0.0,
-                colocation_usd_per_kw_month=0.0, ops_gpus_per_engineer=1e9, engineer_cost_per_year=0.0,
-                software_usd_per_gpu_year=0.0, pue=1.0, electricity_usd_per_kwh=0.0)
+    base = dict(
+        server_price=30_000.0,
+        network_capex_share=0.0,
+        storage_capex_share=0.0,
+        lifetime_years=3.0,
+        cost_of_capital=0.0,
+        resale_fraction=0.0,
+        utilization=6100 / 8766,
+        maintenance_share_per_year=0.0,
+        colocation_usd_per_kw_month=0.0,
+        ops_gpus_per_engineer=1e9,
+        engineer_cost_per_year=0.0,
+        software_usd_per_gpu_year=0.0,
+        pue=1.0,
+        electricity_usd_per_kwh=0.0,
+    )
     return {**base, **kw}
 
 
@@ -30,7 +42,9 @@ def test_depreciation_per_hour_matches_a_published_example(life, per_hour):
 
 def test_cost_of_capital_and_resale_move_the_owned_cost():
     plain = ownership.owned(_v(), 1, 1, 0.0, 0.0, 6100.0, "straight-line", "colo")
-    financed = ownership.owned(_v(cost_of_capital=0.1, resale_fraction=0.25), 1, 1, 0.0, 0.0, 6100.0, "straight-line", "colo")
+    financed = ownership.owned(
+        _v(cost_of_capital=0.1, resale_fraction=0.25), 1, 1, 0.0, 0.0, 6100.0, "straight-line", "colo"
+    )
     # capital: 10% of (30,000 + 7,500) / 2 per year; depreciation on 22,500 instead of 30,000
     assert financed.capital_usd == pytest.approx(0.1 * 18_750)
     assert financed.depreciation_usd == pytest.approx(plain.depreciation_usd * 0.75)
@@ -50,7 +64,9 @@ def test_break_even_utilization():
 
 
 def tc(*args):
-    return subprocess.run([sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_on_prem_json_has_capital_and_compare_has_break_even():
@@ -67,6 +83,8 @@ def test_on_prem_json_has_capital_and_compare_has_break_even():
 
 def test_ownership_inputs_change_the_result():
     a = traincost.estimate(on_prem=True, samples=200)
-    b = traincost.estimate(on_prem=True, samples=200, cost_of_capital=0, resale_fraction=0.5, lifetime_years=3)
+    b = traincost.estimate(
+        on_prem=True, samples=200, cost_of_capital=0, resale_fraction=0.5, lifetime_years=3
+    )
     assert a.cost.capital_usd > 0 and b.cost.capital_usd == 0
     assert b.cost.total_usd != a.cost.total_usd

@@ -19,8 +19,15 @@ from traincost.trust.validation import (
     run_memory_validation,
 )
 
-GPT_22B = {"kind": "gpt", "hidden": 6144, "layers": 48, "heads": 64, "ffn": 24576, "vocab": 51200,
-           "learned_positions": 2048}
+GPT_22B = {
+    "kind": "gpt",
+    "hidden": 6144,
+    "layers": 48,
+    "heads": 64,
+    "ffn": 24576,
+    "vocab": 51200,
+    "learned_positions": 2048,
+}
 
 
 def one(prob, **kw):
@@ -76,13 +83,17 @@ def test_korthikanti_activation_formulas(t):
     logits = (4 * s * b * h + 4 * s * b * V) / t
     base = problem(arch, n=t, gb=b, flash_attention=False, dropout=True, sequence_parallel=False)
     ev = one(base, tp=t, micro_batch=b)
-    assert ev.memory["activations"][0] == pytest.approx(L * s * b * h * (10 + 24 / t + 5 * a * s / (h * t)) + logits, rel=1e-12)
+    assert ev.memory["activations"][0] == pytest.approx(
+        L * s * b * h * (10 + 24 / t + 5 * a * s / (h * t)) + logits, rel=1e-12
+    )
     sp = problem(arch, n=t, gb=b, flash_attention=False, dropout=True, sequence_parallel=True)
     ev = one(sp, tp=t, micro_batch=b, recompute=RECOMPUTE.index("selective"))
     assert ev.memory["activations"][0] == pytest.approx(L * s * b * h * 34 / t + logits, rel=1e-12)
     ev = one(base, tp=t, micro_batch=b, recompute=RECOMPUTE.index("full"))
     per_layer_full = s * b * h * (10 + 24 / t + 5 * a * s / (h * t))  # one layer rebuilt during backward
-    assert ev.memory["activations"][0] == pytest.approx(L * 2 * s * b * h + per_layer_full + logits, rel=1e-12)
+    assert ev.memory["activations"][0] == pytest.approx(
+        L * 2 * s * b * h + per_layer_full + logits, rel=1e-12
+    )
 
 
 def test_memory_matches_korthikanti_figure_1():
@@ -98,7 +109,9 @@ def test_search_ranks_fitting_layouts():
     r = search(prob, top=10)
     assert r.evaluated > 1000 and r.fitting > 0
     steps = [x.step_time_s for x in r.top]
-    assert all(b >= a * 0.998 for a, b in zip(steps, steps[1:], strict=False))  # ties within 0.1% go to simpler layouts
+    assert all(
+        b >= a * 0.998 for a, b in zip(steps, steps[1:], strict=False)
+    )  # ties within 0.1% go to simpler layouts
     assert all(x.fits and x.memory_gib["total"] <= x.memory_gib["capacity"] for x in r.top)
     lay = r.best.layout
     assert lay["tp"] * lay["pp"] * lay["dp"] * lay["cp"] == 1024
@@ -131,7 +144,9 @@ def test_memory_grows_with_micro_batch_and_falls_with_recompute():
 
 
 def tc(*args):
-    return subprocess.run([sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_plan_cli_search_json():
@@ -146,14 +161,50 @@ def test_plan_cli_search_json():
 
 
 def test_plan_cli_explicit_layout():
-    p = tc("plan", "--model", "llama-3.1-8b", "--gpu", "a100-80gb", "--gpus", "64", "--tp", "2", "--pp", "1", "--dp", "32",
-           "--micro-batch", "2", "--global-batch", "512", "--seq-len", "4096", "--recompute", "selective", "--zero", "1",
-           "--cp", "1", "--interleave", "1", "--json")
+    p = tc(
+        "plan",
+        "--model",
+        "llama-3.1-8b",
+        "--gpu",
+        "a100-80gb",
+        "--gpus",
+        "64",
+        "--tp",
+        "2",
+        "--pp",
+        "1",
+        "--dp",
+        "32",
+        "--micro-batch",
+        "2",
+        "--global-batch",
+        "512",
+        "--seq-len",
+        "4096",
+        "--recompute",
+        "selective",
+        "--zero",
+        "1",
+        "--cp",
+        "1",
+        "--interleave",
+        "1",
+        "--json",
+    )
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
     assert d["search"]["evaluated"] == 1
-    assert d["layout"] == {"tp": 2, "pp": 1, "dp": 32, "cp": 1, "ep": 1, "zero": 1, "micro_batch": 2,
-                           "recompute": "selective", "interleave": 1}
+    assert d["layout"] == {
+        "tp": 2,
+        "pp": 1,
+        "dp": 32,
+        "cp": 1,
+        "ep": 1,
+        "zero": 1,
+        "micro_batch": 2,
+        "recompute": "selective",
+        "interleave": 1,
+    }
 
 
 def test_plan_cli_nothing_fits_says_why_and_what_would():
@@ -165,10 +216,16 @@ def test_plan_cli_nothing_fits_says_why_and_what_would():
     assert p.returncode == 2 and json.loads(p.stdout)["best"] is None
 
 
-@pytest.mark.parametrize("args, field", [(["--tp", "3", "--gpus", "8"], "tp"), (["--zero", "4"], "zero"),
-                                         (["--recompute", "some"], "recompute"),
-                                         (["--tp", "2", "--pp", "2", "--dp", "2", "--cp", "1", "--gpus", "16"], "dp"),
-                                         (["--ep", "2", "--model", "llama-3.1-8b"], "ep")])
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (["--tp", "3", "--gpus", "8"], "tp"),
+        (["--zero", "4"], "zero"),
+        (["--recompute", "some"], "recompute"),
+        (["--tp", "2", "--pp", "2", "--dp", "2", "--cp", "1", "--gpus", "16"], "dp"),
+        (["--ep", "2", "--model", "llama-3.1-8b"], "ep"),
+    ],
+)
 def test_plan_cli_bad_input(args, field):
     p = tc("plan", *args)
     assert p.returncode == 2 and field in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr

@@ -20,17 +20,38 @@ from traincost.trust import heldout
 
 
 def tc(*args):
-    return subprocess.run([sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 # ------------------------------------------------------------------ sub-models against their sources
 
 # Azure/AI-benchmarking-guide@8fd0c6e, cuBLASLt GEMM TFLOP/s (shared/reference/microbench.md 1.2)
 AZURE = {
-    "a100-80gb": ("fp16", {(1024, 2145, 1024): 132.8, (2048,) * 3: 221.8, (4096,) * 3: 228.0, (8192,) * 3: 253.7, (16384,) * 3: 256.5,
-                           (6144, 12288, 12288): 250.8}),
-    "h100-sxm": ("fp8", {(1024, 2145, 1024): 410.7, (2048,) * 3: 1011.3, (4096,) * 3: 1216.9, (8192,) * 3: 1290.1, (16384,) * 3: 1377.3,
-                         (32768,) * 3: 1382.2, (6144, 12288, 12288): 1351.4}),
+    "a100-80gb": (
+        "fp16",
+        {
+            (1024, 2145, 1024): 132.8,
+            (2048,) * 3: 221.8,
+            (4096,) * 3: 228.0,
+            (8192,) * 3: 253.7,
+            (16384,) * 3: 256.5,
+            (6144, 12288, 12288): 250.8,
+        },
+    ),
+    "h100-sxm": (
+        "fp8",
+        {
+            (1024, 2145, 1024): 410.7,
+            (2048,) * 3: 1011.3,
+            (4096,) * 3: 1216.9,
+            (8192,) * 3: 1290.1,
+            (16384,) * 3: 1377.3,
+            (32768,) * 3: 1382.2,
+            (6144, 12288, 12288): 1351.4,
+        },
+    ),
 }
 
 
@@ -118,9 +139,15 @@ def test_held_out_errors(held_out_report):
     assert g["blackwell"]["median_abs_error"] == pytest.approx(0.114, abs=0.01)  # Hopper constants, blind
     assert h["median_abs_error"] == pytest.approx(0.149, abs=0.01)
     assert h["worst_source"] == "narayanan2021" and h["worst_source_median_abs_error"] < 0.28
-    for src, limit in (("korthikanti2022", 0.09), ("nemo-24.07-h100", 0.04), ("tinyllama", 0.11),
-                       ("nemo-automodel-h100", 0.10), ("megatron-core-h100", 0.17), ("llm-foundry", 0.18),
-                       ("megatron-bridge-25.09", 0.13)):
+    for src, limit in (
+        ("korthikanti2022", 0.09),
+        ("nemo-24.07-h100", 0.04),
+        ("tinyllama", 0.11),
+        ("nemo-automodel-h100", 0.10),
+        ("megatron-core-h100", 0.17),
+        ("llm-foundry", 0.18),
+        ("megatron-bridge-25.09", 0.13),
+    ):
         assert h["by_source"][src]["median_abs_error"] < limit, src
     # held out is worse than in sample, as it must be
     assert h["median_abs_error"] > held_out_report["in_sample"]["median_abs_error"]
@@ -137,8 +164,11 @@ def test_loso_file_matches_a_fresh_deterministic_refit():
     the four other Hopper sources) and get the same constants, bit for bit, twice."""
     from traincost.trust.validation import throughput_rows
 
-    rows = [r for r in throughput_rows() if r["source"] != "llm-foundry"
-            and catalog.resolve_accelerator(r["hardware"]).generation == "hopper"]
+    rows = [
+        r
+        for r in throughput_rows()
+        if r["source"] != "llm-foundry" and catalog.resolve_accelerator(r["hardware"]).generation == "hopper"
+    ]
     stored = catalog.heldout_fits()
     prepared = heldout.prepare(rows)
     a, _ = heldout.fit(prepared, stored["iters"])
@@ -184,7 +214,9 @@ def test_memory_breakdown_adds_up_to_the_total_for_moe():
     assert parts == pytest.approx(ev.memory["total"][0], rel=1e-12)
 
 
-@pytest.mark.parametrize("fw, bytes_per_param", [("megatron-core", 18.0), ("deepspeed", 16.0), ("fsdp", 16.0)])
+@pytest.mark.parametrize(
+    "fw, bytes_per_param", [("megatron-core", 18.0), ("deepspeed", 16.0), ("fsdp", 16.0)]
+)
 def test_framework_bytes_per_parameter(fw, bytes_per_param):
     """Megatron dist_optimizer.md: 18 B/param (bf16 weights, fp32 grads, fp32 master + moments); ZeRO paper:
     16 B (2 + 2 + 12); FSDP2 with fp32 sharded parameters: 4 + 4 + 8 = 16 B, all sharded at ZeRO-3."""
@@ -192,8 +224,20 @@ def test_framework_bytes_per_parameter(fw, bytes_per_param):
     acc = catalog.resolve_accelerator("h100-sxm")
     d = 8
     prob = Problem(arch, acc, d, 4096, d, efficiency_for(acc), frameworks.training(fw))
-    ev = evaluate_layouts(prob, Layouts.single(tp=1, pp=1, dp=d, cp=1, ep=1, zero=3 if fw != "megatron-core" else 0,
-                                               micro_batch=1, recompute=2, interleave=1))
+    ev = evaluate_layouts(
+        prob,
+        Layouts.single(
+            tp=1,
+            pp=1,
+            dp=d,
+            cp=1,
+            ep=1,
+            zero=3 if fw != "megatron-core" else 0,
+            micro_batch=1,
+            recompute=2,
+            interleave=1,
+        ),
+    )
     states = ev.memory["weights"][0] + ev.memory["gradients"][0] + ev.memory["optimizer"][0]
     gathered = 0.0 if fw == "megatron-core" else states - bytes_per_param * arch.params / d
     expect = bytes_per_param * arch.params / (1 if fw == "megatron-core" else d)
@@ -268,9 +312,11 @@ def test_framework_options_limit_the_search():
     """DeepSpeed's pipeline engine runs 1F1B only and refuses ZeRO-2/3 with PP; FSDP has no ZeRO-1."""
     arch = catalog.models()["llama-3.1-70b"].arch
     acc = catalog.resolve_accelerator("h100-sxm")
-    for fw, check in (("megatron-deepspeed", lambda lay: (lay.interleave == 1).all() and (lay.zero <= 1).all()),
-                      ("fsdp", lambda lay: not (lay.zero == 1).any()),
-                      ("deepspeed", lambda lay: (lay.tp == 1).all() and (lay.pp == 1).all())):
+    for fw, check in (
+        ("megatron-deepspeed", lambda lay: (lay.interleave == 1).all() and (lay.zero <= 1).all()),
+        ("fsdp", lambda lay: not (lay.zero == 1).any()),
+        ("deepspeed", lambda lay: (lay.tp == 1).all() and (lay.pp == 1).all()),
+    ):
         prob = Problem(arch, acc, 256, 4096, 256, efficiency_for(acc), frameworks.training(fw))
         lay = enumerate_layouts(prob)
         assert len(lay) and check(lay), fw
@@ -287,6 +333,8 @@ def test_grad_sync_after_flush_is_slower_with_pipelines():
     from dataclasses import replace
 
     a = evaluate_layouts(Problem(arch, acc, 256, 4096, 256, efficiency_for(acc), base), lay)
-    b = evaluate_layouts(Problem(arch, acc, 256, 4096, 256, efficiency_for(acc),
-                                 replace(base, grad_sync_after_flush=True)), lay)
+    b = evaluate_layouts(
+        Problem(arch, acc, 256, 4096, 256, efficiency_for(acc), replace(base, grad_sync_after_flush=True)),
+        lay,
+    )
     assert b.time["dp_comm"][0] > a.time["dp_comm"][0]

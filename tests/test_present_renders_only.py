@@ -15,8 +15,12 @@ EXCEPTIONS = {"cards.py"}
 
 def _runtime_imports(tree: ast.Module) -> list[str]:
     """Imported module names, except those under `if TYPE_CHECKING:` (type hints only)."""
-    skip = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING"
-            for n in ast.walk(node)}
+    skip = {
+        id(n)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING"
+        for n in ast.walk(node)
+    }
     out = []
     for node in ast.walk(tree):
         if id(node) in skip:
@@ -44,8 +48,16 @@ def test_present_modules_only_render():
 
 
 def test_the_check_finds_an_estimate_run_inside_a_renderer(tmp_path):
-    (tmp_path / "renderer.py").write_text("def figs(base):\n    from traincost.pipeline import estimate\n"
-                                          "    return estimate(base)\n", encoding="utf-8")
-    (tmp_path / "typed.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
-                                       "    from traincost.usecases.results import Estimate\n", encoding="utf-8")
-    assert offenders(tmp_path) == ["renderer.py: traincost.pipeline", "renderer.py: traincost.pipeline.estimate"]
+    (tmp_path / "renderer.py").write_text(
+        "def figs(base):\n    from traincost.pipeline import estimate\n    return estimate(base)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "typed.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+        "    from traincost.usecases.results import Estimate\n",
+        encoding="utf-8",
+    )
+    assert offenders(tmp_path) == [
+        "renderer.py: traincost.pipeline",
+        "renderer.py: traincost.pipeline.estimate",
+    ]

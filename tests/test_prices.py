@@ -35,8 +35,18 @@ def test_commitments_are_cheaper_than_on_demand_at_every_provider():
     assert checked >= 3
 
 
-@pytest.mark.parametrize("kw", [dict(pricing="spot"), dict(pricing="1y"), dict(provider="lambda"), dict(provider="gcp"),
-                                dict(provider="gcp", pricing="3y"), dict(pricing="capacity-block"), dict(provider="runpod")])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(pricing="spot"),
+        dict(pricing="1y"),
+        dict(provider="lambda"),
+        dict(provider="gcp"),
+        dict(provider="gcp", pricing="3y"),
+        dict(pricing="capacity-block"),
+        dict(provider="runpod"),
+    ],
+)
 def test_no_tier_or_provider_changes_provider_or_shape_silently(kw):
     acc = catalog.resolve_accelerator("h100-sxm")
     try:

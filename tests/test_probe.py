@@ -33,8 +33,14 @@ SRC = str(Path(__file__).resolve().parents[1] / "src")
 
 def _cli(*args, cwd=None, timeout=120, env_extra=None):
     env = {**os.environ, "PYTHONPATH": SRC, **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "traincost", *args], capture_output=True, text=True, cwd=cwd,
-                          env=env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "traincost", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+    )
 
 
 # ------------------------------------------------------------------ fitting functions
@@ -92,15 +98,18 @@ def test_torchrun_tiers():
     assert tier_groups(4, 4)[1] == []  # one node: no inter-node tier
 
 
-@pytest.mark.parametrize("name, want", [
-    ("NVIDIA H100 80GB HBM3", "h100-sxm"),  # torch.cuda.get_device_name on an H100 SXM5
-    ("NVIDIA H100 PCIe", "h100-pcie"),
-    ("NVIDIA H100 NVL", "h100-nvl"),
-    ("NVIDIA A100-SXM4-80GB", "a100-80gb"),
-    ("NVIDIA A100-SXM4-40GB", "a100-40gb"),
-    ("AMD Instinct MI300X", "mi300x"),
-    ("NVIDIA H200", "h200"),
-])
+@pytest.mark.parametrize(
+    "name, want",
+    [
+        ("NVIDIA H100 80GB HBM3", "h100-sxm"),  # torch.cuda.get_device_name on an H100 SXM5
+        ("NVIDIA H100 PCIe", "h100-pcie"),
+        ("NVIDIA H100 NVL", "h100-nvl"),
+        ("NVIDIA A100-SXM4-80GB", "a100-80gb"),
+        ("NVIDIA A100-SXM4-40GB", "a100-40gb"),
+        ("AMD Instinct MI300X", "mi300x"),
+        ("NVIDIA H200", "h200"),
+    ],
+)
 def test_device_names_match_the_catalog(name, want):
     assert match_catalog(name, catalog.accelerators()).id == want
 
@@ -109,9 +118,11 @@ def test_published_measurements_map_to_the_published_efficiencies():
     # ml-engineering MAMF table: H100 SXM bf16 794.5 TFLOP/s = 80.3% of 989; nccl-tests ring all-gather on
     # 8 H200 361.4 GB/s of 450 ("80-82% of the unidirectional spec"); both in shared/reference/microbench.md
     h100 = catalog.resolve_accelerator("h100-sxm")
-    measured = {"provenance": {"device": "NVIDIA H100 80GB HBM3", "date": "2026-12-01"},
-                "gemm": {"bf16": {"rate_tflops": 794.5, "knee_gflop": 5.0}},
-                "collectives": {"tiers": {"scale_up": {"bus_gbs": 361.4, "latency_step_us": 3.0}}}}
+    measured = {
+        "provenance": {"device": "NVIDIA H100 80GB HBM3", "date": "2026-12-01"},
+        "gemm": {"bf16": {"rate_tflops": 794.5, "knee_gflop": 5.0}},
+        "collectives": {"tiers": {"scale_up": {"bus_gbs": 361.4, "latency_step_us": 3.0}}},
+    }
     ov = overrides(h100, measured)
     assert ov["gemm"] == pytest.approx(0.803, abs=0.001)
     assert ov["scale_up"] == pytest.approx(0.80, abs=0.01)
@@ -127,7 +138,11 @@ def test_published_measurements_map_to_the_published_efficiencies():
 def test_bad_measured_section_is_a_one_line_error(tmp_path):
     f = tmp_path / "hw.yaml"
     entry = yaml.safe_load(Path(catalog._DATA / "hardware.yaml").read_text())["accelerators"][5]
-    entry = {**entry, "id": "mine", "measured": {"provenance": {"device": "x"}, "gemm": {"bf16": {"rate_tflops": -1}}}}
+    entry = {
+        **entry,
+        "id": "mine",
+        "measured": {"provenance": {"device": "x"}, "gemm": {"bf16": {"rate_tflops": -1}}},
+    }
     f.write_text(yaml.safe_dump({"accelerators": [entry]}))
     with pytest.raises(InputError, match=r"mine\.measured\.gemm\.bf16"):
         catalog.load_hardware_file(f)
@@ -137,21 +152,31 @@ def test_bad_measured_section_is_a_one_line_error(tmp_path):
 
 
 def test_probe_without_torch_is_a_clear_error():
-    code = ("import sys; sys.modules['torch'] = None; from traincost.cli import main; "
-            "main(['probe', '--budget', '5s', '-o', '/dev/null'])")
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       env={**os.environ, "PYTHONPATH": SRC}, timeout=60)
+    code = (
+        "import sys; sys.modules['torch'] = None; from traincost.cli import main; "
+        "main(['probe', '--budget', '5s', '-o', '/dev/null'])"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": SRC},
+        timeout=60,
+    )
     assert p.returncode == 2
     assert p.stderr.strip().splitlines() == ["error: probe: needs PyTorch: pip install 'traincost[probe]'"]
 
 
-@pytest.mark.parametrize("args, field", [
-    (["--budget", "soon"], "budget"),
-    (["--tp", "1,3"], "tp"),  # 3 does not divide Llama-3.1-8B's 32 heads
-    (["--seq-len", "64"], "seq_len"),
-    (["--base", "h1000"], "base"),
-    (["--procs", "0"], "procs"),
-])
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (["--budget", "soon"], "budget"),
+        (["--tp", "1,3"], "tp"),  # 3 does not divide Llama-3.1-8B's 32 heads
+        (["--seq-len", "64"], "seq_len"),
+        (["--base", "h1000"], "base"),
+        (["--procs", "0"], "procs"),
+    ],
+)
 def test_probe_bad_input_is_a_one_line_error(args, field):
     p = _cli("probe", "--model", "llama-3.1-8b", *args)
     assert p.returncode == 2
@@ -162,8 +187,21 @@ def test_probe_bad_input_is_a_one_line_error(args, field):
 def probed(tmp_path_factory):
     pytest.importorskip("torch")
     d = tmp_path_factory.mktemp("probe")
-    p = _cli("probe", "--model", "llama-3.1-8b", "--budget", "15s", "--procs", "2", "-o", "probe.yaml",
-             "--report", "probe.md", cwd=d, timeout=90)
+    p = _cli(
+        "probe",
+        "--model",
+        "llama-3.1-8b",
+        "--budget",
+        "15s",
+        "--procs",
+        "2",
+        "-o",
+        "probe.yaml",
+        "--report",
+        "probe.md",
+        cwd=d,
+        timeout=90,
+    )
     assert p.returncode == 0, p.stderr[-2000:]
     return d, p
 
@@ -181,8 +219,12 @@ def test_cpu_probe_writes_a_valid_hardware_file_within_its_budget(probed):
     assert m["gemm"]["bf16"]["rate_tflops"] > 0 and m["gemm"]["bf16"]["points"]
     # the GEMMs are Llama-3.1-8B's (HF config: hidden 4096, 32 heads and 8 KV heads of 128, MLP 14336,
     # SwiGLU) split over TP 1, 2, 4, 8: QKV 4096 x 6144/t, out 4096/t x 4096, up 4096 x 28672/t, down 14336/t x 4096
-    want = {(4096, 6144 // t) for t in (1, 2, 4, 8)} | {(4096 // t, 4096) for t in (1, 2, 4, 8)} \
-        | {(4096, 28672 // t) for t in (1, 2, 4, 8)} | {(14336 // t, 4096) for t in (1, 2, 4, 8)}
+    want = (
+        {(4096, 6144 // t) for t in (1, 2, 4, 8)}
+        | {(4096 // t, 4096) for t in (1, 2, 4, 8)}
+        | {(4096, 28672 // t) for t in (1, 2, 4, 8)}
+        | {(14336 // t, 4096) for t in (1, 2, 4, 8)}
+    )
     pts = [p for p in m["gemm"]["bf16"]["points"] if p["what"] != "calibration"]
     assert pts and all((p["k"], p["n"]) in want for p in pts)
     assert all(p["gflop"] == pytest.approx(2 * p["m"] * p["k"] * p["n"] / 1e9, rel=1e-5) for p in pts)
@@ -200,8 +242,19 @@ def test_cpu_probe_writes_a_valid_hardware_file_within_its_budget(probed):
 def test_plan_uses_the_probe_and_says_so(probed):
     d, _ = probed
     acc_id = next(iter(catalog.load_hardware_file(d / "probe.yaml")))
-    p = _cli("plan", "--hardware-file", "probe.yaml", "--gpu", acc_id, "--model", "llama-3.1-8b", "--gpus", "8",
-             "--json", cwd=d)
+    p = _cli(
+        "plan",
+        "--hardware-file",
+        "probe.yaml",
+        "--gpu",
+        acc_id,
+        "--model",
+        "llama-3.1-8b",
+        "--gpus",
+        "8",
+        "--json",
+        cwd=d,
+    )
     assert p.returncode in (0, 1), p.stderr
     out = json.loads(p.stdout)
     assert out["gpu"] == acc_id
@@ -209,7 +262,18 @@ def test_plan_uses_the_probe_and_says_so(probed):
     row = next(a for a in out["assumptions"] if a["field"] == "efficiency")
     assert "probe: probe.yaml" in row["source"] and "kept from the catalog" in row["source"]
     # the text output shows it too
-    t = _cli("plan", "--hardware-file", "probe.yaml", "--gpu", acc_id, "--model", "llama-3.1-8b", "--gpus", "8", cwd=d)
+    t = _cli(
+        "plan",
+        "--hardware-file",
+        "probe.yaml",
+        "--gpu",
+        acc_id,
+        "--model",
+        "llama-3.1-8b",
+        "--gpus",
+        "8",
+        cwd=d,
+    )
     assert "probe: probe.yaml" in t.stdout.replace("\n", " ")
 
 
@@ -236,9 +300,13 @@ def test_collectives_do_not_deadlock_when_ranks_disagree_on_time_left(tmp_path):
     torchrun = Path(sys.executable).parent / "torchrun"
     if not torchrun.exists():
         pytest.skip("torchrun not installed")
-    p = subprocess.run([str(torchrun), "--nproc-per-node", "2", "--master-port", "29631", str(script)],
-                       capture_output=True, text=True, timeout=90,
-                       env={**os.environ, "PYTHONPATH": SRC, "OMP_NUM_THREADS": "1"})
+    p = subprocess.run(
+        [str(torchrun), "--nproc-per-node", "2", "--master-port", "29631", str(script)],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env={**os.environ, "PYTHONPATH": SRC, "OMP_NUM_THREADS": "1"},
+    )
     assert p.returncode == 0, p.stderr[-1500:]
     assert "ok ['all_gather', 'all_reduce', 'all_to_all', 'reduce_scatter', 'send_recv']" in p.stdout
 
@@ -253,25 +321,62 @@ def _synthetic_h100_raw() -> dict:
         return {"median_s": x, "p10_s": x * 0.98, "p90_s": x * 1.03, "runs": 10}
 
     pts = []
-    for m, k, n in ((512, 4096, 6144), (4096, 4096, 6144), (4096, 4096, 28672), (8192, 14336, 4096), (256, 4096, 4096)):
+    for m, k, n in (
+        (512, 4096, 6144),
+        (4096, 4096, 6144),
+        (4096, 4096, 28672),
+        (8192, 14336, 4096),
+        (256, 4096, 4096),
+    ):
         f = 2.0 * m * k * n
-        pts.append({"what": "x", "m": m, "k": k, "n": n, "gflop": f / 1e9, **t(f / (700e12 * f / (f + 10e9)))})
+        pts.append(
+            {"what": "x", "m": m, "k": k, "n": n, "gflop": f / 1e9, **t(f / (700e12 * f / (f + 10e9)))}
+        )
     af = attention_flops(1, 32, 4096, 128)
-    ops = {op: [{"bytes": b, **t(20e-6 + b * bus_factor(op, 8) / 360e9)} for b in (2**15, 2**20, 2**26, 2**30)]
-           for op in ("all_reduce", "all_gather", "reduce_scatter")}
+    ops = {
+        op: [{"bytes": b, **t(20e-6 + b * bus_factor(op, 8) / 360e9)} for b in (2**15, 2**20, 2**26, 2**30)]
+        for op in ("all_reduce", "all_gather", "reduce_scatter")
+    }
     return {
-        "provenance": {"tool": "traincost probe", "date": "2026-12-01", "backend": "cuda", "torch": "2.13.0",
-                       "device": "NVIDIA H100 80GB HBM3", "model": "llama-3.1-8b", "seq_len": 4096, "budget_s": 300.0,
-                       "comm": "NCCL 2.27.7", "runtime": "CUDA 12.8"},
+        "provenance": {
+            "tool": "traincost probe",
+            "date": "2026-12-01",
+            "backend": "cuda",
+            "torch": "2.13.0",
+            "device": "NVIDIA H100 80GB HBM3",
+            "model": "llama-3.1-8b",
+            "seq_len": 4096,
+            "budget_s": 300.0,
+            "comm": "NCCL 2.27.7",
+            "runtime": "CUDA 12.8",
+        },
         "gemm": {"bf16": pts},
-        "attention": {"impl": "sdpa", "dtype": "bf16", "batch": 1, "heads": 32, "kv_heads": 8, "head_dim": 128,
-                      "seq_len": 4096, "fwd": t(af / 400e12), "bwd": t(ATTENTION_BWD_FACTOR * af / 300e12)},
-        "memory": {"copy": (2 * 2**29, t(2 * 2**29 / 3000e9)), "rmsnorm": (2**30, t(2**30 / 2000e9)),
-                   "swiglu": (3 * 2**28, t(3 * 2**28 / 2500e9)), "adamw": (7 * 4 * 2**26, t(7 * 4 * 2**26 / 2200e9))},
+        "attention": {
+            "impl": "sdpa",
+            "dtype": "bf16",
+            "batch": 1,
+            "heads": 32,
+            "kv_heads": 8,
+            "head_dim": 128,
+            "seq_len": 4096,
+            "fwd": t(af / 400e12),
+            "bwd": t(ATTENTION_BWD_FACTOR * af / 300e12),
+        },
+        "memory": {
+            "copy": (2 * 2**29, t(2 * 2**29 / 3000e9)),
+            "rmsnorm": (2**30, t(2**30 / 2000e9)),
+            "swiglu": (3 * 2**28, t(3 * 2**28 / 2500e9)),
+            "adamw": (7 * 4 * 2**26, t(7 * 4 * 2**26 / 2200e9)),
+        },
         "kernel_overhead_s": 3e-6,
-        "collectives": {"backend": "nccl", "world": 8, "per_node": 8,
-                        "scale_up": {"ranks": 8, "ops": ops, "complete": True}},
-        "not_measured": ["scale-out (inter-node) tier: run on one node"], "truncated": [],
+        "collectives": {
+            "backend": "nccl",
+            "world": 8,
+            "per_node": 8,
+            "scale_up": {"ranks": 8, "ops": ops, "complete": True},
+        },
+        "not_measured": ["scale-out (inter-node) tier: run on one node"],
+        "truncated": [],
     }
 
 
@@ -283,7 +388,9 @@ def test_gpu_side_output_keeps_the_datasheet_and_maps_the_curves(tmp_path):
     measured = out.measured_section(_synthetic_h100_raw())
     assert measured["gemm"]["bf16"]["rate_tflops"] == pytest.approx(700, rel=1e-3)
     assert measured["gemm"]["bf16"]["knee_gflop"] == pytest.approx(10, rel=1e-2)
-    assert measured["attention"]["fwd_tflops"] == pytest.approx(400) and measured["attention"]["bwd_tflops"] == pytest.approx(300)
+    assert measured["attention"]["fwd_tflops"] == pytest.approx(400) and measured["attention"][
+        "bwd_tflops"
+    ] == pytest.approx(300)
     assert measured["memory"]["kernels_gbs"] == pytest.approx(2200)  # median of norm, activation, optimizer
     up = measured["collectives"]["tiers"]["scale_up"]
     assert up["bus_gbs"] == pytest.approx(360, rel=1e-3) and up["latency_us"] == pytest.approx(20, rel=1e-2)
@@ -291,10 +398,14 @@ def test_gpu_side_output_keeps_the_datasheet_and_maps_the_curves(tmp_path):
     entry = out.hardware_entry("probed-h100", base, measured, "NVIDIA H100 80GB HBM3", 8)
     (tmp_path / "p.yaml").write_text(yaml.safe_dump({"accelerators": [entry]}))
     acc = catalog.load_hardware_file(tmp_path / "p.yaml")["probed-h100"]
-    assert acc.peak_tflops == base.peak_tflops and acc.memory_bw_tbps == base.memory_bw_tbps  # datasheet stays
+    assert (
+        acc.peak_tflops == base.peak_tflops and acc.memory_bw_tbps == base.memory_bw_tbps
+    )  # datasheet stays
     assert acc.peak_tflops["bf16"] == pytest.approx(989, rel=1e-3)  # H100 SXM dense BF16
     eff = efficiency_for(acc)
-    assert eff.gemm == pytest.approx(700 / 989, rel=2e-3) and eff.scale_up == pytest.approx(360 / 450, rel=1e-3)
+    assert eff.gemm == pytest.approx(700 / 989, rel=2e-3) and eff.scale_up == pytest.approx(
+        360 / 450, rel=1e-3
+    )
     assert eff.hbm == pytest.approx(2200 / (base.memory_bw_tbps * 1e3), rel=1e-3)
     assert eff.scale_out == efficiency_for(base).scale_out  # not measured: the catalog's
     # one Llama-3.1-8B layer at TP 1, 4096 tokens: GEMMs 6 x 4096 x 218.1M FLOPs (QKV 4096x6144, out 4096x4096,
@@ -322,8 +433,25 @@ def test_probe_numbers_change_the_plan(tmp_path):
         measured["gemm"]["bf16"]["rate_tflops"] = rate
         entry = out.hardware_entry("probed-h100", base, measured, "NVIDIA H100 80GB HBM3", 8)
         (tmp_path / "hw.yaml").write_text(yaml.safe_dump({"accelerators": [entry]}))
-        p = _cli("plan", "--hardware-file", "hw.yaml", "--gpu", "probed-h100", "--model", "llama-3.1-8b", "--gpus", "8",
-                 "--tp", "1", "--pp", "1", "--dp", "8", "--json", cwd=tmp_path)
+        p = _cli(
+            "plan",
+            "--hardware-file",
+            "hw.yaml",
+            "--gpu",
+            "probed-h100",
+            "--model",
+            "llama-3.1-8b",
+            "--gpus",
+            "8",
+            "--tp",
+            "1",
+            "--pp",
+            "1",
+            "--dp",
+            "8",
+            "--json",
+            cwd=tmp_path,
+        )
         assert p.returncode == 0, p.stderr
         times.append(json.loads(p.stdout)["step_time_s"])
     assert times[1] > times[0] * 1.4

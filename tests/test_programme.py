@@ -10,16 +10,32 @@ import pytest
 
 import traincost
 
-ITEMS = ("pilot runs", "evaluation compute", "data preparation", "bring-up", "reserved-but-idle", "support plan", "egress")
+ITEMS = (
+    "pilot runs",
+    "evaluation compute",
+    "data preparation",
+    "bring-up",
+    "reserved-but-idle",
+    "support plan",
+    "egress",
+)
 
 
 def test_default_estimate_prints_the_programme_lines():
-    p = subprocess.run([sys.executable, "-m", "traincost", "estimate"], capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [sys.executable, "-m", "traincost", "estimate"], capture_output=True, text=True, timeout=120
+    )
     assert p.returncode == 0, p.stderr
     for item in ITEMS:
         assert item in p.stdout
-    d = json.loads(subprocess.run([sys.executable, "-m", "traincost", "estimate", "--json"], capture_output=True,
-                                  text=True, timeout=120).stdout)
+    d = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "traincost", "estimate", "--json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout
+    )
     prog = [x for x in d["bill"] if x["category"] == "programme"]
     assert len(prog) == len(ITEMS) and all(x["source"] for x in prog)
     assert d["cost"]["programme_usd"] == pytest.approx(sum(x["usd"] for x in prog))
@@ -35,7 +51,9 @@ def test_reserved_blocks_follow_aws_capacity_block_increments():
     expect = (-(-held // 7) * 7 - held) * 24 * r.hardware.count * r.cost.price_per_gpu_hour
     assert idle.usd == pytest.approx(expect, rel=1e-6)
     one = traincost.estimate(mfu=0.4, samples=200, reservation_granularity_days=1)
-    assert next(x for x in one.bill if x.item.startswith("reserved-but-idle")).quantity < 24 * r.hardware.count
+    assert (
+        next(x for x in one.bill if x.item.startswith("reserved-but-idle")).quantity < 24 * r.hardware.count
+    )
 
 
 def test_support_fee_matches_aws_tiers_at_the_published_example():
@@ -54,9 +72,17 @@ def test_support_fee_matches_aws_tiers_at_the_published_example():
     assert line.usd == pytest.approx(0.05875 * r.cost.compute_usd)
 
 
-@pytest.mark.parametrize("field, item", [("pilot_share", "pilot runs"), ("eval_compute_share", "evaluation compute"),
-                                         ("bringup_days", "cluster bring-up"), ("support_share", "support plan"),
-                                         ("egress_price", "egress"), ("dataprep_vcpu_hours_per_tb", "data preparation")])
+@pytest.mark.parametrize(
+    "field, item",
+    [
+        ("pilot_share", "pilot runs"),
+        ("eval_compute_share", "evaluation compute"),
+        ("bringup_days", "cluster bring-up"),
+        ("support_share", "support plan"),
+        ("egress_price", "egress"),
+        ("dataprep_vcpu_hours_per_tb", "data preparation"),
+    ],
+)
 def test_each_line_is_removable(field, item):
     base = traincost.estimate(mfu=0.4, samples=200)
     r = traincost.estimate(mfu=0.4, samples=200, **{field: 0})

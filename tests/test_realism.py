@@ -17,14 +17,17 @@ from traincost.trust.validation import RunCheck, leave_one_out
 def test_validate_reports_leave_one_out_accuracy():
     """Held-out accuracy on the 18 published runs (Llama 1/2, OPT, BLOOM, Falcon, MPT, ...): each run is
     predicted with the residual fitted on the others."""
-    p = subprocess.run([sys.executable, "-m", "traincost", "validate", "--json"], capture_output=True, text=True,
-                       timeout=300)
+    p = subprocess.run(
+        [sys.executable, "-m", "traincost", "validate", "--json"], capture_output=True, text=True, timeout=300
+    )
     assert p.returncode == 0, p.stderr
     loo = json.loads(p.stdout)["runs"]["leave_one_out"]
     assert loo["runs"] >= 15
     assert loo["median_abs_error"] <= 0.25
     assert loo["coverage_p10_p90"] >= 0.70
-    out = subprocess.run([sys.executable, "-m", "traincost", "validate"], capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "traincost", "validate"], capture_output=True, text=True, timeout=300
+    )
     assert "leave-one-out" in out.stdout
 
 

@@ -17,7 +17,9 @@ candidates:
 
 
 def tc(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=300, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=300, cwd=cwd
+    )
 
 
 def test_html_report_is_self_contained(tmp_path):
@@ -37,9 +39,13 @@ def test_html_report_is_self_contained(tmp_path):
 
 def test_report_without_matplotlib(tmp_path):
     """Charts are our own inline SVG: a report needs no matplotlib (it is blocked from importing here)."""
-    code = ("import sys; sys.modules['matplotlib'] = None; from traincost.cli import main; "
-            "main(['report', '-o', 'r.html', '--model', 'llama-3.1-8b', '--gpus', '64', '--samples', '500'])")
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    code = (
+        "import sys; sys.modules['matplotlib'] = None; from traincost.cli import main; "
+        "main(['report', '-o', 'r.html', '--model', 'llama-3.1-8b', '--gpus', '64', '--samples', '500'])"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
     assert p.returncode == 0, p.stderr
     page = (tmp_path / "r.html").read_text()
     assert page.count("<svg") >= 3

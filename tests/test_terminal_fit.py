@@ -59,7 +59,9 @@ def test_estimate_first_line_and_nothing_cut(est, width):
     full = render(print_estimate, est, width=width, assumptions=True)
     assert "assumptions (defaults used" in full and "seq_len" in full
     brief = render(print_estimate, est, width=width, brief=True)
-    assert brief.startswith(usd(est.answer["cost_usd"])) and "bill" not in brief and len(brief.splitlines()) <= 9
+    assert (
+        brief.startswith(usd(est.answer["cost_usd"])) and "bill" not in brief and len(brief.splitlines()) <= 9
+    )
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +81,10 @@ def test_compare_names_and_costs_whole(compared, width):
     for c in compared["candidates"]:
         g = c["ranges"]
         assert re.search(rf"(^|\s){re.escape(c['label'])}\s", text, re.M)  # 8B and 70B can be told apart
-        assert f"{usd(c['answer']['cost_usd'])} ({usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])})" in text
+        assert (
+            f"{usd(c['answer']['cost_usd'])} ({usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])})"
+            in text
+        )
         assert f"{c['answer']['wall_clock_days']:,.1f} ({g['wall_clock_days']['p10']:,.1f}-" in text
     if width >= 170:  # wide enough for every column
         for c in compared["candidates"]:
@@ -89,9 +94,17 @@ def test_compare_names_and_costs_whole(compared, width):
 def test_identical_candidates_tie():
     from traincost.present.answer import compare_paragraph
 
-    row = {"label": "x", "cost": {"total_usd": 1e6}, "time": {"wall_clock_days": 10.0}, "quality": {"loss": 2.0},
-           "ranges": {"cost_usd": {"p10": 9e5, "p90": 1.2e6}}}
-    res = {"candidates": [{**row, "label": p} for p in ("aws", "gcp", "azure")], "summary": {"pareto": ["aws"]}}
+    row = {
+        "label": "x",
+        "cost": {"total_usd": 1e6},
+        "time": {"wall_clock_days": 10.0},
+        "quality": {"loss": 2.0},
+        "ranges": {"cost_usd": {"p10": 9e5, "p90": 1.2e6}},
+    }
+    res = {
+        "candidates": [{**row, "label": p} for p in ("aws", "gcp", "azure")],
+        "summary": {"pareto": ["aws"]},
+    }
     head, body = compare_paragraph(res)
     assert "all 3 candidates tie" in head and "fastest: aws" not in head
     assert "Lowest expected loss: all 3 candidates tie." in body
@@ -110,9 +123,26 @@ def test_prices_and_validate_whole(width):
         if r.on_demand is not None:
             assert usd(r.on_demand) in text
     rc = run_published_validation()
-    out = {"runs": {"summary": summarize_runs(rc), "rows": [
-        dict(id=c.id, metric=c.metric, reported=c.reported, p10=c.p10, p50=c.p50, p90=c.p90, error_p50=c.error,
-             inside_p10_p90=c.inside, gpus=c.gpus, gpus_stated=c.gpus_stated) for c in rc]}}
+    out = {
+        "runs": {
+            "summary": summarize_runs(rc),
+            "rows": [
+                dict(
+                    id=c.id,
+                    metric=c.metric,
+                    reported=c.reported,
+                    p10=c.p10,
+                    p50=c.p50,
+                    p90=c.p90,
+                    error_p50=c.error,
+                    inside_p10_p90=c.inside,
+                    gpus=c.gpus,
+                    gpus_stated=c.gpus_stated,
+                )
+                for c in rc
+            ],
+        }
+    }
     text = render(print_validation, out, width=width)
     assert "…" not in text
     for r in out["runs"]["rows"]:
@@ -124,14 +154,31 @@ def test_prices_and_validate_whole(width):
 
 def test_columns_respected_when_piped_and_brief():
     env = {**os.environ, "COLUMNS": "100"}
-    p = subprocess.run([sys.executable, "-m", "traincost", "estimate", "--samples", "1000"], capture_output=True,
-                       text=True, env=env, timeout=120)
+    p = subprocess.run(
+        [sys.executable, "-m", "traincost", "estimate", "--samples", "1000"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert p.returncode == 0, p.stderr
     assert max(len(line) for line in p.stdout.splitlines()) <= 100
-    d = json.loads(subprocess.run([sys.executable, "-m", "traincost", "estimate", "--samples", "1000", "--json"],
-                                  capture_output=True, text=True, env=env, timeout=120).stdout)
+    d = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "traincost", "estimate", "--samples", "1000", "--json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        ).stdout
+    )
     assert p.stdout.splitlines()[0].startswith(usd(d["answer"]["cost_usd"]))
-    b = subprocess.run([sys.executable, "-m", "traincost", "estimate", "--brief"], capture_output=True, text=True,
-                       env=env, timeout=120)
+    b = subprocess.run(
+        [sys.executable, "-m", "traincost", "estimate", "--brief"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert b.returncode == 0 and "$" in b.stdout and "bill" not in b.stdout
     assert len(d["assumptions"]) > 20  # the JSON always has them

@@ -17,7 +17,9 @@ KEYS = ("gpu_hours", "wall_clock_days", "cost_usd", "energy_kwh", "co2_t")
 
 
 def tc(*args):
-    return subprocess.run([sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "traincost", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 def test_ranges_are_ordered_and_bracket_the_point_estimate():
@@ -53,7 +55,9 @@ def test_given_inputs_narrow_the_ranges():
     n = narrow.ranges["gpu_hours"]
     width_n, width_w = (n["p90"] - n["p10"]) / n["p50"], (w["p90"] - w["p10"]) / w["p50"]
     assert width_n < 0.5 * width_w
-    assert width_n > 0.05  # a given MFU does not collapse the band: stalls, pauses and throughput scatter remain
+    assert (
+        width_n > 0.05
+    )  # a given MFU does not collapse the band: stalls, pauses and throughput scatter remain
 
 
 def test_published_runs_held_out_meet_targets():
@@ -107,15 +111,30 @@ def test_audit_arithmetic():
     The implied TFLOP/s per GPU counts attention too: PaLM's appendix B count, 6N + 12·L·h·s per token,
     halved for causal attention (6·L·h·s), with Llama 2 70B's published shape (N = 68,976,648,192 from the HF
     checkpoint, 80 layers, hidden 8192, sequence 4096): 430.0 GFLOP per token, 1,493 TFLOP/s per GPU."""
-    d = json.loads(tc("audit", "--model", "llama-2-70b", "--tokens", "1T", "--gpu", "h100-sxm", "--gpu-hours", "80000",
-                      "--json").stdout)
+    d = json.loads(
+        tc(
+            "audit",
+            "--model",
+            "llama-2-70b",
+            "--tokens",
+            "1T",
+            "--gpu",
+            "h100-sxm",
+            "--gpu-hours",
+            "80000",
+            "--json",
+        ).stdout
+    )
     assert d["implied"]["mfu_6nd"] == pytest.approx(6 * 68_976_648_192 * 1e12 / (80_000 * 3600 * 989.4e12))
     palm_causal = 6 * 68_976_648_192 + 6 * 80 * 8192 * 4096
-    assert d["implied"]["tflops_per_gpu"] == pytest.approx(palm_causal * 1e12 / (80_000 * 3600) / 1e12, rel=0.01)
+    assert d["implied"]["tflops_per_gpu"] == pytest.approx(
+        palm_causal * 1e12 / (80_000 * 3600) / 1e12, rel=0.01
+    )
 
 
-@pytest.mark.parametrize("args, field", [(["--gpu-hours", "-1"], "gpu_hours"), (["--days", "3"], "gpus"),
-                                         ([], "claim")])
+@pytest.mark.parametrize(
+    "args, field", [(["--gpu-hours", "-1"], "gpu_hours"), (["--days", "3"], "gpus"), ([], "claim")]
+)
 def test_audit_bad_input(args, field):
     p = tc("audit", *args)
     assert p.returncode == 2 and field in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr

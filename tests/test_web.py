@@ -34,7 +34,9 @@ def test_openapi_lists_the_api(client):
 
 
 def test_estimate(client):
-    r = client.post("/api/estimate", json={"model": "llama-3.1-70b", "tokens": "1T", "gpu": "h100-sxm", "gpus": 512})
+    r = client.post(
+        "/api/estimate", json={"model": "llama-3.1-70b", "tokens": "1T", "gpu": "h100-sxm", "gpus": 512}
+    )
     assert r.status_code == 200
     d = r.json()
     assert d["time"]["gpu_hours"] > 0 and d["ranges"]["cost_usd"]["p10"] < d["ranges"]["cost_usd"]["p90"]
@@ -77,9 +79,16 @@ def test_bad_input_is_422_with_field(client, body, field):
 def test_plan_compare_audit(client):
     p = client.post("/api/plan", json={"model": "llama-3.1-8b", "gpus": 64}).json()
     assert p["layout"]["tp"] >= 1 and p["search"]["evaluated"] > 100
-    c = client.post("/api/compare", json={"models": ["llama-3.1-8b", "llama-3.1-70b"], "scenario": {"tokens": "1T"}}).json()
-    assert len(c["candidates"]) == 2 and c["candidates"][0]["quality"]["loss"] > c["candidates"][1]["quality"]["loss"]
-    a = client.post("/api/audit", json={"model": "llama-2-70b", "tokens": "1T", "gpu": "h100-sxm", "gpu_hours": 80000}).json()
+    c = client.post(
+        "/api/compare", json={"models": ["llama-3.1-8b", "llama-3.1-70b"], "scenario": {"tokens": "1T"}}
+    ).json()
+    assert (
+        len(c["candidates"]) == 2
+        and c["candidates"][0]["quality"]["loss"] > c["candidates"][1]["quality"]["loss"]
+    )
+    a = client.post(
+        "/api/audit", json={"model": "llama-2-70b", "tokens": "1T", "gpu": "h100-sxm", "gpu_hours": 80000}
+    ).json()
     assert a["verdict"] == "impossible"
 
 
@@ -87,7 +96,9 @@ def test_limits(client):
     r = client.post("/api/compare", json={"models": [f"m{i}" for i in range(MAX_CANDIDATES + 1)]})
     assert r.status_code == 422
     big = "x" * (300 * 1024)
-    r = client.post("/api/estimate", content=json.dumps({"model": big}), headers={"content-type": "application/json"})
+    r = client.post(
+        "/api/estimate", content=json.dumps({"model": big}), headers={"content-type": "application/json"}
+    )
     assert r.status_code == 413
 
 
@@ -112,8 +123,11 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server():
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "traincost", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "traincost", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -140,8 +154,15 @@ def test_browser_fills_the_form_and_reads_the_answer(server):
         if os.environ.get("CI"):
             pytest.fail("CI must have Chromium (apt-get install chromium)")
         pytest.skip("no Chromium on this machine (apt-get install chromium)")
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"]
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+    ]
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, args=args)
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
@@ -152,18 +173,47 @@ def test_browser_fills_the_form_and_reads_the_answer(server):
         page.fill("#gpus", "64")
         page.fill("#price", "2.5")
         page.click("#go")
-        page.wait_for_function("document.querySelector('#status').textContent.includes('500B tokens on 64')", timeout=30_000)
+        page.wait_for_function(
+            "document.querySelector('#status').textContent.includes('500B tokens on 64')", timeout=30_000
+        )
         cost = page.text_content("#cost")
         assert cost.startswith("$")
         assert "model=llama-3.1-8b" in page.url and "gpus=64" in page.url  # the URL holds the inputs
-        expected = json.loads(urllib.request.urlopen(urllib.request.Request(
-            server + "/api/estimate", json.dumps({"model": "llama-3.1-8b", "tokens": "500B", "gpus": 64, "price": "2.5",
-                                                  "pricing": "on-demand", "seq_len": "4096", "gpu": "h100-sxm"}).encode(),
-            {"content-type": "application/json"})).read())
+        expected = json.loads(
+            urllib.request.urlopen(
+                urllib.request.Request(
+                    server + "/api/estimate",
+                    json.dumps(
+                        {
+                            "model": "llama-3.1-8b",
+                            "tokens": "500B",
+                            "gpus": 64,
+                            "price": "2.5",
+                            "pricing": "on-demand",
+                            "seq_len": "4096",
+                            "gpu": "h100-sxm",
+                        }
+                    ).encode(),
+                    {"content-type": "application/json"},
+                )
+            ).read()
+        )
         # the card shows the answer (the median); the bill's total is the point estimate; both match the API
-        assert abs(float(cost.strip("$kM").replace(",", "")) - expected["answer"]["cost_usd"] / (1e6 if "M" in cost else 1e3)) < 0.1
+        assert (
+            abs(
+                float(cost.strip("$kM").replace(",", ""))
+                - expected["answer"]["cost_usd"] / (1e6 if "M" in cost else 1e3)
+            )
+            < 0.1
+        )
         total = page.text_content("#total")
-        assert abs(float(total.strip("$kM").replace(",", "")) - expected["cost"]["total_usd"] / (1e6 if "M" in total else 1e3)) < 0.1
+        assert (
+            abs(
+                float(total.strip("$kM").replace(",", ""))
+                - expected["cost"]["total_usd"] / (1e6 if "M" in total else 1e3)
+            )
+            < 0.1
+        )
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "web-calculator.png"), full_page=True)
         # a shared URL restores the inputs
@@ -190,7 +240,9 @@ def test_browser_accepts_every_count_greys_stale_answers_and_flags_unknown_links
             assert page.eval_on_selector("#gpus", "el => el.checkValidity()"), n
         page.fill("#gpus", "64")
         page.click("#go")
-        page.wait_for_function("document.querySelector('#status').textContent.includes('on 64')", timeout=30_000)
+        page.wait_for_function(
+            "document.querySelector('#status').textContent.includes('on 64')", timeout=30_000
+        )
         cleared = "el => el.hidden || el.classList.contains('stale')"  # cleared or greyed: no stale numbers
         assert not page.eval_on_selector("#answer", cleared)
         page.fill("#tokens", "-5")
@@ -221,7 +273,9 @@ def test_openapi_fuzz_no_server_errors(server):
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             try:
                 _fuzz(operation, mode, failures)
-            except Unsatisfiable:  # no invalid input exists for an operation without parameters (GET /api/catalog)
+            except (
+                Unsatisfiable
+            ):  # no invalid input exists for an operation without parameters (GET /api/catalog)
                 assert mode is GenerationMode.NEGATIVE
     assert not failures, failures
 
@@ -229,12 +283,20 @@ def test_openapi_fuzz_no_server_errors(server):
 def _fuzz(operation, mode, failures: list) -> None:
     from hypothesis import HealthCheck, given, settings
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+    @settings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
+    )
     @given(case=operation.as_strategy(generation_mode=mode))
     def check(case):
         resp = case.call(timeout=60)
         if resp.status_code >= 500 and resp.status_code != 503:
-            failures.append((case.operation.label, mode.value, resp.status_code, resp.text[:600], str(case.body)[:600]))
+            failures.append(
+                (case.operation.label, mode.value, resp.status_code, resp.text[:600], str(case.body)[:600])
+            )
         elif resp.status_code in (413, 422):
             err = resp.json().get("error", "")
             if not err or "\n" in err or "Traceback" in err or ":" not in err:

@@ -30,8 +30,23 @@ def client():
         yield c
 
 
-FILE_LIKE = [".", "..", "pyproject.toml", "CONFIG.JSON", "config.json", "mdl", "src", "tests", "/etc/passwd",
-             "../config.json", "x" * 300, "a/" * 150, "con\x00fig.json", "~", "C:\\Windows\\win.ini"]
+FILE_LIKE = [
+    ".",
+    "..",
+    "pyproject.toml",
+    "CONFIG.JSON",
+    "config.json",
+    "mdl",
+    "src",
+    "tests",
+    "/etc/passwd",
+    "../config.json",
+    "x" * 300,
+    "a/" * 150,
+    "con\x00fig.json",
+    "~",
+    "C:\\Windows\\win.ini",
+]
 
 
 def _bodies(ref: str) -> list[tuple[str, dict, str]]:
@@ -62,11 +77,21 @@ def no_file_system(monkeypatch):
                 return real(*a, **k)  # Python's own look at source code (linecache, for warnings)
             touched.append(f"{name}{a[:1]}")
             raise AssertionError(f"the web API touched the file system: {name}{a[:1]}")
+
         return f
 
-    for obj, attr in [(builtins, "open"), (io, "open"), (os, "stat"), (os, "lstat"), (pathlib.Path, "exists"),
-                      (pathlib.Path, "is_dir"), (pathlib.Path, "is_file"), (pathlib.Path, "open"),
-                      (pathlib.Path, "read_text"), (pathlib.Path, "read_bytes")]:
+    for obj, attr in [
+        (builtins, "open"),
+        (io, "open"),
+        (os, "stat"),
+        (os, "lstat"),
+        (pathlib.Path, "exists"),
+        (pathlib.Path, "is_dir"),
+        (pathlib.Path, "is_file"),
+        (pathlib.Path, "open"),
+        (pathlib.Path, "read_text"),
+        (pathlib.Path, "read_bytes"),
+    ]:
         monkeypatch.setattr(obj, attr, trap(f"{getattr(obj, '__name__', obj)}.{attr}", getattr(obj, attr)))
 
     @contextlib.contextmanager
@@ -102,14 +127,21 @@ def test_existing_and_missing_files_answer_alike(client, tmp_path, monkeypatch):
     (tmp_path / "mdl").mkdir()
     (tmp_path / "mdl" / "config.json").write_text("{}")
     monkeypatch.chdir(tmp_path)
-    pairs = [("config.json", "cogfig.json"), ("CONFIG.JSON", "COGFIG.JSON"), ("pyproject.toml", "pyprojekt.toml"),
-             ("mdl", "mdq"), ("mdl/config.json", "mdq/config.json")]
+    pairs = [
+        ("config.json", "cogfig.json"),
+        ("CONFIG.JSON", "COGFIG.JSON"),
+        ("pyproject.toml", "pyprojekt.toml"),
+        ("mdl", "mdq"),
+        ("mdl/config.json", "mdq/config.json"),
+    ]
     for there, absent in pairs:
         assert os.path.exists(there) and not os.path.exists(absent)
         for (path, body, _), (_, body2, _) in zip(_bodies(there), _bodies(absent), strict=True):
             a, b = client.post(path, json=body), client.post(path, json=body2)
             assert a.status_code == b.status_code == 422
-            assert a.json()["error"].replace(f"'{there}'", "?") == b.json()["error"].replace(f"'{absent}'", "?"), (a.text, b.text)
+            assert a.json()["error"].replace(f"'{there}'", "?") == b.json()["error"].replace(
+                f"'{absent}'", "?"
+            ), (a.text, b.text)
 
 
 def test_catalog_only_resolver_never_reads_files(tmp_path, monkeypatch):
@@ -155,8 +187,12 @@ def test_chunked_body_is_cut_off_at_the_cap():
     async def app(scope, receive, send):  # pragma: no cover - must not be reached
         raise AssertionError("the app saw an oversized body")
 
-    scope = {"type": "http", "method": "POST", "path": "/api/estimate",
-             "headers": [(b"content-type", b"application/json"), (b"transfer-encoding", b"chunked")]}
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/api/estimate",
+        "headers": [(b"content-type", b"application/json"), (b"transfer-encoding", b"chunked")],
+    }
     asyncio.run(BodyGuard(app, max_body=MAX_BODY)(scope, receive, send))
     assert sent[0]["status"] == 413
     assert received <= MAX_BODY + 64 * 1024  # nothing past the cap was read
@@ -173,13 +209,16 @@ def test_chunked_body_through_the_app(client):
     assert client.get("/healthz").status_code == 200
 
 
-@pytest.mark.parametrize("raw, field", [
-    ("[" * 100_000 + "]" * 100_000, "body"),
-    ('{"config": ' + '{"a": ' * 40 + "1" + "}" * 40 + "}", "body"),
-    ('{"model": "\\ud800"}', "model"),
-    ('{"scenario": {"gpu": "h100\\udfff"}, "models": ["llama-3.1-8b"]}', "scenario.gpu"),
-    ('{"candidates": [{"model": "\\ud83d"}]}', "candidates.0.model"),
-])
+@pytest.mark.parametrize(
+    "raw, field",
+    [
+        ("[" * 100_000 + "]" * 100_000, "body"),
+        ('{"config": ' + '{"a": ' * 40 + "1" + "}" * 40 + "}", "body"),
+        ('{"model": "\\ud800"}', "model"),
+        ('{"scenario": {"gpu": "h100\\udfff"}, "models": ["llama-3.1-8b"]}', "scenario.gpu"),
+        ('{"candidates": [{"model": "\\ud83d"}]}', "candidates.0.model"),
+    ],
+)
 def test_deep_json_and_lone_surrogates_are_422(client, raw, field):
     path = "/api/compare" if "candidates" in raw or "scenario" in raw else "/api/estimate"
     r = client.post(path, content=raw.encode(), headers={"content-type": "application/json"})
@@ -193,11 +232,19 @@ def test_deep_json_and_lone_surrogates_are_422(client, raw, field):
 def test_work_past_the_deadline_is_killed_and_the_server_keeps_answering():
     app = create_app(timeout_s=0.5, workers=1, queue_wait_s=0.5)
     with TestClient(app) as c:
-        assert c.post("/api/estimate", json={"model": "llama-3.1-8b", "gpus": 64, "mfu": 0.4, "price": 2}).status_code == 200
+        assert (
+            c.post(
+                "/api/estimate", json={"model": "llama-3.1-8b", "gpus": 64, "mfu": 0.4, "price": 2}
+            ).status_code
+            == 200
+        )
         pool = app.state.pool
         pid = pool._idle.queue[0].process.pid
-        heavy = {"models": ["llama-3.1-8b", "llama-3.1-70b", "qwen2.5-72b", "mixtral-8x7b"], "gpus_list": [64, 128, 256],
-                 "budget": "5M"}
+        heavy = {
+            "models": ["llama-3.1-8b", "llama-3.1-70b", "qwen2.5-72b", "mixtral-8x7b"],
+            "gpus_list": [64, 128, 256],
+            "budget": "5M",
+        }
         t0 = time.perf_counter()
         r = c.post("/api/compare", json=heavy)
         took = time.perf_counter() - t0
@@ -227,7 +274,9 @@ def live():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     app = create_app(timeout_s=3.0, workers=1, queue_wait_s=0.3)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="on")
+    )
     t = threading.Thread(target=server.run, daemon=True)
     t.start()
     for _ in range(200):
@@ -239,11 +288,15 @@ def live():
     t.join(timeout=10)
 
 
-def _http(port: int, method: str, path: str, body: bytes | None = None, timeout: float = 30) -> tuple[int, dict]:
+def _http(
+    port: int, method: str, path: str, body: bytes | None = None, timeout: float = 30
+) -> tuple[int, dict]:
     import http.client
 
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    c.request(method, path, body=body, headers={"content-type": "application/json"} if body is not None else {})
+    c.request(
+        method, path, body=body, headers={"content-type": "application/json"} if body is not None else {}
+    )
     r = c.getresponse()
     data = r.read()
     c.close()
@@ -256,8 +309,10 @@ def test_live_chunked_2mb_body_is_413_and_the_server_keeps_answering(live):
     _, port = live
     chunk = b" " * 65536
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-        s.sendall(b"POST /api/estimate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                  b"Transfer-Encoding: chunked\r\n\r\n")
+        s.sendall(
+            b"POST /api/estimate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n"
+        )
         sent = 0
         try:
             while sent < 2 * 1024 * 1024:
@@ -277,9 +332,22 @@ def test_live_heavy_requests_do_not_starve_light_ones(live):
     import threading
 
     app, port = live
-    heavy = json.dumps({"models": ["llama-3.1-8b", "llama-3.1-70b", "qwen2.5-72b", "mixtral-8x7b", "llama-3.1-405b"],
-                        "gpus_list": [64, 128, 256, 512], "budget": "50M"}).encode()
-    assert _http(port, "POST", "/api/estimate", json.dumps({"model": "llama-3.1-8b", "gpus": 8, "mfu": 0.4, "price": 2}).encode())[0] == 200
+    heavy = json.dumps(
+        {
+            "models": ["llama-3.1-8b", "llama-3.1-70b", "qwen2.5-72b", "mixtral-8x7b", "llama-3.1-405b"],
+            "gpus_list": [64, 128, 256, 512],
+            "budget": "50M",
+        }
+    ).encode()
+    assert (
+        _http(
+            port,
+            "POST",
+            "/api/estimate",
+            json.dumps({"model": "llama-3.1-8b", "gpus": 8, "mfu": 0.4, "price": 2}).encode(),
+        )[0]
+        == 200
+    )
     out: dict = {}
 
     def slow():
@@ -295,7 +363,9 @@ def test_live_heavy_requests_do_not_starve_light_ones(live):
         assert _http(port, "GET", path)[0] == 200
         assert time.perf_counter() - t0 < 1.0, path
     t0 = time.perf_counter()
-    status, body = _http(port, "POST", "/api/estimate", json.dumps({"model": "llama-3.1-8b", "gpus": 8}).encode())
+    status, body = _http(
+        port, "POST", "/api/estimate", json.dumps({"model": "llama-3.1-8b", "gpus": 8}).encode()
+    )
     assert status == 503 and "busy" in body["error"] and time.perf_counter() - t0 < 2.0
     th.join(timeout=30)
     assert out["status"] == 503 and "longer than 3 s" in out["body"]["error"] and out["took"] < 6

@@ -29,8 +29,11 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server():
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "traincost", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "traincost", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(150):
         try:
@@ -54,8 +57,15 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail("CI must have Chromium (apt-get install chromium)")
         pytest.skip("no Chromium on this machine (apt-get install chromium)")
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"]
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+    ]
     with playwright.sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, args=args)
         yield b
@@ -66,9 +76,17 @@ def _page(browser, server, width: int):
     ctx = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
     page = ctx.new_page()
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on(
+        "console",
+        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None,
+    )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("request", lambda r: None if r.url.startswith((server, "blob:", "data:")) else problems.append(f"external: {r.url}"))
+    page.on(
+        "request",
+        lambda r: (
+            None if r.url.startswith((server, "blob:", "data:")) else problems.append(f"external: {r.url}")
+        ),
+    )
     return ctx, page, problems
 
 
@@ -87,13 +105,17 @@ def test_every_tab_and_download(browser, server):
     # options show on the page: --year and --serve change the answer, not only the JSON
     page.fill("#year", "2027")
     page.fill("#serve", "1B")
-    page.wait_for_function("document.querySelector('#paragraph').textContent.includes('Bought in 2027')", timeout=60_000)
+    page.wait_for_function(
+        "document.querySelector('#paragraph').textContent.includes('Bought in 2027')", timeout=60_000
+    )
     assert "Serving 1B" in page.text_content("#paragraph") and "year=2027" in page.url
     # downloads: the bill as CSV and XLSX, the report as HTML
     with page.expect_download() as d:
         page.click("#dl-csv")
     rows = list(csv.DictReader(io.StringIO(Path(d.value.path()).read_text())))
-    assert rows[-1]["item"] == "total" and sum(float(r["usd"]) for r in rows[:-1]) == pytest.approx(float(rows[-1]["usd"]))
+    assert rows[-1]["item"] == "total" and sum(float(r["usd"]) for r in rows[:-1]) == pytest.approx(
+        float(rows[-1]["usd"])
+    )
     with page.expect_download() as d:
         page.click("#dl-xlsx")
     assert Path(d.value.path()).read_bytes()[:2] == b"PK" and d.value.suggested_filename.endswith(".xlsx")
@@ -108,15 +130,22 @@ def test_every_tab_and_download(browser, server):
     page.select_option("#cmp-rows tbody tr:nth-child(3) .c-gpu", "h200")
     page.click("#cmp-go")
     page.wait_for_function("document.querySelectorAll('#cmp-table tbody tr').length === 3", timeout=60_000)
-    assert page.locator("#cmp-chart circle").count() == 3 and "Cheapest:" in page.text_content("#cmp-headline")
+    assert page.locator("#cmp-chart circle").count() == 3 and "Cheapest:" in page.text_content(
+        "#cmp-headline"
+    )
     assert "tab=compare" in page.url
     # plan: layouts with memory and time breakdown
     page.click("[data-tab=plan]")
     page.wait_for_selector("#plan-out:not([hidden])", timeout=60_000)
-    assert page.text_content("#plan-headline").startswith("TP") and page.locator("#plan-mem rect").count() >= 3
+    assert (
+        page.text_content("#plan-headline").startswith("TP") and page.locator("#plan-mem rect").count() >= 3
+    )
     # audit: paste the seed claim, read its numbers, one verdict per figure
     page.click("[data-tab=audit]")
-    page.fill("#audit-text", "Continued pre-training of a 70B model on 1T tokens took 80,000 GPU-hours and cost $160k.")
+    page.fill(
+        "#audit-text",
+        "Continued pre-training of a 70B model on 1T tokens took 80,000 GPU-hours and cost $160k.",
+    )
     page.click("#audit-parse")
     assert page.input_value("#audit-gpu_hours") == "80,000" and page.input_value("#audit-cost") == "160k"
     page.select_option("#model", "llama-3.1-70b")
@@ -141,20 +170,35 @@ def test_custom_config_upload_is_kept_in_the_url(browser, server, tmp_path):
     page.wait_for_selector("#answer:not([hidden])", timeout=60_000)
     page.select_option("#model", "__custom__")
     page.set_input_files("#config-file", str(cfg))
-    page.wait_for_function("document.querySelector('#status').textContent.includes('on 8')"
-                           " && location.search.includes('config=')", timeout=60_000)
+    page.wait_for_function(
+        "document.querySelector('#status').textContent.includes('on 8')"
+        " && location.search.includes('config=')",
+        timeout=60_000,
+    )
     params = catalog.models()["qwen2.5-0.5b"].arch.params
     page.goto(page.url)  # the shared link restores the config
     page.wait_for_selector("#answer:not([hidden])", timeout=60_000)
     assert page.input_value("#model") == "__custom__" and "qwen2" in page.input_value("#config")
-    d = json.loads(urllib.request.urlopen(urllib.request.Request(
-        server + "/api/estimate", json.dumps({"config": json.loads(cfg.read_text()), "tokens": "10B", "gpus": 8,
-                                              "samples": 1000}).encode(), {"content-type": "application/json"})).read())
-    assert d["model"]["params"] == params and page.text_content("#headline").startswith(page.text_content("#cost"))
+    d = json.loads(
+        urllib.request.urlopen(
+            urllib.request.Request(
+                server + "/api/estimate",
+                json.dumps(
+                    {"config": json.loads(cfg.read_text()), "tokens": "10B", "gpus": 8, "samples": 1000}
+                ).encode(),
+                {"content-type": "application/json"},
+            )
+        ).read()
+    )
+    assert d["model"]["params"] == params and page.text_content("#headline").startswith(
+        page.text_content("#cost")
+    )
     # an unknown model in a link says so
     page.goto(server + "/?model=no-such-model&samples=500")
-    page.wait_for_function("document.querySelector('#status').textContent.includes(\"unknown model 'no-such-model'\")",
-                           timeout=60_000)
+    page.wait_for_function(
+        "document.querySelector('#status').textContent.includes(\"unknown model 'no-such-model'\")",
+        timeout=60_000,
+    )
     assert not problems, problems
     ctx.close()
 
@@ -185,10 +229,12 @@ def test_downloads_refuse_server_files():
     from traincost.present.web.app import create_app
 
     c = TestClient(create_app())
-    for url, body in (("/api/export/bill.csv", {"model": "/etc/passwd"}),
-                      ("/api/export/bill.xlsx", {"hardware_file": "/etc/hosts"}),
-                      ("/api/export/report.html", {"scenario": {"model": "../x.json"}}),
-                      ("/api/export/report.html", {"candidates": [{"model": "/etc/passwd"}]})):
+    for url, body in (
+        ("/api/export/bill.csv", {"model": "/etc/passwd"}),
+        ("/api/export/bill.xlsx", {"hardware_file": "/etc/hosts"}),
+        ("/api/export/report.html", {"scenario": {"model": "../x.json"}}),
+        ("/api/export/report.html", {"candidates": [{"model": "/etc/passwd"}]}),
+    ):
         r = c.post(url, json=body)
         assert r.status_code == 422, (url, r.status_code)
         assert "model" in r.json()["error"] or "hardware_file" in r.json()["error"]

@@ -47,8 +47,12 @@ class EstimateResult(Estimate):
 
     def to_dataframe(self, table: str = "bill"):
         """bill (default), ranges, assumptions or drivers (what moves the total most) as a DataFrame."""
-        tables = {"bill": exports.bill_rows, "ranges": exports.ranges_rows, "assumptions": exports.assumption_rows,
-                  "drivers": lambda r: r.ranges.get("drivers", [])}
+        tables = {
+            "bill": exports.bill_rows,
+            "ranges": exports.ranges_rows,
+            "assumptions": exports.assumption_rows,
+            "drivers": lambda r: r.ranges.get("drivers", []),
+        }
         if table not in tables:
             raise InputError("table", f"must be one of {', '.join(tables)} (got {table!r})")
         return _frame(tables[table](self))
@@ -152,12 +156,21 @@ def audit(**kwargs: Any) -> AuditResult:
     return _as(AuditResult, run_audit(kwargs))
 
 
-def compare(scenario: dict | None = None, *, candidates: list[dict] | None = None, deadline: str | None = None,
-            budget: str | None = None, partners: str | None = None, **kwargs: Any) -> CompareResult:
+def compare(
+    scenario: dict | None = None,
+    *,
+    candidates: list[dict] | None = None,
+    deadline: str | None = None,
+    budget: str | None = None,
+    partners: str | None = None,
+    **kwargs: Any,
+) -> CompareResult:
     """Compare candidate runs: lists to combine (keywords models, gpus_list, hardware, providers) or explicit
     `candidates` overriding the base scenario; optional deadline, budget and partners as in the CLI; other
     keywords are scenario fields."""
-    models, gpus_list, hardware, providers = (kwargs.pop(k, None) for k in ("models", "gpus_list", "hardware", "providers"))
+    models, gpus_list, hardware, providers = (
+        kwargs.pop(k, None) for k in ("models", "gpus_list", "hardware", "providers")
+    )
     for value, parse in ((deadline, parse_deadline), (budget, parse_budget), (partners, parse_partners)):
         if value is not None:
             parse(str(value))

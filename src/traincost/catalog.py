@@ -55,9 +55,14 @@ def models() -> dict[str, ModelEntry]:
             continue
         d = json.loads(f.read_text(encoding="utf-8"))
         out[d["id"]] = ModelEntry(
-            id=d["id"], display_name=d.get("display_name", d["id"]), family=d.get("family", ""),
-            hf_repo=d.get("hf_repo"), source=d["source"], config=d["config"],
-            pretraining_tokens=d.get("pretraining_tokens"), pretraining_tokens_source=d.get("pretraining_tokens_source", ""),
+            id=d["id"],
+            display_name=d.get("display_name", d["id"]),
+            family=d.get("family", ""),
+            hf_repo=d.get("hf_repo"),
+            source=d["source"],
+            config=d["config"],
+            pretraining_tokens=d.get("pretraining_tokens"),
+            pretraining_tokens_source=d.get("pretraining_tokens_source", ""),
         )
     return out
 
@@ -82,7 +87,10 @@ def _check_hub_reachable() -> None:
     from urllib.parse import urlparse
 
     if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on"):
-        raise InputError("hf_hub", "HF_HUB_OFFLINE is set, so the Hugging Face Hub is not asked; give a path to a config.json instead")
+        raise InputError(
+            "hf_hub",
+            "HF_HUB_OFFLINE is set, so the Hugging Face Hub is not asked; give a path to a config.json instead",
+        )
     host = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co").hostname or "huggingface.co"
     ok: list[bool] = []
 
@@ -97,8 +105,11 @@ def _check_hub_reachable() -> None:
     t.start()
     t.join(HUB_CONNECT_S + 0.5)
     if not ok:
-        raise InputError("hf_hub", f"cannot reach the Hugging Face Hub ({host}) within {HUB_CONNECT_S:g} s (offline?); "
-                                   "give a path to a config.json instead")
+        raise InputError(
+            "hf_hub",
+            f"cannot reach the Hugging Face Hub ({host}) within {HUB_CONNECT_S:g} s (offline?); "
+            "give a path to a config.json instead",
+        )
     os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", "5")
     os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", "10")
 
@@ -110,7 +121,9 @@ def hub_config(repo: str) -> dict:
     try:
         from huggingface_hub import hf_hub_download
     except ImportError:
-        raise InputError("hf_hub", "looking up the Hub needs huggingface_hub: pip install huggingface_hub") from None
+        raise InputError(
+            "hf_hub", "looking up the Hub needs huggingface_hub: pip install huggingface_hub"
+        ) from None
     import logging
 
     log = logging.getLogger("huggingface_hub")
@@ -120,7 +133,9 @@ def hub_config(repo: str) -> dict:
         path = hf_hub_download(repo_id=repo, filename="config.json")
     except Exception as e:  # noqa: BLE001 - network, auth and not-found errors all become one clear line
         first = (str(e).strip().splitlines() or [type(e).__name__])[0]
-        raise InputError("model", f"cannot fetch config.json of '{repo}' from the Hugging Face Hub ({first[:ERROR_CHARS]})") from None
+        raise InputError(
+            "model", f"cannot fetch config.json of '{repo}' from the Hugging Face Hub ({first[:ERROR_CHARS]})"
+        ) from None
     finally:
         log.setLevel(level)
     return load_config_file(path)
@@ -133,11 +148,19 @@ MAX_CONFIG_PATH = 4096  # input limit: characters of a config.json path (PATH_MA
 
 def _unknown_model(ref: str, files: bool) -> InputError:
     key = ref.strip().lower()
-    close = [m for m in models() if len(key) >= 3 and any(c.isalnum() for c in key) and (key in m or m in key)]
+    close = [
+        m for m in models() if len(key) >= 3 and any(c.isalnum() for c in key) and (key in m or m in key)
+    ]
     hint = f" (did you mean {', '.join(close[:4])}?)" if close else ""
     shown = ref if len(ref) <= SHOWN_REF_CHARS else ref[: SHOWN_REF_CHARS - len("...")] + "..."
-    where = "or a path to a config.json" if files else "or send a config.json inline as 'config' (the web API reads no files)"
-    return InputError("model", f"unknown model '{shown}'{hint}; give a catalog name (see 'traincost models') {where}")
+    where = (
+        "or a path to a config.json"
+        if files
+        else "or send a config.json inline as 'config' (the web API reads no files)"
+    )
+    return InputError(
+        "model", f"unknown model '{shown}'{hint}; give a catalog name (see 'traincost models') {where}"
+    )
 
 
 def resolve_catalog_model(ref: str) -> tuple[ArchSpec, ModelEntry]:
@@ -158,7 +181,9 @@ def _exists(ref: str) -> bool:
         return False
 
 
-def resolve_model(ref: str, hub: bool = False, files: bool | None = None) -> tuple[ArchSpec, ModelEntry | None]:
+def resolve_model(
+    ref: str, hub: bool = False, files: bool | None = None
+) -> tuple[ArchSpec, ModelEntry | None]:
     """A catalog id (case-insensitive), a path to a config.json (or a folder holding one), or, with
     `hub=True`, a Hugging Face Hub repository id such as meta-llama/Llama-3.1-8B.
 
@@ -171,7 +196,10 @@ def resolve_model(ref: str, hub: bool = False, files: bool | None = None) -> tup
     if not files:
         return resolve_catalog_model(ref)
     if not isinstance(ref, str) or not ref.strip() or len(ref) > MAX_CONFIG_PATH:
-        raise InputError("model", f"must be a catalog name or a path to a config.json of at most {MAX_CONFIG_PATH} characters")
+        raise InputError(
+            "model",
+            f"must be a catalog name or a path to a config.json of at most {MAX_CONFIG_PATH} characters",
+        )
     key = ref.strip().lower()
     cat = models()
     if key in cat:
@@ -184,7 +212,9 @@ def resolve_model(ref: str, hub: bool = False, files: bool | None = None) -> tup
     if key.endswith(".json") or "/" in ref or _exists(ref):
         cfg = load_config_file(ref)
         try:
-            return from_hf_config(cfg, name=Path(ref).parent.name if Path(ref).name == "config.json" else Path(ref).stem), None
+            return from_hf_config(
+                cfg, name=Path(ref).parent.name if Path(ref).name == "config.json" else Path(ref).stem
+            ), None
         except InputError as e:
             raise InputError("model", f"{ref}: {e.message}") from None
     raise _unknown_model(ref, files=True)
@@ -254,13 +284,23 @@ def prices() -> tuple[Price, ...]:
     data = _yaml("prices.yaml")
     rows = []
     for r in data["prices"]:
-        rows.append(Price(
-            provider=str(r["provider"]), instance=r.get("instance"), accelerator=str(r["accelerator"]),
-            region=r.get("region"), on_demand=r.get("on_demand"), reserved_1y=r.get("reserved_1y"),
-            reserved_3y=r.get("reserved_3y"), spot=r.get("spot"), date=str(r["date"]), source=str(r["source"]),
-            accelerators_per_instance=r.get("accelerators_per_instance"), capacity_block=r.get("capacity_block"),
-            contract=r.get("contract"),
-        ))
+        rows.append(
+            Price(
+                provider=str(r["provider"]),
+                instance=r.get("instance"),
+                accelerator=str(r["accelerator"]),
+                region=r.get("region"),
+                on_demand=r.get("on_demand"),
+                reserved_1y=r.get("reserved_1y"),
+                reserved_3y=r.get("reserved_3y"),
+                spot=r.get("spot"),
+                date=str(r["date"]),
+                source=str(r["source"]),
+                accelerators_per_instance=r.get("accelerators_per_instance"),
+                capacity_block=r.get("capacity_block"),
+                contract=r.get("contract"),
+            )
+        )
     return tuple(rows)
 
 
@@ -272,7 +312,9 @@ def _price_defaults() -> dict[str, dict]:
 PRICING_FIELDS = {"on-demand": "on_demand", "1y": "reserved_1y", "3y": "reserved_3y", "spot": "spot"}
 
 
-def select_price(accelerator_id: str, provider: str | None = None, pricing: str = "on-demand") -> tuple[Price, float]:
+def select_price(
+    accelerator_id: str, provider: str | None = None, pricing: str = "on-demand"
+) -> tuple[Price, float]:
     """The price row and USD per accelerator-hour for an accelerator, provider and pricing model.
     Without a provider: the catalog default row if it has that pricing, else the newest row that does."""
     field = PRICING_FIELDS[pricing]
@@ -285,15 +327,22 @@ def select_price(accelerator_id: str, provider: str | None = None, pricing: str 
         mine = [p for p in rows if p.provider == key]
         if not mine:
             have = sorted({p.provider for p in rows})
-            raise InputError("provider", f"no {pricing} price for {accelerator_id} from {key} in the catalog"
-                             + (f"; providers with one: {', '.join(have)}" if have else "") + "; or pass --price")
+            raise InputError(
+                "provider",
+                f"no {pricing} price for {accelerator_id} from {key} in the catalog"
+                + (f"; providers with one: {', '.join(have)}" if have else "")
+                + "; or pass --price",
+            )
         row = max(mine, key=lambda p: p.date)
         return row, float(getattr(row, field))
     d = default_price(accelerator_id)
     if d is not None and getattr(d, field):
         return d, float(getattr(d, field))
     if not rows:
-        raise InputError("price", f"no {pricing} price for {accelerator_id} in the catalog; pass --price in USD per GPU-hour")
+        raise InputError(
+            "price",
+            f"no {pricing} price for {accelerator_id} in the catalog; pass --price in USD per GPU-hour",
+        )
     row = max(rows, key=lambda p: p.date)
     return row, float(getattr(row, field))
 
@@ -303,8 +352,13 @@ def default_price(accelerator_id: str) -> Price | None:
     sel = _price_defaults().get(accelerator_id)
     rows = [p for p in prices() if p.accelerator == accelerator_id and p.on_demand]
     if sel:
-        match = [p for p in rows if p.provider == sel.get("provider") and (sel.get("instance") in (None, p.instance))
-                 and (sel.get("date") in (None, p.date))]
+        match = [
+            p
+            for p in rows
+            if p.provider == sel.get("provider")
+            and (sel.get("instance") in (None, p.instance))
+            and (sel.get("date") in (None, p.date))
+        ]
         if match:
             return max(match, key=lambda p: p.date)
     return max(rows, key=lambda p: p.date) if rows else None

@@ -45,7 +45,9 @@ def read_user_text(path: str | Path, field: str, max_bytes: int, what: str = "")
     except IsADirectoryError:
         raise InputError(field, f"'{path}' is a folder, not a file") from None
     except OSError as e:
-        raise InputError(field, f"cannot read {what + ' ' if what else ''}'{path}': {e.strerror or e}") from None
+        raise InputError(
+            field, f"cannot read {what + ' ' if what else ''}'{path}': {e.strerror or e}"
+        ) from None
     except ValueError:  # a NUL byte in the name
         raise InputError(field, f"cannot read {str(path)!r}: not a valid file name") from None
     if len(raw) > max_bytes:
@@ -55,7 +57,9 @@ def read_user_text(path: str | Path, field: str, max_bytes: int, what: str = "")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InputError(field, f"'{path}' is not UTF-8 text (byte {e.start}: {raw[e.start:e.start + 1]!r})") from None
+        raise InputError(
+            field, f"'{path}' is not UTF-8 text (byte {e.start}: {raw[e.start : e.start + 1]!r})"
+        ) from None
 
 
 def parse_yaml(text: str, path: str | Path, field: str):
@@ -78,7 +82,9 @@ def read_scenario_file(path: str | Path) -> dict:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise InputError("scenario", f"'{path}' must be a YAML mapping of fields such as 'model:' and 'tokens:'")
+        raise InputError(
+            "scenario", f"'{path}' must be a YAML mapping of fields such as 'model:' and 'tokens:'"
+        )
     # a relative config.json path in a scenario file is relative to the file
     m = data.get("model")
     if isinstance(m, str) and (m.endswith(".json") or "/" in m) and not Path(m).is_absolute():

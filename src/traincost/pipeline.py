@@ -22,6 +22,23 @@ from traincost.usecases.results import (
     TimeInfo,
 )
 
-__all__ = ["LAYOUT_FIELDS", "Assumption", "AuditOutput", "BillLine", "CostInfo", "Estimate", "FlopsInfo",
-           "HardwareInfo", "ModelInfo", "PlanOutput", "ThroughputInfo", "TimeInfo", "best_published_mfu",
-           "build_problem", "estimate", "run_audit", "run_fit_cpt", "run_plan"]
+__all__ = [
+    "LAYOUT_FIELDS",
+    "Assumption",
+    "AuditOutput",
+    "BillLine",
+    "CostInfo",
+    "Estimate",
+    "FlopsInfo",
+    "HardwareInfo",
+    "ModelInfo",
+    "PlanOutput",
+    "ThroughputInfo",
+    "TimeInfo",
+    "best_published_mfu",
+    "build_problem",
+    "estimate",
+    "run_audit",
+    "run_fit_cpt",
+    "run_plan",
+]

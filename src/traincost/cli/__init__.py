@@ -45,7 +45,10 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as e:  # noqa: BLE001 - a bug, reported in one line; set TRAINCOST_DEBUG=1 for the traceback
         if os.environ.get("TRAINCOST_DEBUG"):
             raise
-        _fail(f"internal error ({type(e).__name__}: {e}); please report it (TRAINCOST_DEBUG=1 shows the traceback)", 1)
+        _fail(
+            f"internal error ({type(e).__name__}: {e}); please report it (TRAINCOST_DEBUG=1 shows the traceback)",
+            1,
+        )
 
 
 if __name__ == "__main__":

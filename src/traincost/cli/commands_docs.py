@@ -13,8 +13,14 @@ MAX_PORT = 65535  # TCP: ports are 16-bit, 0 is not listenable
 
 @cli.command()
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "output", default="report.html", show_default=True,
-              help="report.html (one self-contained file) or report.md (charts as SVG files beside it).")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    default="report.html",
+    show_default=True,
+    help="report.html (one self-contained file) or report.md (charts as SVG files beside it).",
+)
 @scenario_options
 def report(scenario, output, **flags) -> None:
     """Write a report of a scenario (and its candidates) to attach to a budget request."""
@@ -42,7 +48,9 @@ def serve(host, port) -> None:
 
         from traincost.present.web.app import create_app
     except ImportError:
-        raise InputError("serve", "the web calculator needs its extra: pip install 'traincost[web]'") from None
+        raise InputError(
+            "serve", "the web calculator needs its extra: pip install 'traincost[web]'"
+        ) from None
     click.echo(f"traincost web calculator on http://{host}:{port_n}/ (Ctrl-C to stop)", err=True)
     uvicorn.run(create_app(), host=host, port=port_n, log_level="warning")
 

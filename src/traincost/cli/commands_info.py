@@ -13,7 +13,11 @@ from traincost.errors import InputError
 
 @cli.command()
 @click.option("--runs", is_flag=True, help="Published training runs (GPU-hours, days) with P10/P50/P90.")
-@click.option("--throughput", is_flag=True, help="Throughput measurements (Megatron-LM, llm-foundry, Korthikanti et al.).")
+@click.option(
+    "--throughput",
+    is_flag=True,
+    help="Throughput measurements (Megatron-LM, llm-foundry, Korthikanti et al.).",
+)
 @click.option("--memory", is_flag=True, help="Per-GPU memory measurements (Korthikanti et al. 2022, Fig. 1).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @BRIEF
@@ -44,9 +48,19 @@ def models(as_json) -> None:
     rows = []
     for m in catalog.models().values():
         a = m.arch
-        rows.append(dict(id=m.id, name=m.display_name, model_type=a.model_type, params=a.params,
-                         active_params=a.active_params, non_embedding_params=a.non_embedding_params,
-                         layers=a.num_layers, pretraining_tokens=m.pretraining_tokens, source=m.source))
+        rows.append(
+            dict(
+                id=m.id,
+                name=m.display_name,
+                model_type=a.model_type,
+                params=a.params,
+                active_params=a.active_params,
+                non_embedding_params=a.non_embedding_params,
+                layers=a.num_layers,
+                pretraining_tokens=m.pretraining_tokens,
+                source=m.source,
+            )
+        )
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
@@ -58,7 +72,10 @@ def models(as_json) -> None:
 @cli.command()
 @click.option("--gpu", help="Only this accelerator.")
 @click.option("--provider", help="Only this provider.")
-@click.option("--gpus", help="With --gpu: price a run on this many accelerators at every provider and tier (default 512).")
+@click.option(
+    "--gpus",
+    help="With --gpu: price a run on this many accelerators at every provider and tier (default 512).",
+)
 @click.option("--days", help="With --gpu: the run's wall-clock days (default 30).")
 @click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
 @BRIEF
@@ -119,8 +136,13 @@ def hardware(as_json) -> None:
 @cli.command()
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@click.option("--example", type=click.Choice(["estimate", "compare"]), default="estimate", show_default=True,
-              help="estimate: one scenario; compare: a base scenario with a documented candidates: list.")
+@click.option(
+    "--example",
+    type=click.Choice(["estimate", "compare"]),
+    default="estimate",
+    show_default=True,
+    help="estimate: one scenario; compare: a base scenario with a documented candidates: list.",
+)
 def init(path, force, example) -> None:
     """Write an annotated example scenario file (default: scenario.yaml, or compare.yaml with --example compare)."""
     from pathlib import Path

@@ -23,9 +23,18 @@ from traincost.errors import InputError
 @scenario_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @BRIEF
-@click.option("--assumptions", "show_assumptions", is_flag=True, help="Also list every default assumed, with its source.")
-@click.option("--csv", "csv_table", type=click.Choice(["bill", "ranges", "assumptions"]),
-              help="Print one table as CSV: the bill, the P10/P50/P90 ranges or the assumptions.")
+@click.option(
+    "--assumptions",
+    "show_assumptions",
+    is_flag=True,
+    help="Also list every default assumed, with its source.",
+)
+@click.option(
+    "--csv",
+    "csv_table",
+    type=click.Choice(["bill", "ranges", "assumptions"]),
+    help="Print one table as CSV: the bill, the P10/P50/P90 ranges or the assumptions.",
+)
 def estimate(scenario, as_json, brief, show_assumptions, csv_table, **flags) -> None:
     """Estimate FLOPs, time and cost of a training run (flags override the SCENARIO file)."""
     from traincost.files import read_scenario_file
@@ -34,8 +43,11 @@ def estimate(scenario, as_json, brief, show_assumptions, csv_table, **flags) -> 
     data = read_scenario_file(scenario) if scenario else {}
     compare_keys = [k for k in COMPARE_FILE_KEYS if data.pop(k, None) is not None]
     if compare_keys:  # a comparison file: estimate its base scenario, and say how to compare
-        click.echo(f"note: {scenario} also has {', '.join(compare_keys)}: this is the estimate of its base scenario; "
-                   f"compare the candidates with: traincost compare {scenario}", err=True)
+        click.echo(
+            f"note: {scenario} also has {', '.join(compare_keys)}: this is the estimate of its base scenario; "
+            f"compare the candidates with: traincost compare {scenario}",
+            err=True,
+        )
     result = run_estimate(data, **{k: v for k, v in flags.items() if v is not None})
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
@@ -58,7 +70,11 @@ def estimate(scenario, as_json, brief, show_assumptions, csv_table, **flags) -> 
 @click.option("--deadline", help="Find the smallest cluster (whole nodes) that finishes within it, e.g. 30d.")
 @click.option("--budget", help="Find the most tokens each candidate buys within it, e.g. 500k.")
 @click.option("--partners", help="Split each bill among partners, e.g. A:0.5,B:0.3,C:0.2.")
-@click.option("--target-loss", "target_loss", help="Find the cheapest (model, domain tokens) reaching this domain loss (P50).")
+@click.option(
+    "--target-loss",
+    "target_loss",
+    help="Find the cheapest (model, domain tokens) reaching this domain loss (P50).",
+)
 @scenario_options
 @click.option("--csv", "as_csv", is_flag=True, help="Print the comparison as CSV.")
 @click.option("--plot", type=click.Path(dir_okay=False), help="Write charts to this .png or .svg file.")
@@ -107,17 +123,27 @@ def _compare_inputs(scenario, lists: dict, asked: dict, flags: dict) -> tuple[di
 
     data = read_scenario_file(scenario) if scenario else {}
     file_candidates = data.pop("candidates", None)
-    modes = {k: asked[k] if asked[k] is not None else data.pop(k, None) for k in ("deadline", "budget", "partners")}
+    modes = {
+        k: asked[k] if asked[k] is not None else data.pop(k, None) for k in ("deadline", "budget", "partners")
+    }
     for k in ("deadline", "budget", "partners"):
         data.pop(k, None)  # a flag overrides the file
     modes["target_loss"] = asked["target_loss"]
     check_modes(modes["deadline"], modes["budget"])
-    for k, parse in (("deadline", parse_deadline), ("budget", parse_budget), ("partners", parse_partners),
-                     ("target_loss", parse_target_loss)):
+    for k, parse in (
+        ("deadline", parse_deadline),
+        ("budget", parse_budget),
+        ("partners", parse_partners),
+        ("target_loss", parse_target_loss),
+    ):
         if modes[k] is not None:
             parse(str(modes[k]))
     base = {**data, **{k: v for k, v in flags.items() if v is not None}}
-    cands = expand(base, *(split_list(lists[k]) for k in ("models", "gpus_list", "hardware", "providers")), file_candidates)
+    cands = expand(
+        base,
+        *(split_list(lists[k]) for k in ("models", "gpus_list", "hardware", "providers")),
+        file_candidates,
+    )
     return base, cands, modes
 
 
@@ -130,16 +156,33 @@ def _run_with_progress(base: dict, cands: list[dict], modes: dict) -> dict:
 
     with Progress(console=console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("estimating candidates", total=len(cands))
-        return run_compare(base, cands, modes["deadline"], modes["budget"], modes["partners"],
-                           progress=lambda i, n: bar.update(task, completed=i), target_loss=modes["target_loss"])
+        return run_compare(
+            base,
+            cands,
+            modes["deadline"],
+            modes["budget"],
+            modes["partners"],
+            progress=lambda i, n: bar.update(task, completed=i),
+            target_loss=modes["target_loss"],
+        )
 
 
 @cli.command("fit-cpt")
 @click.argument("pilots", type=click.Path(dir_okay=False))
-@click.option("--base-tokens", "base_tokens", help="Pre-training tokens of the pilots' base models (or a base_tokens column).")
-@click.option("--domain", default="specialist", show_default=True, help="Domain whose defaults the fit starts from.")
-@click.option("--schedule", default="rewarm-decay", show_default=True, help="The pilots' learning-rate schedule.")
-@click.option("-o", "--output", "output", default="cpt-fit.yaml", show_default=True, help="Scenario file to write.")
+@click.option(
+    "--base-tokens",
+    "base_tokens",
+    help="Pre-training tokens of the pilots' base models (or a base_tokens column).",
+)
+@click.option(
+    "--domain", default="specialist", show_default=True, help="Domain whose defaults the fit starts from."
+)
+@click.option(
+    "--schedule", default="rewarm-decay", show_default=True, help="The pilots' learning-rate schedule."
+)
+@click.option(
+    "-o", "--output", "output", default="cpt-fit.yaml", show_default=True, help="Scenario file to write."
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the fit as JSON.")
 def fit_cpt(pilots, base_tokens, domain, schedule, output, force, as_json) -> None:
@@ -161,7 +204,9 @@ def fit_cpt(pilots, base_tokens, domain, schedule, output, force, as_json) -> No
 @click.option("--top", default="5", show_default=True, help="How many layouts to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @BRIEF
-@click.option("--csv", "as_csv", is_flag=True, help="Print the layouts (memory and step-time breakdowns) as CSV.")
+@click.option(
+    "--csv", "as_csv", is_flag=True, help="Print the layouts (memory and step-time breakdowns) as CSV."
+)
 def plan(as_json, top, brief, as_csv, **flags) -> None:
     """Find the fastest parallel layout that fits in memory (or evaluate the one you give)."""
     from traincost.usecases.plan import run_plan

@@ -53,7 +53,10 @@ BILL_OPTIONS = [
     ("--prep-months", "Team months before the run."),
     ("--eval-months", "Team months after the run."),
     ("--embodied-kg-per-gpu", "Embodied carbon per accelerator, kgCO2e."),
-    ("--carbon-convention", "full (default: accelerators, hosts, network, PUE) or model-card (GPU TDP x PUE only)."),
+    (
+        "--carbon-convention",
+        "full (default: accelerators, hosts, network, PUE) or model-card (GPU TDP x PUE only).",
+    ),
     ("--renewable-share", "Share of the electricity matched by renewable purchases (market-based CO2)."),
     ("--cost-of-capital", "Owned hardware: cost of capital per year (default 0.10)."),
     ("--resale-fraction", "Owned hardware: share of capex recovered at the end of its economic life."),
@@ -67,20 +70,43 @@ BILL_OPTIONS = [
     ("--reservation-granularity-days", "Rented cluster reserved in blocks of this many days (1: on-demand)."),
     ("--support-share", "Cloud support plan, share of cloud compute."),
     ("--egress-price", "USD per GB of egress (final weights + a checkpoint)."),
-    ("--budget-percentile", "Budget at this percentile of the cost (e.g. 80); --deadline/--budget solve at it (default 50)."),
+    (
+        "--budget-percentile",
+        "Budget at this percentile of the cost (e.g. 80); --deadline/--budget solve at it (default 50).",
+    ),
 ]
 
 
 def bill_options(f):
     f = options(BILL_OPTIONS)(f)
-    f = click.option("--hf-hub", "hf_hub", is_flag=True, default=None,
-                     help="Look --model up on the Hugging Face Hub (e.g. meta-llama/Llama-3.1-8B): the only network access.")(f)
-    f = click.option("--compare-ownership", "compare_ownership", is_flag=True, default=None,
-                     help="Show cloud and owned hardware side by side.")(f)
-    f = click.option("--no-programme", "no_programme", is_flag=True, default=None,
-                     help="Leave out pilots, evaluation, data preparation, bring-up, idle days, support and egress.")(f)
-    f = click.option("--on-prem", "on_prem", is_flag=True, default=None,
-                     help="Price owned hardware (TCO) instead of cloud rental.")(f)
+    f = click.option(
+        "--hf-hub",
+        "hf_hub",
+        is_flag=True,
+        default=None,
+        help="Look --model up on the Hugging Face Hub (e.g. meta-llama/Llama-3.1-8B): the only network access.",
+    )(f)
+    f = click.option(
+        "--compare-ownership",
+        "compare_ownership",
+        is_flag=True,
+        default=None,
+        help="Show cloud and owned hardware side by side.",
+    )(f)
+    f = click.option(
+        "--no-programme",
+        "no_programme",
+        is_flag=True,
+        default=None,
+        help="Leave out pilots, evaluation, data preparation, bring-up, idle days, support and egress.",
+    )(f)
+    f = click.option(
+        "--on-prem",
+        "on_prem",
+        is_flag=True,
+        default=None,
+        help="Price owned hardware (TCO) instead of cloud rental.",
+    )(f)
     return f
 
 
@@ -93,7 +119,10 @@ PLAN_OPTIONS = [
     ("--seq-len", "Sequence length in tokens (default 4096)."),
     ("--precision", "bf16 (default), fp16 or fp8."),
     ("--optimizer", "adamw (default), adamw8bit, sgd, lion, adafactor."),
-    ("--framework", "megatron-core (default; also NeMo), megatron-deepspeed, deepspeed or fsdp (torchtitan)."),
+    (
+        "--framework",
+        "megatron-core (default; also NeMo), megatron-deepspeed, deepspeed or fsdp (torchtitan).",
+    ),
     ("--hardware-file", "Your own accelerators, in the shape of data/hardware.yaml."),
     ("--tp", "Tensor-parallel size (fixes it; omit to search)."),
     ("--pp", "Pipeline-parallel size."),
@@ -115,8 +144,14 @@ AUDIT_OPTIONS = [
     ("--gpu-hours", "Claimed accelerator-hours."),
     ("--days", "Claimed wall-clock days (with --gpus)."),
     ("--gpus", "Accelerators the claim assumes."),
-    ("--cost", "Claimed cost in USD: next to --gpu-hours or --days it implies a price; alone, it buys hours at --price."),
-    ("--price", "USD per GPU-hour the claim assumes (default: traincost's default price, stated in the output)."),
+    (
+        "--cost",
+        "Claimed cost in USD: next to --gpu-hours or --days it implies a price; alone, it buys hours at --price.",
+    ),
+    (
+        "--price",
+        "USD per GPU-hour the claim assumes (default: traincost's default price, stated in the output).",
+    ),
 ]
 
 
@@ -134,16 +169,44 @@ def scenario_options(f):
         ("--global-batch", "global_batch", "Global batch in sequences (for the layout planner)."),
         ("--global-batch-tokens", "global_batch_tokens", "Global batch in tokens, e.g. 4M."),
         ("--optimizer", "optimizer", "adamw (default), adamw8bit, sgd, lion, adafactor."),
-        ("--framework", "framework", "megatron-core (default; also NeMo), megatron-deepspeed, deepspeed or fsdp."),
+        (
+            "--framework",
+            "framework",
+            "megatron-core (default; also NeMo), megatron-deepspeed, deepspeed or fsdp.",
+        ),
         ("--hardware-file", "hardware_file", "Your own accelerators, in the shape of data/hardware.yaml."),
-        ("--realization", "realization", "Share of the best layout's throughput a real run achieves (default: fitted)."),
+        (
+            "--realization",
+            "realization",
+            "Share of the best layout's throughput a real run achieves (default: fitted).",
+        ),
         ("--kind", "kind", "continued-pretraining (default for catalog models) or from-scratch."),
-        ("--cpt-law", "cpt_law", "D-CPT law coefficients from pilot runs: E=..,A=..,alpha=..,B=..,beta=..[,ratio=..]."),
-        ("--base-tokens", "base_tokens", "The base model's pre-training tokens (default: the model catalog, e.g. 15T for Llama 3.1)."),
-        ("--replay", "replay", "Share of the trained tokens that is general (replay) data, on top of --tokens: trained = tokens/(1-replay)."),
+        (
+            "--cpt-law",
+            "cpt_law",
+            "D-CPT law coefficients from pilot runs: E=..,A=..,alpha=..,B=..,beta=..[,ratio=..].",
+        ),
+        (
+            "--base-tokens",
+            "base_tokens",
+            "The base model's pre-training tokens (default: the model catalog, e.g. 15T for Llama 3.1).",
+        ),
+        (
+            "--replay",
+            "replay",
+            "Share of the trained tokens that is general (replay) data, on top of --tokens: trained = tokens/(1-replay).",
+        ),
         ("--schedule", "schedule", "CPT learning-rate schedule: rewarm-decay (default), wsd or constant."),
-        ("--domain", "domain", "Domain of the CPT data: specialist (default), finance, law, medicine, code, math, new-language, general."),
-        ("--domain-loss", "domain_loss", "The base model's measured loss on your domain (nats/token): sets the domain's distance."),
+        (
+            "--domain",
+            "domain",
+            "Domain of the CPT data: specialist (default), finance, law, medicine, code, math, new-language, general.",
+        ),
+        (
+            "--domain-loss",
+            "domain_loss",
+            "The base model's measured loss on your domain (nats/token): sets the domain's distance.",
+        ),
         ("--serve", "serve", "Generated tokens per month to serve after training (adds the serving cost)."),
         ("--months", "months", "Months of serving (default 12)."),
         ("--serve-gpu", "serve_gpu", "Accelerator for serving (default: the training one)."),

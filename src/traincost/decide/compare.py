@@ -31,7 +31,9 @@ from traincost.schema import Scenario, make_scenario
 from traincost.usecases.estimate import estimate
 from traincost.usecases.results import Estimate
 
-MAX_CANDIDATES = 200  # input limit: a comparison answers in minutes, not hours (each candidate is an estimate)
+MAX_CANDIDATES = (
+    200  # input limit: a comparison answers in minutes, not hours (each candidate is an estimate)
+)
 MAX_GPUS = 65536  # 2^16: the deadline search's largest cluster, above the largest published training runs
 # algorithm settings: Monte Carlo draws per step of a search (P50 settles to ~2%), and for a quick probe run
 SEARCH_SAMPLES = 2000
@@ -41,20 +43,34 @@ BISECTION_STEPS = 40  # the budget bisection's step cap (2^-40 of the log range)
 BISECTION_RATIO = 1.01  # the budget bisection stops within 1% in tokens
 
 
-def expand(base: dict, models=None, gpus_list=None, hardware=None, providers=None,
-           candidates: list[dict] | None = None) -> list[dict]:
+def expand(
+    base: dict,
+    models=None,
+    gpus_list=None,
+    hardware=None,
+    providers=None,
+    candidates: list[dict] | None = None,
+) -> list[dict]:
     """Candidate scenarios: the file's `candidates:` entries, or the product of the lists given."""
     if candidates:
         if not isinstance(candidates, list) or not all(isinstance(c, dict) for c in candidates):
-            raise InputError("candidates", "must be a list of mappings, each overriding fields of the scenario")
+            raise InputError(
+                "candidates", "must be a list of mappings, each overriding fields of the scenario"
+            )
         out = [{**base, **c} for c in candidates]
     else:
         dims = [("model", models), ("gpus", gpus_list), ("gpu", hardware), ("provider", providers)]
         keys = [k for k, v in dims if v]
         if not keys:
-            raise InputError("models", "give candidates: --models, --gpus-list, --hardware or --providers (comma-separated), "
-                                       "or a scenario file with a 'candidates:' list")
-        out = [{**base, **dict(zip(keys, combo, strict=True))} for combo in itertools.product(*[v for _, v in dims if v])]
+            raise InputError(
+                "models",
+                "give candidates: --models, --gpus-list, --hardware or --providers (comma-separated), "
+                "or a scenario file with a 'candidates:' list",
+            )
+        out = [
+            {**base, **dict(zip(keys, combo, strict=True))}
+            for combo in itertools.product(*[v for _, v in dims if v])
+        ]
     if len(out) > MAX_CANDIDATES:
         raise InputError("candidates", f"at most {MAX_CANDIDATES} candidates per comparison (got {len(out)})")
     return _one_price_rule(out)
@@ -66,25 +82,43 @@ def _one_price_rule(cands: list[dict]) -> list[dict]:
     of them, so a difference in cost is not a difference in provider. Without a tier the effective market
     price is one rule already."""
     tiers = {c.get("pricing") for c in cands}
-    if len(tiers) != 1 or next(iter(tiers)) in (None, "market") or any(c.get("provider") or c.get("price") for c in cands):
+    if (
+        len(tiers) != 1
+        or next(iter(tiers)) in (None, "market")
+        or any(c.get("provider") or c.get("price") for c in cands)
+    ):
         return cands
     tier = next(iter(tiers))
-    accs = [catalog.resolve_accelerator(c.get("gpu") or catalog.defaults()["scenario"]["gpu"]["value"]) for c in cands]
+    accs = [
+        catalog.resolve_accelerator(c.get("gpu") or catalog.defaults()["scenario"]["gpu"]["value"])
+        for c in cands
+    ]
     if len({a.id for a in accs}) < 2:
         return cands
-    order = sorted(prices.known_providers(), key=lambda p: (p not in prices.HYPERSCALERS,
-                                                            prices.HYPERSCALERS.index(p) if p in prices.HYPERSCALERS else 0, p))
+    order = sorted(
+        prices.known_providers(),
+        key=lambda p: (
+            p not in prices.HYPERSCALERS,
+            prices.HYPERSCALERS.index(p) if p in prices.HYPERSCALERS else 0,
+            p,
+        ),
+    )
     for prov in order:
         if all(prices.rows_for(a, prov, tier) for a in accs):
             return [{**c, "provider": prov} for c in cands]
-    raise InputError("pricing", f"no provider has a {tier} price for every accelerator compared "
-                                f"({', '.join(sorted({a.id for a in accs}))}); drop --pricing to compare effective "
-                                "market prices, or give --provider")
+    raise InputError(
+        "pricing",
+        f"no provider has a {tier} price for every accelerator compared "
+        f"({', '.join(sorted({a.id for a in accs}))}); drop --pricing to compare effective "
+        "market prices, or give --provider",
+    )
 
 
 def label(c: dict, varying: list[str]) -> str:
     named = ("replay", "domain", "schedule", "base_tokens")  # CPT inputs read better with their name
-    return " ".join(f"{k}={c.get(k)}" if k in named else str(c.get(k)) for k in varying) or str(c.get("model"))
+    return " ".join(f"{k}={c.get(k)}" if k in named else str(c.get(k)) for k in varying) or str(
+        c.get("model")
+    )
 
 
 def pareto_front(points: list[tuple[float, float]]) -> list[bool]:
@@ -137,7 +171,9 @@ def solve_budget(sc: Scenario, budget: float) -> tuple[Estimate | None, float | 
     lo, hi = MIN_BUDGET_TOKENS, 1e15
 
     def cost(tokens: float) -> float:  # at --budget-percentile (default: the median), not the point estimate
-        return estimate(sc, tokens=tokens, samples=sc.samples or SEARCH_SAMPLES).ranges["at_percentile"]["cost_usd"]
+        return estimate(sc, tokens=tokens, samples=sc.samples or SEARCH_SAMPLES).ranges["at_percentile"][
+            "cost_usd"
+        ]
 
     if cost(lo) > budget:
         return None, None
@@ -158,11 +194,18 @@ def solve_target_loss(sc: Scenario, target: float) -> tuple[Estimate | None, dic
     probe = estimate(sc, samples=PROBE_SAMPLES)
     t = tokens_for_loss(probe.to_dict(), target, sc.seed or 0)
     if t is None:
-        return None, {"target_loss": target, "feasible": False,
-                      "error": "the CPT law's floor for this model is above the target (or it is not a CPT run)"}
+        return None, {
+            "target_loss": target,
+            "feasible": False,
+            "error": "the CPT law's floor for this model is above the target (or it is not a CPT run)",
+        }
     if t == 0:
-        return None, {"target_loss": target, "feasible": True, "tokens": 0.0,
-                      "error": "the base model already reaches the target: no CPT needed"}
+        return None, {
+            "target_loss": target,
+            "feasible": True,
+            "tokens": 0.0,
+            "error": "the base model already reaches the target: no CPT needed",
+        }
     return estimate(sc, tokens=t), {"target_loss": target, "tokens": t, "feasible": True}
 
 
@@ -183,12 +226,21 @@ def check_candidates(scenarios: list[Scenario]) -> None:
 
 def _nothing_feasible(rows: list[dict], deadline_days: float | None, budget_usd: float | None) -> InputError:
     if budget_usd is not None:
-        return InputError("budget", f"no candidate trains even 100M tokens within ${budget_usd:,.0f}; raise the budget "
-                                    "or choose smaller models or cheaper accelerators")
+        return InputError(
+            "budget",
+            f"no candidate trains even 100M tokens within ${budget_usd:,.0f}; raise the budget "
+            "or choose smaller models or cheaper accelerators",
+        )
     if deadline_days is not None:
-        return InputError("deadline", f"no candidate finishes within {deadline_days:g} days on up to {MAX_GPUS:,} "
-                                      "accelerators; allow more time or choose smaller models")
-    first = next((r["solve"]["error"] for r in rows if r.get("solve", {}).get("error")), "no candidate can be estimated")
+        return InputError(
+            "deadline",
+            f"no candidate finishes within {deadline_days:g} days on up to {MAX_GPUS:,} "
+            "accelerators; allow more time or choose smaller models",
+        )
+    first = next(
+        (r["solve"]["error"] for r in rows if r.get("solve", {}).get("error")),
+        "no candidate can be estimated",
+    )
     field, _, msg = first.partition(": ")
     return InputError(field if msg else "candidates", f"no candidate can run: {msg or first}")
 
@@ -211,7 +263,9 @@ class Mode:
         return "target-loss" if self.target_loss is not None else "compare"
 
 
-def parse_mode(deadline: str | None, budget: str | None, partners: str | None, target_loss: str | None) -> Mode:
+def parse_mode(
+    deadline: str | None, budget: str | None, partners: str | None, target_loss: str | None
+) -> Mode:
     """The comparison's mode from the CLI/API strings, checked in the order the flags are documented."""
     check_modes(deadline, budget)
     target = parse_target_loss(target_loss) if target_loss is not None else None
@@ -221,8 +275,19 @@ def parse_mode(deadline: str | None, budget: str | None, partners: str | None, t
     return Mode(deadline_days=deadline_days, budget_usd=budget_usd, target_loss=target, shares=shares)
 
 
-VARYING_FIELDS = ("model", "gpu", "gpus", "provider", "pricing", "tokens", "seq_len", "replay", "domain", "schedule",
-                  "base_tokens")
+VARYING_FIELDS = (
+    "model",
+    "gpu",
+    "gpus",
+    "provider",
+    "pricing",
+    "tokens",
+    "seq_len",
+    "replay",
+    "domain",
+    "schedule",
+    "base_tokens",
+)
 
 
 def _solve(sc: Scenario, mode: Mode) -> tuple[Estimate | None, dict[str, Any]]:
@@ -251,7 +316,9 @@ def _row(i: int, sc: Scenario, cand: dict, varying: list[str], mode: Mode) -> di
     if r is not None:
         entry["from_scratch"] = _from_scratch(sc, r)
         if mode.shares:
-            entry["partners"] = {k: {"share": v, "cost_usd": r.cost.total_usd * v} for k, v in mode.shares.items()}
+            entry["partners"] = {
+                k: {"share": v, "cost_usd": r.cost.total_usd * v} for k, v in mode.shares.items()
+            }
     return entry
 
 
@@ -271,9 +338,15 @@ def _summary(rows: list[dict[str, Any]], ok: list[dict[str, Any]], seed: int) ->
     }
 
 
-def run_compare(base: dict, candidates: list[dict], deadline: str | None = None, budget: str | None = None,
-                partners: str | None = None, progress: Callable[[int, int], None] | None = None,
-                target_loss: str | None = None) -> dict[str, Any]:
+def run_compare(
+    base: dict,
+    candidates: list[dict],
+    deadline: str | None = None,
+    budget: str | None = None,
+    partners: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    target_loss: str | None = None,
+) -> dict[str, Any]:
     """Estimate (or solve the deadline, budget or target loss for) every candidate. Raises InputError when a
     candidate names something unknown, and when no candidate is feasible at all."""
     mode = parse_mode(deadline, budget, partners, target_loss)
@@ -299,14 +372,42 @@ def _from_scratch(sc: Scenario, r: Estimate) -> dict[str, Any] | None:
     if not pre or (sc.kind == "from-scratch"):
         return None
     s = estimate(sc, tokens=pre, kind="from-scratch", samples=PROBE_SAMPLES)
-    return {"tokens": pre, "cost_usd": s.cost.total_usd, "gpu_hours": s.time.gpu_hours,
-            "wall_clock_days": s.time.wall_clock_days, "ratio_to_cpt": s.cost.total_usd / r.cost.total_usd}
+    return {
+        "tokens": pre,
+        "cost_usd": s.cost.total_usd,
+        "gpu_hours": s.time.gpu_hours,
+        "wall_clock_days": s.time.wall_clock_days,
+        "ratio_to_cpt": s.cost.total_usd / r.cost.total_usd,
+    }
 
 
-CSV_COLUMNS = ["label", "model", "gpu", "gpus", "provider", "layout", "wall_clock_days", "days_p10", "days_p90", "gpu_hours",
-               "cost_usd", "cost_p10", "cost_p90", "energy_mwh", "co2_t", "loss", "tokens_per_param", "serving_cost_usd",
-               "from_scratch_cost_usd", "pareto", "domain_loss_p10", "domain_loss_p90", "domain_gain_p50",
-               "general_loss_change_p50", "cost_per_domain_gain_usd"]
+CSV_COLUMNS = [
+    "label",
+    "model",
+    "gpu",
+    "gpus",
+    "provider",
+    "layout",
+    "wall_clock_days",
+    "days_p10",
+    "days_p90",
+    "gpu_hours",
+    "cost_usd",
+    "cost_p10",
+    "cost_p90",
+    "energy_mwh",
+    "co2_t",
+    "loss",
+    "tokens_per_param",
+    "serving_cost_usd",
+    "from_scratch_cost_usd",
+    "pareto",
+    "domain_loss_p10",
+    "domain_loss_p90",
+    "domain_gain_p50",
+    "general_loss_change_p50",
+    "cost_per_domain_gain_usd",
+]
 
 
 def to_csv(result: dict[str, Any]) -> str:
@@ -318,16 +419,31 @@ def to_csv(result: dict[str, Any]) -> str:
             w.writerow([r["label"]] + [""] * (len(CSV_COLUMNS) - 1))
             continue
         lay = r["throughput"].get("layout")
-        w.writerow([
-            r["label"], r["model"]["name"], r["hardware"]["gpu"], r["hardware"]["count"], r["cost"].get("provider") or "",
-            fmt_layout(lay) if lay else "", f"{r['time']['wall_clock_days']:.3f}", f"{r['ranges']['wall_clock_days']['p10']:.3f}",
-            f"{r['ranges']['wall_clock_days']['p90']:.3f}", f"{r['time']['gpu_hours']:.0f}", f"{r['cost']['total_usd']:.0f}",
-            f"{r['ranges']['cost_usd']['p10']:.0f}", f"{r['ranges']['cost_usd']['p90']:.0f}", f"{r['energy']['kwh'] / 1000:.1f}",
-            f"{r['carbon']['total_t']:.2f}", f"{r['quality']['loss']:.4f}", f"{r['quality']['tokens_per_param']:.1f}",
-            f"{r['serving']['cost_usd']:.0f}" if r.get("serving") else "",
-            f"{r['from_scratch']['cost_usd']:.0f}" if r.get("from_scratch") else "", r.get("pareto", False),
-            *_cpt_cells(r),
-        ])
+        w.writerow(
+            [
+                r["label"],
+                r["model"]["name"],
+                r["hardware"]["gpu"],
+                r["hardware"]["count"],
+                r["cost"].get("provider") or "",
+                fmt_layout(lay) if lay else "",
+                f"{r['time']['wall_clock_days']:.3f}",
+                f"{r['ranges']['wall_clock_days']['p10']:.3f}",
+                f"{r['ranges']['wall_clock_days']['p90']:.3f}",
+                f"{r['time']['gpu_hours']:.0f}",
+                f"{r['cost']['total_usd']:.0f}",
+                f"{r['ranges']['cost_usd']['p10']:.0f}",
+                f"{r['ranges']['cost_usd']['p90']:.0f}",
+                f"{r['energy']['kwh'] / 1000:.1f}",
+                f"{r['carbon']['total_t']:.2f}",
+                f"{r['quality']['loss']:.4f}",
+                f"{r['quality']['tokens_per_param']:.1f}",
+                f"{r['serving']['cost_usd']:.0f}" if r.get("serving") else "",
+                f"{r['from_scratch']['cost_usd']:.0f}" if r.get("from_scratch") else "",
+                r.get("pareto", False),
+                *_cpt_cells(r),
+            ]
+        )
     return buf.getvalue()
 
 
@@ -338,5 +454,10 @@ def _cpt_cells(r: dict[str, Any]) -> list[str]:
         return fmt.format(x) if x is not None else ""
 
     dl, g, gc = q.get("domain_loss") or {}, q.get("domain_gain") or {}, q.get("general_loss_change") or {}
-    return [f(dl.get("p10")), f(dl.get("p90")), f(g.get("p50")), f(gc.get("p50")),
-            f(d.get("cost_per_domain_gain_usd"), "{:.0f}")]
+    return [
+        f(dl.get("p10")),
+        f(dl.get("p90")),
+        f(g.get("p50")),
+        f(gc.get("p50")),
+        f(d.get("cost_per_domain_gain_usd"), "{:.0f}"),
+    ]

@@ -29,7 +29,10 @@ def parse_deadline(v: str) -> float:
     m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([hdwm]?)\s*", str(v).lower()[:100])
     if not m:
         raise InputError("deadline", f"must be a duration such as 30d, 6w, 3m or 720h (got {v!r})")
-    x = float(m.group(1)) * {"": 1.0, "d": 1.0, "h": 1 / 24, "w": DAYS_PER_WEEK, "m": DAYS_PER_MONTH}[m.group(2)]
+    x = (
+        float(m.group(1))
+        * {"": 1.0, "d": 1.0, "h": 1 / 24, "w": DAYS_PER_WEEK, "m": DAYS_PER_MONTH}[m.group(2)]
+    )
     if not 0 < x <= MAX_DEADLINE_DAYS:
         raise InputError("deadline", f"must be a positive duration of at most 100 years (got {v!r})")
     return x
@@ -39,7 +42,9 @@ def parse_budget(v: str) -> float:
     try:
         x = parse_count(str(v).replace("$", "").strip())
     except ValueError:
-        raise InputError("budget", f"must be an amount in USD such as 500k, 2M or 750000 (got {v!r})") from None
+        raise InputError(
+            "budget", f"must be an amount in USD such as 500k, 2M or 750000 (got {v!r})"
+        ) from None
     if x > MAX_BUDGET_USD:
         raise InputError("budget", f"must be at most $10T (got {v!r})")
     return x
@@ -79,5 +84,8 @@ def parse_target_loss(v: str) -> float:
 def check_modes(deadline: str | None, budget: str | None) -> None:
     """--deadline solves for the cluster size and --budget for the tokens: one question at a time."""
     if deadline is not None and budget is not None:
-        raise InputError("budget", "give --deadline (smallest cluster that finishes in time) or --budget (most tokens "
-                                   "it buys), not both")
+        raise InputError(
+            "budget",
+            "give --deadline (smallest cluster that finishes in time) or --budget (most tokens "
+            "it buys), not both",
+        )

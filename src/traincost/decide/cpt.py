@@ -186,7 +186,8 @@ def draw(P: dict, n: int, seed: int) -> dict:
     from traincost.money.costing import sample
 
     return {
-        k: sample({k: p}, n, np.random.default_rng([seed, STREAM_TAG, ALL_KEYS.index(k)]))[k] for k, p in P.items()
+        k: sample({k: p}, n, np.random.default_rng([seed, STREAM_TAG, ALL_KEYS.index(k)]))[k]
+        for k, p in P.items()
     }
 
 
@@ -218,7 +219,9 @@ def simulate(
     }
 
 
-def cpt_quality(x: CptInputs, overrides: dict | None = None, n: int = QUALITY_DRAWS, seed: int = 0) -> dict[str, Any]:
+def cpt_quality(
+    x: CptInputs, overrides: dict | None = None, n: int = QUALITY_DRAWS, seed: int = 0
+) -> dict[str, Any]:
     """The `quality` block of a CPT estimate: P10/P50/P90 of each loss, the inputs and the sources."""
     if not 0 <= x.replay < 1:
         raise InputError("replay", f"must be a share of the trained tokens in [0, 1) (got {x.replay!r})")
@@ -241,7 +244,9 @@ def cpt_quality(x: CptInputs, overrides: dict | None = None, n: int = QUALITY_DR
         "measured_base_domain_loss": x.domain_loss,
         "loss_general": out["general_loss"]["p50"],
         "tokens_per_param": (x.base_tokens + x.trained_tokens) / x.n_params,
-        "compute_optimal_tokens_per_param": _opt_ratio(TRAIN_FLOPS_PER_PARAM_TOKEN * x.n_params * (x.base_tokens + x.trained_tokens)),
+        "compute_optimal_tokens_per_param": _opt_ratio(
+            TRAIN_FLOPS_PER_PARAM_TOKEN * x.n_params * (x.base_tokens + x.trained_tokens)
+        ),
         "rough": not overrides,
         "samples": n,
         "seed": seed,

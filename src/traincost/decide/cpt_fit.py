@@ -32,7 +32,9 @@ BOOTSTRAP_FITS = 200
 FREE_SIGNED = {"E", "E_general", "c_mix"}  # fitted as they are; the others in log space (positive)
 
 
-def least_squares(fun: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, iters: int = LM_ITERS) -> np.ndarray:
+def least_squares(
+    fun: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, iters: int = LM_ITERS
+) -> np.ndarray:
     """Levenberg-Marquardt: minimise sum(fun(x)^2) from x0."""
     x = np.asarray(x0, dtype=float).copy()
     r = fun(x)
@@ -204,7 +206,10 @@ def pilot_flops(pilots: Sequence[dict]) -> float:
     (domain tokens plus the replay on top, the same convention as the main run)."""
     return float(
         sum(
-            TRAIN_FLOPS_PER_PARAM_TOKEN * float(p["params"]) * float(p["domain_tokens"]) / (1.0 - float(p.get("replay") or 0.0))
+            TRAIN_FLOPS_PER_PARAM_TOKEN
+            * float(p["params"])
+            * float(p["domain_tokens"])
+            / (1.0 - float(p.get("replay") or 0.0))
             for p in pilots
         )
     )

@@ -29,14 +29,26 @@ EPOCH = {k: float(_EPOCH_CAT[k]) for k in ("E", "A", "B", "alpha", "beta")}
 EPOCH_SOURCE = _EPOCH_CAT["source"]
 
 
-def chinchilla_loss(n_params: float, tokens: float, E: float = EPOCH["E"], A: float = EPOCH["A"], B: float = EPOCH["B"],
-                    alpha: float = EPOCH["alpha"], beta: float = EPOCH["beta"]) -> float:
+def chinchilla_loss(
+    n_params: float,
+    tokens: float,
+    E: float = EPOCH["E"],
+    A: float = EPOCH["A"],
+    B: float = EPOCH["B"],
+    alpha: float = EPOCH["alpha"],
+    beta: float = EPOCH["beta"],
+) -> float:
     """L(N, D) = E + A/N^alpha + B/D^beta (nats per token)."""
     return E + A / n_params**alpha + B / tokens**beta
 
 
-def compute_optimal(flops: float, A: float = EPOCH["A"], B: float = EPOCH["B"], alpha: float = EPOCH["alpha"],
-                    beta: float = EPOCH["beta"]) -> tuple[float, float]:
+def compute_optimal(
+    flops: float,
+    A: float = EPOCH["A"],
+    B: float = EPOCH["B"],
+    alpha: float = EPOCH["alpha"],
+    beta: float = EPOCH["beta"],
+) -> tuple[float, float]:
     """(N_opt, D_opt) for a compute budget C = 6·N·D."""
     G = ((alpha * A) / (beta * B)) ** (1 / (alpha + beta))
     a = beta / (alpha + beta)
@@ -65,8 +77,12 @@ class CptLaw:
         D = domain_tokens / r (Que et al. 2024 define D as the dataset size and r as the mixture ratio)."""
         r = self.ratio
         d = domain_tokens / r
-        return (self.E + self.A / n_params**self.alpha + self.B * r**self.eta / d**self.beta
-                + (self.C / (r + self.epsilon) ** self.gamma if self.C else 0.0))
+        return (
+            self.E
+            + self.A / n_params**self.alpha
+            + self.B * r**self.eta / d**self.beta
+            + (self.C / (r + self.epsilon) ** self.gamma if self.C else 0.0)
+        )
 
 
 @dataclass(frozen=True)
@@ -75,7 +91,9 @@ class Quality:
     kind: str  # continued-pretraining | from-scratch
     law: str
     source: str
-    loss_general: float | None  # CPT: the base model's general loss after pre-training + CPT tokens (Epoch law)
+    loss_general: (
+        float | None
+    )  # CPT: the base model's general loss after pre-training + CPT tokens (Epoch law)
     tokens_per_param: float
     compute_optimal_tokens_per_param: float
     rough: bool
@@ -85,24 +103,42 @@ class Quality:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
-def expected_quality(n_params: float, tokens: float, kind: str, pretraining_tokens: float | None,
-                     law: CptLaw | None = None) -> Quality:
+def expected_quality(
+    n_params: float, tokens: float, kind: str, pretraining_tokens: float | None, law: CptLaw | None = None
+) -> Quality:
     """Quality estimate of a run of `tokens` on a model of `n_params` (active) parameters."""
     c = TRAIN_FLOPS_PER_PARAM_TOKEN * n_params * tokens
     n_opt, d_opt = compute_optimal(c)
     opt_ratio = d_opt / n_opt
     if kind == "from-scratch" or not pretraining_tokens:
-        return Quality(loss=chinchilla_loss(n_params, tokens), kind="from-scratch", law="epoch-chinchilla",
-                       source=EPOCH_SOURCE, loss_general=None, tokens_per_param=tokens / n_params,
-                       compute_optimal_tokens_per_param=opt_ratio, rough=False)
+        return Quality(
+            loss=chinchilla_loss(n_params, tokens),
+            kind="from-scratch",
+            law="epoch-chinchilla",
+            source=EPOCH_SOURCE,
+            loss_general=None,
+            tokens_per_param=tokens / n_params,
+            compute_optimal_tokens_per_param=opt_ratio,
+            rough=False,
+        )
     law = law or CptLaw()
     total = pretraining_tokens + tokens
     return Quality(
-        loss=law.loss(n_params, tokens), kind="continued-pretraining", law="d-cpt",
-        source=("D-CPT law form (Que et al. 2024, arXiv 2406.01375) with "
-                + ("rough default coefficients: the Epoch law on the domain tokens alone (an upper bound; "
-                   "fit your own on pilot runs)" if law.rough else "user-supplied coefficients")),
-        loss_general=chinchilla_loss(n_params, total), tokens_per_param=total / n_params,
-        compute_optimal_tokens_per_param=compute_optimal(TRAIN_FLOPS_PER_PARAM_TOKEN * n_params * total)[1] / compute_optimal(TRAIN_FLOPS_PER_PARAM_TOKEN * n_params * total)[0],
+        loss=law.loss(n_params, tokens),
+        kind="continued-pretraining",
+        law="d-cpt",
+        source=(
+            "D-CPT law form (Que et al. 2024, arXiv 2406.01375) with "
+            + (
+                "rough default coefficients: the Epoch law on the domain tokens alone (an upper bound; "
+                "fit your own on pilot runs)"
+                if law.rough
+                else "user-supplied coefficients"
+            )
+        ),
+        loss_general=chinchilla_loss(n_params, total),
+        tokens_per_param=total / n_params,
+        compute_optimal_tokens_per_param=compute_optimal(TRAIN_FLOPS_PER_PARAM_TOKEN * n_params * total)[1]
+        / compute_optimal(TRAIN_FLOPS_PER_PARAM_TOKEN * n_params * total)[0],
         rough=law.rough,
     )

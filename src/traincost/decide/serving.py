@@ -29,7 +29,9 @@ _DFLT = {k: v["value"] for k, v in catalog.defaults()["serving"].items()}
 @dataclass(frozen=True)
 class ServingAssumptions:
     batch: int = int(_DFLT["batch"])  # concurrent sequences per replica
-    context: int = int(_DFLT["context"])  # tokens of context per sequence (prompt + generated), KV cache sized for it
+    context: int = int(
+        _DFLT["context"]
+    )  # tokens of context per sequence (prompt + generated), KV cache sized for it
     input_per_output: float = float(_DFLT["input_per_output"])  # prompt tokens per generated token
     weight_bytes: float = float(_DFLT["weight_bytes"])  # bf16 weights (1.0 for FP8 serving)
     kv_bytes: float = float(_DFLT["kv_bytes"])  # bf16 KV cache
@@ -69,8 +71,14 @@ class Serving:
         return d
 
 
-def serving_cost(a: ArchSpec, acc: Accelerator, tokens_per_month: float, months: float, price_per_gpu_hour: float,
-                 s: ServingAssumptions = ServingAssumptions()) -> Serving:
+def serving_cost(
+    a: ArchSpec,
+    acc: Accelerator,
+    tokens_per_month: float,
+    months: float,
+    price_per_gpu_hour: float,
+    s: ServingAssumptions = ServingAssumptions(),
+) -> Serving:
     weights = a.params * s.weight_bytes
     kv = kv_bytes_per_token(a, s.kv_bytes) * s.context * s.batch
     usable = acc.memory_gb * 1e9 * s.memory_headroom
@@ -88,7 +96,14 @@ def serving_cost(a: ArchSpec, acc: Accelerator, tokens_per_month: float, months:
     busy_s = out_tokens / decode_tps + out_tokens * s.input_per_output / prefill_tps
     gpu_hours = busy_s / 3600.0 * g / s.utilization
     return Serving(
-        tokens_per_month=tokens_per_month, months=months, gpus_per_replica=g, decode_tokens_per_s_per_gpu=decode_tps / g,
-        prefill_tokens_per_s_per_gpu=prefill_tps / g, gpu_hours=gpu_hours, price_per_gpu_hour=price_per_gpu_hour,
-        cost_usd=gpu_hours * price_per_gpu_hour, accelerator=acc.id, assumptions=s,
+        tokens_per_month=tokens_per_month,
+        months=months,
+        gpus_per_replica=g,
+        decode_tokens_per_s_per_gpu=decode_tps / g,
+        prefill_tokens_per_s_per_gpu=prefill_tps / g,
+        gpu_hours=gpu_hours,
+        price_per_gpu_hour=price_per_gpu_hour,
+        cost_usd=gpu_hours * price_per_gpu_hour,
+        accelerator=acc.id,
+        assumptions=s,
     )

@@ -14,7 +14,15 @@ from traincost.hardware.measured import validate_measured
 
 DTYPES = ("bf16", "fp16", "fp8", "tf32", "fp32")
 # scalar sub-model constants a hardware file may override (read by parallel/kernels.py; data/kernels.yaml keys)
-KERNEL_SCALARS = ("gemm_ramp_us", "hbm", "scale_up", "scale_out", "latency_up_us", "latency_out_us", "overlap_contention")
+KERNEL_SCALARS = (
+    "gemm_ramp_us",
+    "hbm",
+    "scale_up",
+    "scale_out",
+    "latency_up_us",
+    "latency_out_us",
+    "overlap_contention",
+)
 MAX_ID_CHARS = 100  # input limit: length of an accelerator id
 SHOWN_ID_CHARS = 40  # presentation: how much of a refused id the error message shows
 MAX_SPEC_NUMBER = 1e7  # input limit: largest datasheet number accepted (GB, TB/s, W, GB/s)
@@ -70,22 +78,31 @@ def _num(d: dict, key: str, where: str, required: bool = True, hi: float = MAX_S
 def _whole(d: dict, key: str, where: str) -> int:
     v = d.get(key)
     if isinstance(v, bool) or not isinstance(v, int | float) or not 1 <= v <= MAX_DOMAIN or v != int(v):
-        raise InputError(f"{where}.{key}", f"must be a whole number of accelerators from 1 to {MAX_DOMAIN} (got {v!r})")
+        raise InputError(
+            f"{where}.{key}", f"must be a whole number of accelerators from 1 to {MAX_DOMAIN} (got {v!r})"
+        )
     return int(v)
 
 
 def _peaks(d: dict, where: str) -> dict[str, float | None]:
     """The dense peaks by precision: a bf16 or fp16 one required, known precisions only."""
     peaks = d.get("peak_tflops") or {}
-    if not isinstance(peaks, dict) or not any(isinstance(peaks.get(k), int | float) for k in ("bf16", "fp16")):
+    if not isinstance(peaks, dict) or not any(
+        isinstance(peaks.get(k), int | float) for k in ("bf16", "fp16")
+    ):
         raise InputError(f"{where}.peak_tflops", "must give a dense bf16 or fp16 peak in TFLOP/s")
     clean = {}
     for k, v in peaks.items():
         if k not in DTYPES:
-            raise InputError(f"{where}.peak_tflops", f"unknown precision '{k}'; accepted: {', '.join(DTYPES)}")
-        if v is not None and (isinstance(v, bool) or not isinstance(v, int | float) or not 0 < v <= MAX_PEAK_TFLOPS):
-            raise InputError(f"{where}.peak_tflops.{k}",
-                             f"must be a positive number up to 1e6 TFLOP/s or null (got {v!r})")
+            raise InputError(
+                f"{where}.peak_tflops", f"unknown precision '{k}'; accepted: {', '.join(DTYPES)}"
+            )
+        if v is not None and (
+            isinstance(v, bool) or not isinstance(v, int | float) or not 0 < v <= MAX_PEAK_TFLOPS
+        ):
+            raise InputError(
+                f"{where}.peak_tflops.{k}", f"must be a positive number up to 1e6 TFLOP/s or null (got {v!r})"
+            )
         clean[k] = None if v is None else float(v)
     return clean
 
@@ -96,8 +113,11 @@ def accelerator_from_dict(d: dict[str, Any], origin: str = "hardware catalog") -
         raise InputError(origin, "each accelerator must be a mapping with an 'id'")
     aid = str(d["id"]).lower()
     if not aid.strip() or len(aid) > MAX_ID_CHARS:
-        raise InputError(origin, f"each accelerator's 'id' must be a name of 1 to {MAX_ID_CHARS} characters "
-                                 f"(got {aid[:SHOWN_ID_CHARS]!r})")
+        raise InputError(
+            origin,
+            f"each accelerator's 'id' must be a name of 1 to {MAX_ID_CHARS} characters "
+            f"(got {aid[:SHOWN_ID_CHARS]!r})",
+        )
     where = f"{origin}: {aid}"
     for key, kind in (("sources", dict), ("aliases", list)):
         if d.get(key) is not None and not isinstance(d[key], kind):

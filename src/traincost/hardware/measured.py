@@ -67,7 +67,9 @@ def _check_numbers(d: dict, where: str) -> None:
         if tier not in ("scale_up", "scale_out"):
             raise InputError(f"{where}.collectives.tiers.{tier}", "accepted tiers: scale_up, scale_out")
         if not _pos(t.get("bus_gbs")) or not isinstance(t.get("latency_step_us"), int | float):
-            raise InputError(f"{where}.collectives.tiers.{tier}", "needs a positive bus_gbs and a latency_step_us")
+            raise InputError(
+                f"{where}.collectives.tiers.{tier}", "needs a positive bus_gbs and a latency_step_us"
+            )
     if "kernel_overhead_us" in d and not isinstance(d["kernel_overhead_us"], int | float):
         raise InputError(f"{where}.kernel_overhead_us", "must be a number")
 
@@ -122,7 +124,9 @@ def apply_measured(base, acc, dtype: str | None = None):
     )
     src = f"{provenance_line(m)}; measured: {', '.join(sorted(ov)) or 'nothing'}"
     if kept:
-        whose = f"{acc.generation} constants" if getattr(base, "calibrated", False) else "uncalibrated defaults"
+        whose = (
+            f"{acc.generation} constants" if getattr(base, "calibrated", False) else "uncalibrated defaults"
+        )
         src += f"; kept from the catalog ({whose}): {', '.join(kept)}"
     extra = {"source": src} if "source" in fields else {}
     if "pinned" in fields:  # the per-problem GEMM and attention tables must not replace what was measured

@@ -31,8 +31,19 @@ Recompute = Literal["none", "selective", "full"]
 SIX_N = 6.0  # Kaplan et al. 2020, Table 1: C ≈ 6N training FLOPs per token (kept for comparison only)
 
 SUPPORTED_MODEL_TYPES = (
-    "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma", "gemma2",
-    "deepseek_v3", "olmo2", "gpt_neox", "gpt2",
+    "llama",
+    "mistral",
+    "mixtral",
+    "qwen2",
+    "qwen2_moe",
+    "qwen3",
+    "qwen3_moe",
+    "gemma",
+    "gemma2",
+    "deepseek_v3",
+    "olmo2",
+    "gpt_neox",
+    "gpt2",
 )
 
 
@@ -109,11 +120,17 @@ class ArchSpec:
                 q += a.q_lora_rank if a.low_rank_bias else 0
             else:
                 q = h * q_out
-            kv_a = h * (a.kv_lora_rank + a.qk_rope_head_dim) + (a.kv_lora_rank + a.qk_rope_head_dim if a.low_rank_bias else 0)
+            kv_a = h * (a.kv_lora_rank + a.qk_rope_head_dim) + (
+                a.kv_lora_rank + a.qk_rope_head_dim if a.low_rank_bias else 0
+            )
             kv = kv_a + a.kv_lora_rank + a.kv_lora_rank * a.num_heads * (a.qk_nope_head_dim + a.v_head_dim)
             o = a.num_heads * a.v_head_dim * h + (h if a.low_rank_bias else 0)
             return q + kv + o
-        q_out, k_out, v_out = a.num_heads * a.head_dim, a.num_kv_heads * a.head_dim, a.num_kv_heads * a.v_head_dim
+        q_out, k_out, v_out = (
+            a.num_heads * a.head_dim,
+            a.num_kv_heads * a.head_dim,
+            a.num_kv_heads * a.v_head_dim,
+        )
         n = h * (q_out + k_out + v_out) + a.num_heads * a.v_head_dim * h
         if a.qkv_bias:
             n += q_out + k_out + v_out
@@ -196,10 +213,15 @@ class ArchSpec:
         if a.kind == "mla":
             q_out = a.num_heads * a.head_dim
             q = (h * a.q_lora_rank + a.q_lora_rank * q_out) if a.q_lora_rank else h * q_out
-            kv = h * (a.kv_lora_rank + a.qk_rope_head_dim) + a.kv_lora_rank * a.num_heads * (a.qk_nope_head_dim + a.v_head_dim)
+            kv = h * (a.kv_lora_rank + a.qk_rope_head_dim) + a.kv_lora_rank * a.num_heads * (
+                a.qk_nope_head_dim + a.v_head_dim
+            )
             proj = 2 * (q + kv + a.num_heads * a.v_head_dim * h)
         else:
-            proj = 2 * h * (a.num_heads * a.head_dim + a.num_kv_heads * (a.head_dim + a.v_head_dim)) + 2 * a.num_heads * a.v_head_dim * h
+            proj = (
+                2 * h * (a.num_heads * a.head_dim + a.num_kv_heads * (a.head_dim + a.v_head_dim))
+                + 2 * a.num_heads * a.v_head_dim * h
+            )
         # attention core: scores (q·k over head_dim) and context (p·v over v_head_dim)
         per_key = 2 * a.num_heads * (a.head_dim + a.v_head_dim)
         full = self.num_layers - self.num_sliding_layers
@@ -242,7 +264,11 @@ class ArchSpec:
         if flash_attention:
             extra += fwd.attention_scores  # FlashAttention's backward recomputes Q·K^T
         return FlopsPerToken(
-            forward=fwd.total, training=model, hardware=model + extra, six_n=SIX_N * self.active_params, breakdown=fwd
+            forward=fwd.total,
+            training=model,
+            hardware=model + extra,
+            six_n=SIX_N * self.active_params,
+            breakdown=fwd,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -261,7 +287,14 @@ class FlopBreakdown:
 
     @property
     def total(self) -> float:
-        return self.attention_proj + self.attention_core + self.mlp + self.moe_router + self.moe_experts + self.logits
+        return (
+            self.attention_proj
+            + self.attention_core
+            + self.mlp
+            + self.moe_router
+            + self.moe_experts
+            + self.logits
+        )
 
 
 @dataclass(frozen=True)

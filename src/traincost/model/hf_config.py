@@ -63,8 +63,15 @@ def _base(cfg: dict, name: str, mt: str) -> _Base:
     ffn = _int(cfg, "intermediate_size", mt=mt)
     tie = bool(cfg.get("tie_word_embeddings", mt in ("gemma", "gemma2")))
     common: dict[str, Any] = dict(
-        name=name, model_type=mt, vocab_size=vocab, hidden_size=h, num_layers=L, ffn=ffn, gated_mlp=True,
-        tie_embeddings=tie, max_position_embeddings=_int(cfg, "max_position_embeddings", default=None, mt=mt),
+        name=name,
+        model_type=mt,
+        vocab_size=vocab,
+        hidden_size=h,
+        num_layers=L,
+        ffn=ffn,
+        gated_mlp=True,
+        tie_embeddings=tie,
+        max_position_embeddings=_int(cfg, "max_position_embeddings", default=None, mt=mt),
     )
     attn_bias = bool(cfg.get("attention_bias", False))
     attn = Attention("mha", H, kv, hd, hd, qkv_bias=attn_bias, o_bias=attn_bias)
@@ -93,7 +100,9 @@ def from_hf_config(cfg: dict, name: str | None = None) -> ArchSpec:
     if mt in ("gemma", "gemma2"):
         return _gemma(cfg, b)
     if mt == "olmo2":
-        attn = Attention("mha", b.H, b.kv, b.hd, b.hd, qkv_bias=b.attn_bias, o_bias=b.attn_bias, qk_norm="full")
+        attn = Attention(
+            "mha", b.H, b.kv, b.hd, b.hd, qkv_bias=b.attn_bias, o_bias=b.attn_bias, qk_norm="full"
+        )
         return ArchSpec(**b.common, attention=attn)
     return _deepseek_v3(cfg, b)
 
@@ -131,7 +140,9 @@ def _qwen(cfg: dict, b: _Base) -> ArchSpec:
         only_mlp = set(int_list(cfg, "mlp_only_layers", L))
         n_moe = sum(1 for i in range(L) if i not in only_mlp and E > 0 and (i + 1) % step == 0)
         shared = _int(cfg, "shared_expert_intermediate_size", default=0, mt=mt) if mt == "qwen2_moe" else 0
-        moe = MoE(E, k, _int(cfg, "moe_intermediate_size", mt=mt), shared_ffn=shared, shared_gate=bool(shared))
+        moe = MoE(
+            E, k, _int(cfg, "moe_intermediate_size", mt=mt), shared_ffn=shared, shared_gate=bool(shared)
+        )
         spec.update(moe=moe, num_moe_layers=n_moe)
     return ArchSpec(**spec)
 
@@ -149,8 +160,15 @@ def _deepseek_v3(cfg: dict, b: _Base) -> ArchSpec:
     mt, L, H = b.mt, b.L, b.H
     nope, rope = _int(cfg, "qk_nope_head_dim", mt=mt), _int(cfg, "qk_rope_head_dim", mt=mt)
     attn = Attention(
-        "mla", H, H, nope + rope, _int(cfg, "v_head_dim", mt=mt), q_lora_rank=_int(cfg, "q_lora_rank", default=None, mt=mt),
-        kv_lora_rank=_int(cfg, "kv_lora_rank", mt=mt), qk_rope_head_dim=rope, qk_nope_head_dim=nope,
+        "mla",
+        H,
+        H,
+        nope + rope,
+        _int(cfg, "v_head_dim", mt=mt),
+        q_lora_rank=_int(cfg, "q_lora_rank", default=None, mt=mt),
+        kv_lora_rank=_int(cfg, "kv_lora_rank", mt=mt),
+        qk_rope_head_dim=rope,
+        qk_nope_head_dim=nope,
         low_rank_bias=b.attn_bias,
     )
     E = _int(cfg, "n_routed_experts", default=0, mt=mt)
@@ -159,7 +177,12 @@ def _deepseek_v3(cfg: dict, b: _Base) -> ArchSpec:
     n_moe = sum(1 for i in range(L) if E and i >= first_dense and i % freq == 0)
     fe = _int(cfg, "moe_intermediate_size", mt=mt)
     check_experts(E, _int(cfg, "num_experts_per_tok", mt=mt))
-    moe = MoE(E, _int(cfg, "num_experts_per_tok", mt=mt), fe, shared_ffn=fe * _int(cfg, "n_shared_experts", default=0, mt=mt))
+    moe = MoE(
+        E,
+        _int(cfg, "num_experts_per_tok", mt=mt),
+        fe,
+        shared_ffn=fe * _int(cfg, "n_shared_experts", default=0, mt=mt),
+    )
     return ArchSpec(**b.common, attention=attn, moe=moe if E else None, num_moe_layers=n_moe)
 
 
@@ -170,10 +193,17 @@ def _gpt2(cfg: dict, name: str) -> ArchSpec:
     check_heads(h, H, H, False)
     n_inner = _int(cfg, "n_inner", default=None, mt=mt) or 4 * h
     return ArchSpec(
-        name=name, model_type=mt, vocab_size=_int(cfg, "vocab_size", mt=mt), hidden_size=h,
+        name=name,
+        model_type=mt,
+        vocab_size=_int(cfg, "vocab_size", mt=mt),
+        hidden_size=h,
         num_layers=_int(cfg, "n_layer", "num_hidden_layers", mt=mt),
         attention=Attention("mha", H, H, h // H, h // H, qkv_bias=True, o_bias=True),
-        ffn=int(n_inner), gated_mlp=False, mlp_bias=True, norm="layer", norms_per_layer=2,
+        ffn=int(n_inner),
+        gated_mlp=False,
+        mlp_bias=True,
+        norm="layer",
+        norms_per_layer=2,
         tie_embeddings=bool(cfg.get("tie_word_embeddings", True)),
         learned_positions=_int(cfg, "n_positions", "max_position_embeddings", default=1024, mt=mt),
         max_position_embeddings=_int(cfg, "n_positions", "max_position_embeddings", default=1024, mt=mt),
@@ -187,10 +217,17 @@ def _gpt_neox(cfg: dict, name: str) -> ArchSpec:
     check_heads(h, H, H, False)
     bias = bool(cfg.get("attention_bias", True))
     return ArchSpec(
-        name=name, model_type=mt, vocab_size=_int(cfg, "vocab_size", mt=mt), hidden_size=h,
+        name=name,
+        model_type=mt,
+        vocab_size=_int(cfg, "vocab_size", mt=mt),
+        hidden_size=h,
         num_layers=_int(cfg, "num_hidden_layers", mt=mt),
         attention=Attention("mha", H, H, h // H, h // H, qkv_bias=bias, o_bias=bias),
-        ffn=_int(cfg, "intermediate_size", mt=mt), gated_mlp=False, mlp_bias=True, norm="layer", norms_per_layer=2,
+        ffn=_int(cfg, "intermediate_size", mt=mt),
+        gated_mlp=False,
+        mlp_bias=True,
+        norm="layer",
+        norms_per_layer=2,
         tie_embeddings=bool(cfg.get("tie_word_embeddings", False)),
         max_position_embeddings=_int(cfg, "max_position_embeddings", default=None, mt=mt),
     )

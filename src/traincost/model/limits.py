@@ -30,20 +30,36 @@ MAX_SHARED_EXPERTS = 64  # input limit: 32x the most shared experts published (2
 MAX_POSITIONS = 1_048_576  # input limit: 2^20 positions for GPT-2-style configs (n_positions)
 
 CONFIG_LIMITS: dict[str, tuple[int, int]] = {
-    "hidden_size": (1, MAX_HIDDEN), "n_embd": (1, MAX_HIDDEN),
-    "num_hidden_layers": (1, MAX_LAYERS), "n_layer": (1, MAX_LAYERS),
-    "num_attention_heads": (1, MAX_HEADS), "n_head": (1, MAX_HEADS),
+    "hidden_size": (1, MAX_HIDDEN),
+    "n_embd": (1, MAX_HIDDEN),
+    "num_hidden_layers": (1, MAX_LAYERS),
+    "n_layer": (1, MAX_LAYERS),
+    "num_attention_heads": (1, MAX_HEADS),
+    "n_head": (1, MAX_HEADS),
     "num_key_value_heads": (0, MAX_HEADS),  # 0 (or null): as many as attention heads
-    "head_dim": (1, MAX_HEAD_DIM), "v_head_dim": (1, MAX_HEAD_DIM), "qk_nope_head_dim": (0, MAX_HEAD_DIM), "qk_rope_head_dim": (0, MAX_HEAD_DIM),
-    "q_lora_rank": (0, MAX_HIDDEN), "kv_lora_rank": (1, MAX_HIDDEN),
+    "head_dim": (1, MAX_HEAD_DIM),
+    "v_head_dim": (1, MAX_HEAD_DIM),
+    "qk_nope_head_dim": (0, MAX_HEAD_DIM),
+    "qk_rope_head_dim": (0, MAX_HEAD_DIM),
+    "q_lora_rank": (0, MAX_HIDDEN),
+    "kv_lora_rank": (1, MAX_HIDDEN),
     "vocab_size": (1, MAX_VOCAB),
-    "intermediate_size": (1, MAX_FFN), "n_inner": (1, MAX_FFN), "moe_intermediate_size": (1, MAX_FFN),
+    "intermediate_size": (1, MAX_FFN),
+    "n_inner": (1, MAX_FFN),
+    "moe_intermediate_size": (1, MAX_FFN),
     "shared_expert_intermediate_size": (0, MAX_FFN),
-    "num_local_experts": (1, MAX_EXPERTS), "num_experts": (0, MAX_EXPERTS), "n_routed_experts": (0, MAX_EXPERTS),
-    "num_experts_per_tok": (1, MAX_EXPERTS), "n_shared_experts": (0, MAX_SHARED_EXPERTS),
-    "max_position_embeddings": (1, MAX_CONTEXT), "n_positions": (1, MAX_POSITIONS), "sliding_window": (0, MAX_CONTEXT),
-    "max_window_layers": (0, MAX_LAYERS), "decoder_sparse_step": (0, MAX_LAYERS),
-    "first_k_dense_replace": (0, MAX_LAYERS), "moe_layer_freq": (0, MAX_LAYERS),
+    "num_local_experts": (1, MAX_EXPERTS),
+    "num_experts": (0, MAX_EXPERTS),
+    "n_routed_experts": (0, MAX_EXPERTS),
+    "num_experts_per_tok": (1, MAX_EXPERTS),
+    "n_shared_experts": (0, MAX_SHARED_EXPERTS),
+    "max_position_embeddings": (1, MAX_CONTEXT),
+    "n_positions": (1, MAX_POSITIONS),
+    "sliding_window": (0, MAX_CONTEXT),
+    "max_window_layers": (0, MAX_LAYERS),
+    "decoder_sparse_step": (0, MAX_LAYERS),
+    "first_k_dense_replace": (0, MAX_LAYERS),
+    "moe_layer_freq": (0, MAX_LAYERS),
 }
 DEFAULT_LIMITS = (0, 2**31 - 1)  # input limit: a signed 32-bit integer for any other field
 
@@ -52,16 +68,28 @@ def config_int(key: str, v: Any) -> int:
     """A config.json integer field within its bound; NaN, infinities, fractions, text and booleans are
     refused with the accepted range."""
     lo, hi = CONFIG_LIMITS.get(key, DEFAULT_LIMITS)
-    ok = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v == int(v) and lo <= v <= hi
+    ok = (
+        isinstance(v, int | float)
+        and not isinstance(v, bool)
+        and math.isfinite(v)
+        and v == int(v)
+        and lo <= v <= hi
+    )
     if not ok:
-        raise InputError("config.json", f"field '{key}' must be a whole number from {lo} to {hi:,} (got {v!r:.40})")
+        raise InputError(
+            "config.json", f"field '{key}' must be a whole number from {lo} to {hi:,} (got {v!r:.40})"
+        )
     return int(v)
 
 
 def int_list(cfg: dict, key: str, hi: int) -> list[int]:
     """A list of layer indices such as `mlp_only_layers`."""
     v = cfg.get(key) or []
-    if not isinstance(v, list) or len(v) > hi or not all(isinstance(x, int) and not isinstance(x, bool) for x in v):
+    if (
+        not isinstance(v, list)
+        or len(v) > hi
+        or not all(isinstance(x, int) and not isinstance(x, bool) for x in v)
+    ):
         raise InputError("config.json", f"field '{key}' must be a list of at most {hi} layer numbers")
     return v
 
@@ -71,12 +99,18 @@ def check_heads(h: int, H: int, kv: int, head_dim_given: bool) -> None:
     Hugging Face `repeat_kv` repeats each KV head num_attention_heads // num_key_value_heads times), and
     without an explicit head_dim the head size is hidden_size / num_attention_heads."""
     if kv > H or H % kv:
-        raise InputError("config.json", f"num_attention_heads ({H}) must be a multiple of num_key_value_heads ({kv})")
+        raise InputError(
+            "config.json", f"num_attention_heads ({H}) must be a multiple of num_key_value_heads ({kv})"
+        )
     if not head_dim_given and h % H:
-        raise InputError("config.json",
-                         f"hidden_size ({h}) must be a multiple of num_attention_heads ({H}) unless head_dim is given")
+        raise InputError(
+            "config.json",
+            f"hidden_size ({h}) must be a multiple of num_attention_heads ({H}) unless head_dim is given",
+        )
 
 
 def check_experts(E: int, k: int) -> None:
     if E and not 1 <= k <= E:
-        raise InputError("config.json", f"num_experts_per_tok ({k}) must be from 1 to the number of experts ({E})")
+        raise InputError(
+            "config.json", f"num_experts_per_tok ({k}) must be from 1 to the number of experts ({E})"
+        )

@@ -42,8 +42,14 @@ def compute_cost(gpu_hours: float, price_per_gpu_hour: float) -> float:
 # ----------------------------------------------------------------------------- energy and carbon
 
 
-def cluster_power_kw(n_gpus: int, tdp_w: float, power_fraction: float, node_size: int, host_w_per_node: float,
-                     network_share: float) -> float:
+def cluster_power_kw(
+    n_gpus: int,
+    tdp_w: float,
+    power_fraction: float,
+    node_size: int,
+    host_w_per_node: float,
+    network_share: float,
+) -> float:
     """IT power of the cluster while training: accelerators at their average draw (a fraction of TDP,
     not TDP), each node's host (CPUs, memory, NICs, fans), and network switches as a share of that."""
     nodes = math.ceil(n_gpus / node_size)
@@ -60,8 +66,14 @@ def operational_co2_t(kwh: float, grid_g_per_kwh: float) -> float:
     return kwh * grid_g_per_kwh / 1e6
 
 
-def embodied_co2_t(n_gpus: int, per_gpu_kg: float, node_size: int, per_node_kg: float, run_hours: float,
-                   lifetime_years: float) -> float:
+def embodied_co2_t(
+    n_gpus: int,
+    per_gpu_kg: float,
+    node_size: int,
+    per_node_kg: float,
+    run_hours: float,
+    lifetime_years: float,
+) -> float:
     """Manufacturing emissions of the accelerators and servers, amortized over their service life for
     the hours the run uses them (LLMCarbon, Faiz et al. 2024: embodied x time / lifetime)."""
     nodes = math.ceil(n_gpus / node_size)
@@ -72,8 +84,13 @@ def embodied_co2_t(n_gpus: int, per_gpu_kg: float, node_size: int, per_node_kg: 
 # ----------------------------------------------------------------------------- owned hardware
 
 
-def depreciation_share(run_hours: float, lifetime_years: float, utilization: float, method: str,
-                       epoch_rate_per_year: float | None = None) -> float:
+def depreciation_share(
+    run_hours: float,
+    lifetime_years: float,
+    utilization: float,
+    method: str,
+    epoch_rate_per_year: float | None = None,
+) -> float:
     """Share of the cluster's purchase price that the run consumes.
 
     * straight-line: the run's hours over the hours the cluster is in productive use during its life

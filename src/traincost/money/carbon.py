@@ -32,5 +32,10 @@ def figures(v: dict[str, Any], n_gpus: int, hours, kwh, grid_g_per_kwh, conventi
     mc = model_card_kwh(n_gpus, v["tdp_w"], hours, v["pue"])
     counted = mc if convention == "model-card" else kwh
     loc_t = counted * grid_g_per_kwh / 1e6
-    return {"operational_t": loc_t, "market_operational_t": loc_t * (1.0 - v["renewable_matched_share"]),
-            "model_card_kwh": mc, "full_to_model_card": kwh / mc, "counted_kwh": counted}
+    return {
+        "operational_t": loc_t,
+        "market_operational_t": loc_t * (1.0 - v["renewable_matched_share"]),
+        "model_card_kwh": mc,
+        "full_to_model_card": kwh / mc,
+        "counted_kwh": counted,
+    }

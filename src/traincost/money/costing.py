@@ -43,7 +43,9 @@ class BillResult:
     params: dict[str, Param] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     ownership: str = "cloud"
-    owned_detail: dict[str, Any] | None = None  # owned: fixed cost per accelerator-year, buy-for-this-run, ...
+    owned_detail: dict[str, Any] | None = (
+        None  # owned: fixed cost per accelerator-year, buy-for-this-run, ...
+    )
 
 
 def compute(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -51,20 +53,31 @@ def compute(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
     n, nodes, acc = ctx.n_gpus, ctx.nodes, ctx.acc
     ckpt_bytes = ctx.params_count * v["checkpoint_bytes_per_param"]
     write_s = ckpt_bytes / (v["checkpoint_write_gb_s_per_node"] * 1e9 * nodes)
-    busy_days = realism.paused_days(v["solve_days"], v["evaluation_pause_share"], v["input_stall_share"],
-                                    v["batch_warmup_share"])  # steady training + evaluation, input and warm-up pauses
+    busy_days = realism.paused_days(
+        v["solve_days"], v["evaluation_pause_share"], v["input_stall_share"], v["batch_warmup_share"]
+    )  # steady training + evaluation, input and warm-up pauses
     # Daly's checkpoint cost is the time training is blocked per checkpoint (the stall), not the I/O time
-    r = run.reliability(busy_days, n, v["interruption_rate_per_gpu_hour"], v["checkpoint_stall_s"], v["restart_minutes"])
+    r = run.reliability(
+        busy_days, n, v["interruption_rate_per_gpu_hour"], v["checkpoint_stall_s"], v["restart_minutes"]
+    )
     days = r.wall_clock_days
     hours = days * 24.0
     gpu_hours = hours * n
 
-    it_kw = bill.cluster_power_kw(n, v["tdp_w"], v["power_fraction"], acc.node_size, v["host_w_per_node"], v["network_power_share"])
+    it_kw = bill.cluster_power_kw(
+        n, v["tdp_w"], v["power_fraction"], acc.node_size, v["host_w_per_node"], v["network_power_share"]
+    )
     kwh = bill.energy_kwh(it_kw, hours, v["pue"])
     co2 = carbon.figures(v, n, hours, kwh, v["grid_intensity"], ctx.carbon_convention)
     op_t = co2["operational_t"]
-    emb_t = bill.embodied_co2_t(n, v["embodied_kg_per_accelerator"], acc.node_size, v["embodied_kg_per_node_host"], hours,
-                                v["embodied_lifetime_years"])
+    emb_t = bill.embodied_co2_t(
+        n,
+        v["embodied_kg_per_accelerator"],
+        acc.node_size,
+        v["embodied_kg_per_node_host"],
+        hours,
+        v["embodied_lifetime_years"],
+    )
 
     raw = bill.dataset_bytes(ctx.tokens, v["bytes_per_token"])
     tok = bill.dataset_bytes(ctx.tokens, bill.token_id_bytes(ctx.vocab))
@@ -78,26 +91,73 @@ def compute(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
 
     zero = 0.0 * days
     out: dict[str, Any] = {
-        "co2": co2, "reliability": r, "busy_days": busy_days, "days": days, "hours": hours, "gpu_hours": gpu_hours, "it_kw": it_kw, "kwh": kwh,
-        "operational_t": op_t, "embodied_t": emb_t, "raw_bytes": raw, "tok_bytes": tok, "ckpt_bytes": ckpt_bytes,
-        "write_s": write_s, "months": months, "data_gb": data_gb, "ckpt_gb": ckpt_gb, "storage_data_usd": st_data,
-        "storage_ckpt_usd": st_ckpt, "staff_days": staff_days, "staff_usd": staff_usd,
+        "co2": co2,
+        "reliability": r,
+        "busy_days": busy_days,
+        "days": days,
+        "hours": hours,
+        "gpu_hours": gpu_hours,
+        "it_kw": it_kw,
+        "kwh": kwh,
+        "operational_t": op_t,
+        "embodied_t": emb_t,
+        "raw_bytes": raw,
+        "tok_bytes": tok,
+        "ckpt_bytes": ckpt_bytes,
+        "write_s": write_s,
+        "months": months,
+        "data_gb": data_gb,
+        "ckpt_gb": ckpt_gb,
+        "storage_data_usd": st_data,
+        "storage_ckpt_usd": st_ckpt,
+        "staff_days": staff_days,
+        "staff_usd": staff_usd,
     }
     if not ctx.on_prem:
-        out.update(compute_usd=bill.compute_cost(gpu_hours, v["price"]), energy_usd=zero, facility_usd=zero,
-                   maintenance_usd=zero, depreciation_usd=zero)
+        out.update(
+            compute_usd=bill.compute_cost(gpu_hours, v["price"]),
+            energy_usd=zero,
+            facility_usd=zero,
+            maintenance_usd=zero,
+            depreciation_usd=zero,
+        )
     else:
         peak = ownership.peak_kw(n, v["tdp_w"], acc.node_size, v["host_rated_w"], v["network_power_share"])
         own = ownership.owned(v, n, acc.node_size, it_kw, peak, hours, ctx.depreciation, ctx.facility)
-        out.update(compute_usd=own.depreciation_usd + own.capital_usd + own.maintenance_usd + own.ops_usd + own.software_usd,
-                   energy_usd=own.energy_usd, facility_usd=own.facility_usd, maintenance_usd=own.maintenance_usd,
-                   depreciation_usd=own.depreciation_usd, capex_usd=own.capex_usd, capital_usd=own.capital_usd,
-                   owned=own, peak_kw=peak)
+        out.update(
+            compute_usd=own.depreciation_usd
+            + own.capital_usd
+            + own.maintenance_usd
+            + own.ops_usd
+            + own.software_usd,
+            energy_usd=own.energy_usd,
+            facility_usd=own.facility_usd,
+            maintenance_usd=own.maintenance_usd,
+            depreciation_usd=own.depreciation_usd,
+            capex_usd=own.capex_usd,
+            capital_usd=own.capital_usd,
+            owned=own,
+            peak_kw=peak,
+        )
     out["storage_usd"] = st_data + st_ckpt
     owned_hw = out["compute_usd"] + out["energy_usd"] + out["facility_usd"]
     unit = v["price"] if not ctx.on_prem else owned_hw / gpu_hours  # what one more accelerator-hour costs
-    out.update(programme.compute(v, programme.MainRun(n, ctx.on_prem, days, gpu_hours, unit, out["compute_usd"], raw / 1e12,
-                                                      ctx.params_count * 2 / 1e9, ckpt_bytes / 1e9)))
+    out.update(
+        programme.compute(
+            v,
+            programme.MainRun(
+                n,
+                ctx.on_prem,
+                days,
+                gpu_hours,
+                unit,
+                out["compute_usd"],
+                raw / 1e12,
+                ctx.params_count * 2 / 1e9,
+                ckpt_bytes / 1e9,
+            ),
+        )
+    )
     out.update(unit_price=unit, egress_gb=ctx.params_count * 2 / 1e9 + ckpt_bytes / 1e9, n_gpus=n)
     out["total_usd"] = owned_hw + out["storage_usd"] + staff_usd + out["programme_usd"]
     return out
@@ -108,9 +168,11 @@ def _bill_notes(v: dict[str, Any], ctx: Context, o: dict[str, Any], required_bw:
     if ctx.acc.tdp_w is None:
         notes.append(f"{ctx.acc.id} has no published TDP; energy assumes {v['tdp_w']:.0f} W per accelerator.")
     if o["write_s"] > v["checkpoint_stall_s"]:
-        notes.append(f"A checkpoint ({o['ckpt_bytes'] / 1e12:.2f} TB) takes {o['write_s']:.0f} s at "
-                     f"{v['checkpoint_write_gb_s_per_node']:g} GB/s per node, above the {v['checkpoint_stall_s']:g} s target: "
-                     f"it needs {required_bw:,.0f} GB/s in aggregate.")
+        notes.append(
+            f"A checkpoint ({o['ckpt_bytes'] / 1e12:.2f} TB) takes {o['write_s']:.0f} s at "
+            f"{v['checkpoint_write_gb_s_per_node']:g} GB/s per node, above the {v['checkpoint_stall_s']:g} s target: "
+            f"it needs {required_bw:,.0f} GB/s in aggregate."
+        )
     return notes
 
 
@@ -118,47 +180,100 @@ def _bill_lines(P: dict[str, Param], v: dict[str, Any], ctx: Context, o: dict[st
     acc = ctx.acc
     lines: list[bill.Line] = []
     if not ctx.on_prem:
-        lines.append(bill.Line("compute", f"{acc.id} accelerator-hours (with failure overhead)", o["gpu_hours"], "GPU-h",
-                               v["price"], o["compute_usd"], ctx.price_source))
-        lines.append(bill.Line("energy", "electricity, facility and hardware", o["kwh"], "kWh", 0.0, 0.0,
-                               "included in the cloud price (not counted twice)"))
+        lines.append(
+            bill.Line(
+                "compute",
+                f"{acc.id} accelerator-hours (with failure overhead)",
+                o["gpu_hours"],
+                "GPU-h",
+                v["price"],
+                o["compute_usd"],
+                ctx.price_source,
+            )
+        )
+        lines.append(
+            bill.Line(
+                "energy",
+                "electricity, facility and hardware",
+                o["kwh"],
+                "kWh",
+                0.0,
+                0.0,
+                "included in the cloud price (not counted twice)",
+            )
+        )
     else:
         lines.extend(owned_lines(v, ctx, o))
-    lines.append(bill.Line("storage", f"dataset ({ctx.data_kind}: raw {v['bytes_per_token']:g} B/token + token ids)",
-                           o["data_gb"] * o["months"], "GB-month", v["storage_usd_per_gb_month"], o["storage_data_usd"],
-                           f"{ctx.storage_class} storage; {o['months']:.1f} months (run + evaluation)"))
-    lines.append(bill.Line("storage", f"checkpoints ({v['checkpoints_kept']:g} kept x {o['ckpt_bytes'] / 1e12:.2f} TB)",
-                           o["ckpt_gb"] * o["months"], "GB-month", v["storage_usd_per_gb_month"], o["storage_ckpt_usd"],
-                           f"{v['checkpoint_bytes_per_param']:g} B/param (weights + optimizer state)"))
-    lines.append(bill.Line("staff", f"{v['engineers']:g} engineers x {o['staff_days']:.0f} days (incl. preparation and evaluation)",
-                           v["engineers"] * o["staff_days"] / DAYS_PER_YEAR, "engineer-years",
-                           v["engineer_cost_per_year"], o["staff_usd"],
-                           "loaded cost per engineer-year; set --engineers 0 to leave staff out"))
+    lines.append(
+        bill.Line(
+            "storage",
+            f"dataset ({ctx.data_kind}: raw {v['bytes_per_token']:g} B/token + token ids)",
+            o["data_gb"] * o["months"],
+            "GB-month",
+            v["storage_usd_per_gb_month"],
+            o["storage_data_usd"],
+            f"{ctx.storage_class} storage; {o['months']:.1f} months (run + evaluation)",
+        )
+    )
+    lines.append(
+        bill.Line(
+            "storage",
+            f"checkpoints ({v['checkpoints_kept']:g} kept x {o['ckpt_bytes'] / 1e12:.2f} TB)",
+            o["ckpt_gb"] * o["months"],
+            "GB-month",
+            v["storage_usd_per_gb_month"],
+            o["storage_ckpt_usd"],
+            f"{v['checkpoint_bytes_per_param']:g} B/param (weights + optimizer state)",
+        )
+    )
+    lines.append(
+        bill.Line(
+            "staff",
+            f"{v['engineers']:g} engineers x {o['staff_days']:.0f} days (incl. preparation and evaluation)",
+            v["engineers"] * o["staff_days"] / DAYS_PER_YEAR,
+            "engineer-years",
+            v["engineer_cost_per_year"],
+            o["staff_usd"],
+            "loaded cost per engineer-year; set --engineers 0 to leave staff out",
+        )
+    )
     lines.extend(programme.lines(v, P, o, ctx.on_prem, float(o["unit_price"]), _short))
     return lines
 
 
 def _carbon_summary(v: dict[str, Any], ctx: Context, o: dict[str, Any]) -> dict[str, Any]:
-    return {"operational_t": o["operational_t"], "embodied_t": o["embodied_t"],
-            "total_t": o["operational_t"] + o["embodied_t"], "grid_g_per_kwh": v["grid_intensity"],
-            "grid_region": ctx.grid_region, "convention": ctx.carbon_convention,
-            "market_operational_t": o["co2"]["market_operational_t"],
-            "market_total_t": o["co2"]["market_operational_t"] + o["embodied_t"],
-            "renewable_matched_share": v["renewable_matched_share"],
-            "full_to_model_card": o["co2"]["full_to_model_card"],
-            "kg_per_gpu_hour": o["operational_t"] * 1000 / o["gpu_hours"]}
+    return {
+        "operational_t": o["operational_t"],
+        "embodied_t": o["embodied_t"],
+        "total_t": o["operational_t"] + o["embodied_t"],
+        "grid_g_per_kwh": v["grid_intensity"],
+        "grid_region": ctx.grid_region,
+        "convention": ctx.carbon_convention,
+        "market_operational_t": o["co2"]["market_operational_t"],
+        "market_total_t": o["co2"]["market_operational_t"] + o["embodied_t"],
+        "renewable_matched_share": v["renewable_matched_share"],
+        "full_to_model_card": o["co2"]["full_to_model_card"],
+        "kg_per_gpu_hour": o["operational_t"] * 1000 / o["gpu_hours"],
+    }
 
 
 def _reliability_summary(v: dict[str, Any], ctx: Context, o: dict[str, Any]) -> dict[str, Any]:
     r: run.Reliability = o["reliability"]
     solve_days = v["solve_days"]
-    return {"interruptions": r.interruptions, "goodput": solve_days / o["days"], "mtbf_hours": r.mtbf_hours,
-            "checkpoint_interval_min": r.checkpoint_interval_min, "restart_min": v["restart_minutes"],
-            "extra_days": o["days"] - solve_days, "extra_gpu_hours": (o["days"] - solve_days) * 24.0 * ctx.n_gpus,
-            "interruption_rate_per_gpu_hour": v["interruption_rate_per_gpu_hour"],
-            "failure_goodput": r.goodput, "pause_days": o["busy_days"] - solve_days,
-            "checkpoint_stall_s": v["checkpoint_stall_s"],
-            **{k: v[k] for k in realism.EFFECTS}}
+    return {
+        "interruptions": r.interruptions,
+        "goodput": solve_days / o["days"],
+        "mtbf_hours": r.mtbf_hours,
+        "checkpoint_interval_min": r.checkpoint_interval_min,
+        "restart_min": v["restart_minutes"],
+        "extra_days": o["days"] - solve_days,
+        "extra_gpu_hours": (o["days"] - solve_days) * 24.0 * ctx.n_gpus,
+        "interruption_rate_per_gpu_hour": v["interruption_rate_per_gpu_hour"],
+        "failure_goodput": r.goodput,
+        "pause_days": o["busy_days"] - solve_days,
+        "checkpoint_stall_s": v["checkpoint_stall_s"],
+        **{k: v[k] for k in realism.EFFECTS},
+    }
 
 
 def _cost_summary(o: dict[str, Any]) -> dict[str, float]:
@@ -181,13 +296,23 @@ def make_bill(P: dict[str, Param], ctx: Context) -> BillResult:
         cost=_cost_summary(o),
         energy={"kwh": o["kwh"], "it_kw": o["it_kw"], "pue": v["pue"], "power_fraction": v["power_fraction"]},
         carbon=_carbon_summary(v, ctx, o),
-        storage={"dataset_tb": o["raw_bytes"] / 1e12, "tokenized_tb": o["tok_bytes"] / 1e12,
-                 "checkpoint_tb": o["ckpt_bytes"] / 1e12, "checkpoints_kept": v["checkpoints_kept"],
-                 "checkpoint_write_s": o["write_s"], "required_write_gb_s": required_bw,
-                 "storage_class": ctx.storage_class, "months": o["months"]},
+        storage={
+            "dataset_tb": o["raw_bytes"] / 1e12,
+            "tokenized_tb": o["tok_bytes"] / 1e12,
+            "checkpoint_tb": o["ckpt_bytes"] / 1e12,
+            "checkpoints_kept": v["checkpoints_kept"],
+            "checkpoint_write_s": o["write_s"],
+            "required_write_gb_s": required_bw,
+            "storage_class": ctx.storage_class,
+            "months": o["months"],
+        },
         reliability=_reliability_summary(v, ctx, o),
-        time={"wall_clock_days": o["days"], "gpu_hours": o["gpu_hours"], "failure_free_days": solve_days,
-              "failure_free_gpu_hours": solve_days * 24.0 * ctx.n_gpus},
+        time={
+            "wall_clock_days": o["days"],
+            "gpu_hours": o["gpu_hours"],
+            "failure_free_days": solve_days,
+            "failure_free_gpu_hours": solve_days * 24.0 * ctx.n_gpus,
+        },
         params=P,
         notes=_bill_notes(v, ctx, o, required_bw),
         ownership="owned" if ctx.on_prem else "cloud",

@@ -52,14 +52,21 @@ class Market:
     def source(self) -> str:
         n, p = len(self.offers), len(self.best)
         if self.estimated_from:
-            return (f"ESTIMATE: no training-sized price for {self.accelerator} in the catalog; {self.estimated_from}'s "
-                    f"effective price x {self.scale:.2f} (ratio of dense BF16 peaks); {n} offers from {p} providers")
-        band = (f"band with {self.spread_from}'s relative spread ({p} providers only)" if self.spread_from
-                else f"P10-P90 over {n} offers from contract rates to on-demand list")
+            return (
+                f"ESTIMATE: no training-sized price for {self.accelerator} in the catalog; {self.estimated_from}'s "
+                f"effective price x {self.scale:.2f} (ratio of dense BF16 peaks); {n} offers from {p} providers"
+            )
+        band = (
+            f"band with {self.spread_from}'s relative spread ({p} providers only)"
+            if self.spread_from
+            else f"P10-P90 over {n} offers from contract rates to on-demand list"
+        )
         dates = sorted(o.row.date for o in self.offers)
-        return (f"effective price: median of {p} providers' best current training-cluster offers (8+ GPUs per node, "
-                f"no spot; observed {dates[0]} to {dates[-1]}); ${self.low:.2f}-${self.high:.2f} {band} "
-                f"(`traincost prices --gpu {self.accelerator}`; rule in docs/bill.md)")
+        return (
+            f"effective price: median of {p} providers' best current training-cluster offers (8+ GPUs per node, "
+            f"no spot; observed {dates[0]} to {dates[-1]}); ${self.low:.2f}-${self.high:.2f} {band} "
+            f"(`traincost prices --gpu {self.accelerator}`; rule in docs/bill.md)"
+        )
 
 
 def _peak(acc) -> float:
@@ -104,8 +111,15 @@ def market(acc, days: float | None = None) -> Market | None:
         if ref is not None:
             low, high = min(low, value * ref.low / ref.value), max(high, value * ref.high / ref.value)
             borrowed = REFERENCE
-    return Market(acc.id, value, min(low, value), max(high, value), tuple(offers), tuple(best.values()),
-                  spread_from=borrowed)
+    return Market(
+        acc.id,
+        value,
+        min(low, value),
+        max(high, value),
+        tuple(offers),
+        tuple(best.values()),
+        spread_from=borrowed,
+    )
 
 
 def nearest_priced(acc) -> tuple[object, float] | None:
@@ -135,5 +149,14 @@ def effective(acc, days: float | None = None) -> Market | None:
         return None
     other, r = near
     o = market(other, days)
-    return Market(acc.id, o.value * r, o.low * r, o.high * r, o.offers, o.best, estimated_from=other.id, scale=r,
-                  spread_from=o.spread_from)
+    return Market(
+        acc.id,
+        o.value * r,
+        o.low * r,
+        o.high * r,
+        o.offers,
+        o.best,
+        estimated_from=other.id,
+        scale=r,
+        spread_from=o.spread_from,
+    )

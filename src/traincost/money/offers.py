@@ -33,20 +33,41 @@ def run_offers(acc, gpus=None, days=None, provider: str | None = None) -> dict[s
     d = _num(days, "days", DEFAULT_DAYS)
     hours = n * d * 24.0
     m = market.effective(acc, d)
-    counted = {(o.provider, o.tier, o.row.date) for o in m.offers} if m is not None and not m.estimated_from else set()
+    counted = (
+        {(o.provider, o.tier, o.row.date) for o in m.offers}
+        if m is not None and not m.estimated_from
+        else set()
+    )
     rows = []
     for o in every_offer(acc, include_spot=True):
         if provider and o.provider != provider.lower():
             continue
         r = o.row
-        rows.append({"provider": o.provider, "instance": r.instance, "region": r.region, "tier": o.tier,
-                     "usd_per_gpu_hour": o.value, "compute_usd": o.value * hours, "date": r.date,
-                     "gpus_per_node": r.accelerators_per_instance, "counted_in_market": (o.provider, o.tier, r.date) in counted,
-                     "source": r.source})
+        rows.append(
+            {
+                "provider": o.provider,
+                "instance": r.instance,
+                "region": r.region,
+                "tier": o.tier,
+                "usd_per_gpu_hour": o.value,
+                "compute_usd": o.value * hours,
+                "date": r.date,
+                "gpus_per_node": r.accelerators_per_instance,
+                "counted_in_market": (o.provider, o.tier, r.date) in counted,
+                "source": r.source,
+            }
+        )
     rows.sort(key=lambda x: x["usd_per_gpu_hour"])
     eff = None
     if m is not None:
-        eff = {"usd_per_gpu_hour": m.value, "p10": m.low, "p90": m.high, "compute_usd": m.value * hours,
-               "compute_usd_p10": m.low * hours, "compute_usd_p90": m.high * hours, "source": m.source,
-               "estimated_from": m.estimated_from}
+        eff = {
+            "usd_per_gpu_hour": m.value,
+            "p10": m.low,
+            "p90": m.high,
+            "compute_usd": m.value * hours,
+            "compute_usd_p10": m.low * hours,
+            "compute_usd_p90": m.high * hours,
+            "source": m.source,
+            "estimated_from": m.estimated_from,
+        }
     return {"gpu": acc.id, "gpus": n, "days": d, "gpu_hours": hours, "offers": rows, "effective": eff}

@@ -50,7 +50,9 @@ class Owned:
     energy_usd_per_gpu_hour: Any
 
 
-def owned(v: dict[str, Any], n_gpus: int, node_size: int, it_kw, peak, run_hours, method: str, facility: str) -> Owned:
+def owned(
+    v: dict[str, Any], n_gpus: int, node_size: int, it_kw, peak, run_hours, method: str, facility: str
+) -> Owned:
     """Cost of ownership charged to one run (floats or NumPy arrays in `v`)."""
     nodes = math.ceil(n_gpus / node_size)
     capex = nodes * v["server_price"] / (1.0 - v["network_capex_share"] - v["storage_capex_share"])
@@ -75,14 +77,24 @@ def owned(v: dict[str, Any], n_gpus: int, node_size: int, it_kw, peak, run_hours
     energy_per_hour = it_kw * v["pue"] * v["electricity_usd_per_kwh"]
     fixed_year = dep_year + capital_year + maint_year + fac_year + ops_year + sw_year
     return Owned(
-        capex_usd=capex, resale_usd=resale, depreciation_usd=depreciation, capital_usd=capital_year * busy,
-        maintenance_usd=maint_year * busy, facility_usd=fac_year * busy, energy_usd=energy_per_hour * run_hours,
-        ops_usd=ops_year * busy, software_usd=sw_year * busy, busy_years=busy,
-        fixed_usd_per_gpu_year=fixed_year / n_gpus, energy_usd_per_gpu_hour=energy_per_hour / n_gpus,
+        capex_usd=capex,
+        resale_usd=resale,
+        depreciation_usd=depreciation,
+        capital_usd=capital_year * busy,
+        maintenance_usd=maint_year * busy,
+        facility_usd=fac_year * busy,
+        energy_usd=energy_per_hour * run_hours,
+        ops_usd=ops_year * busy,
+        software_usd=sw_year * busy,
+        busy_years=busy,
+        fixed_usd_per_gpu_year=fixed_year / n_gpus,
+        energy_usd_per_gpu_hour=energy_per_hour / n_gpus,
     )
 
 
-def break_even_utilization(fixed_usd_per_gpu_year: float, energy_usd_per_gpu_hour: float, cloud_price: float) -> float:
+def break_even_utilization(
+    fixed_usd_per_gpu_year: float, energy_usd_per_gpu_hour: float, cloud_price: float
+) -> float:
     """Utilization at which owning costs the cloud price per useful accelerator-hour; inf if never."""
     margin = cloud_price - energy_usd_per_gpu_hour
     return math.inf if margin <= 0 else fixed_usd_per_gpu_year / (HOURS_PER_YEAR * margin)
@@ -96,9 +108,19 @@ def buy_for_run(v: dict[str, Any], o: Owned, run_hours: float) -> dict[str, floa
     sold = o.capex_usd * (1 - v["used_market_discount"]) * math.exp(-EPOCH_RATE * t)
     per_year = lambda x: float(x) / o.busy_years * t if o.busy_years else 0.0  # noqa: E731 - a rate for t years
     capital = v["cost_of_capital"] * (o.capex_usd + sold) / 2.0 * t
-    parts = {"capex_usd": float(o.capex_usd), "resale_after_run_usd": float(sold), "capital_usd": float(capital),
-             "maintenance_usd": per_year(o.maintenance_usd), "facility_usd": per_year(o.facility_usd),
-             "ops_usd": per_year(o.ops_usd), "software_usd": per_year(o.software_usd), "energy_usd": float(o.energy_usd)}
-    parts["total_usd"] = parts["capex_usd"] - sold + sum(v for k, v in parts.items() if k not in
-                                                         ("capex_usd", "resale_after_run_usd"))
+    parts = {
+        "capex_usd": float(o.capex_usd),
+        "resale_after_run_usd": float(sold),
+        "capital_usd": float(capital),
+        "maintenance_usd": per_year(o.maintenance_usd),
+        "facility_usd": per_year(o.facility_usd),
+        "ops_usd": per_year(o.ops_usd),
+        "software_usd": per_year(o.software_usd),
+        "energy_usd": float(o.energy_usd),
+    }
+    parts["total_usd"] = (
+        parts["capex_usd"]
+        - sold
+        + sum(v for k, v in parts.items() if k not in ("capex_usd", "resale_after_run_usd"))
+    )
     return parts

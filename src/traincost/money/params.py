@@ -31,10 +31,10 @@ def _p(name: str, node: dict, user: Any = None, source: str | None = None, key: 
         return Param(name, user, "user", user=True)
     v = node[key]
     if isinstance(v, dict):
-        return Param(name, v["value"], source or v.get("source") or node.get("source", ""), v.get("low"), v.get("high"))
+        return Param(
+            name, v["value"], source or v.get("source") or node.get("source", ""), v.get("low"), v.get("high")
+        )
     return Param(name, v, source or node.get("source", ""), node.get("low"), node.get("high"))
-
-
 
 
 @dataclass
@@ -71,18 +71,32 @@ def resolve_grid(sc, acc_region: str | None) -> tuple[Param, str]:
             found = next((regions[key] for regions in g["cloud_regions"].values() if key in regions), None)
         if found is not None and "gco2e_per_kwh" not in found:  # a cloud region that names its grid only
             grid_row = g["regions"].get(found.get("grid", ""))
-            found = ({**grid_row, "source": f"{key} -> grid '{found['grid']}': {grid_row.get('source', '')}"} if grid_row
-                     else {"gco2e_per_kwh": d["value"], "source": f"{key}: grid not in the catalog, default used"})
+            found = (
+                {**grid_row, "source": f"{key} -> grid '{found['grid']}': {grid_row.get('source', '')}"}
+                if grid_row
+                else {"gco2e_per_kwh": d["value"], "source": f"{key}: grid not in the catalog, default used"}
+            )
         if found is not None:
             v = found["gco2e_per_kwh"]
             # a known region: +-25% (data/defaults.yaml bill_assumptions.grid_region_band)
             band = _bill_assumption("grid_region_band")
-            return (Param("grid_intensity", v, _short(found.get("source", "")), v * band["low"], v * band["high"],
-                          user=bool(sc.region)), key)
+            return (
+                Param(
+                    "grid_intensity",
+                    v,
+                    _short(found.get("source", "")),
+                    v * band["low"],
+                    v * band["high"],
+                    user=bool(sc.region),
+                ),
+                key,
+            )
         if sc.region:
             known = sorted(set(g["regions"]) | {k for v in g["cloud_regions"].values() for k in v})
             raise InputError("region", f"unknown region '{sc.region}'; accepted: {', '.join(known)}")
-    return Param("grid_intensity", d["value"], _short(d.get("source", "")), d["low"], d["high"]), "default (US average)"
+    return Param(
+        "grid_intensity", d["value"], _short(d.get("source", "")), d["low"], d["high"]
+    ), "default (US average)"
 
 
 # presentation: how many characters of a catalog source a parameter's one-line source keeps
@@ -125,20 +139,49 @@ def _time_params(sc, facts: RunFacts, quote: PriceFacts, on_prem: bool, add) -> 
     """Failure-free days, the price, checkpoints, interruptions, pauses and restarts."""
     rel, sto = catalog.bill_data("reliability"), catalog.bill_data("storage")
     lo, hi = facts.solve_range or (None, None)
-    add(Param("solve_days", facts.solve_days, "performance model (failure-free wall-clock days)", lo, hi,
-              user=facts.solve_range is None))
+    add(
+        Param(
+            "solve_days",
+            facts.solve_days,
+            "performance model (failure-free wall-clock days)",
+            lo,
+            hi,
+            user=facts.solve_range is None,
+        )
+    )
     if not on_prem:
         drift = _bill_assumption("listed_price_band")
         price = quote.price
         lo_p, hi_p = quote.band or (price * drift["low"], price * drift["high"])
-        add(Param("price", price, quote.source, None if quote.user else lo_p, None if quote.user else hi_p,
-                  user=quote.user))
+        add(
+            Param(
+                "price",
+                price,
+                quote.source,
+                None if quote.user else lo_p,
+                None if quote.user else hi_p,
+                user=quote.user,
+            )
+        )
     add(_p("checkpoint_bytes_per_param", sto["checkpoint"]["bytes_per_param"]))
-    add(_p("checkpoint_write_gb_s_per_node", sto["checkpoint"]["write_bandwidth_gb_s_per_node"], sc.checkpoint_write_gb_s))
+    add(
+        _p(
+            "checkpoint_write_gb_s_per_node",
+            sto["checkpoint"]["write_bandwidth_gb_s_per_node"],
+            sc.checkpoint_write_gb_s,
+        )
+    )
     add(_p("checkpoint_stall_s", rel["checkpoint_write_seconds"], sc.checkpoint_stall_s))
     cls = realism.interruption_class(on_prem)
-    add(_p("interruption_rate_per_gpu_hour", rel["interruption_rate_by_class"][cls], sc.interruption_rate,
-           source=f"{cls} cluster: " + _short(rel["interruption_rate_by_class"][cls]["source"], SOURCE_CHARS_LONG)))
+    add(
+        _p(
+            "interruption_rate_per_gpu_hour",
+            rel["interruption_rate_by_class"][cls],
+            sc.interruption_rate,
+            source=f"{cls} cluster: "
+            + _short(rel["interruption_rate_by_class"][cls]["source"], SOURCE_CHARS_LONG),
+        )
+    )
     for eff in realism.EFFECTS:
         add(_p(eff, rel[eff], getattr(sc, eff, None)))
     add(_p("restart_minutes", rel["restart_minutes"], sc.restart_minutes))
@@ -147,10 +190,14 @@ def _time_params(sc, facts: RunFacts, quote: PriceFacts, on_prem: bool, add) -> 
 def _host_param(sc, acc: Accelerator, pf: float, rated: float | None, host: dict) -> Param:
     if sc.host_w_per_node is not None:
         return Param("host_w_per_node", sc.host_w_per_node, "user", user=True)
-    scale = (rated / host["value"] * pf) if rated else acc.node_size / HOST_NODE_SIZE  # per-server rating, else per 8 GPUs
+    scale = (
+        (rated / host["value"] * pf) if rated else acc.node_size / HOST_NODE_SIZE
+    )  # per-server rating, else per 8 GPUs
     if rated:
-        src = (f"{acc.id} server rated host power {rated} W x {pf:g} average fraction; "
-               f"{_short(host.get('source', ''), SOURCE_CHARS_SHORT)}")
+        src = (
+            f"{acc.id} server rated host power {rated} W x {pf:g} average fraction; "
+            f"{_short(host.get('source', ''), SOURCE_CHARS_SHORT)}"
+        )
     else:
         src = f"{_short(host.get('source', ''), SOURCE_CHARS)} (scaled to {acc.node_size} accelerators per node)"
     return Param("host_w_per_node", host["value"] * scale, src, host["low"] * scale, host["high"] * scale)
@@ -160,7 +207,13 @@ def _power_params(sc, acc: Accelerator, on_prem: bool, add) -> tuple[float, floa
     """Accelerator and host power, network share, PUE and TDP; returns (power fraction, rated host W)."""
     onp = catalog.bill_data("onprem")
     frac_node = onp["power"]["tdp_fraction"]["tpu" if acc.generation.startswith("tpu") else "gpu"]
-    pf = add(_p("power_fraction", {**frac_node, "source": onp["power"]["tdp_fraction"]["source"]}, sc.power_fraction))
+    pf = add(
+        _p(
+            "power_fraction",
+            {**frac_node, "source": onp["power"]["tdp_fraction"]["source"]},
+            sc.power_fraction,
+        )
+    )
     host = onp["power"]["host_overhead_w_per_node"]
     rated = (host.get("by_accelerator_rated_max_w") or {}).get(acc.id)
     add(_host_param(sc, acc, pf, rated, host))
@@ -169,8 +222,14 @@ def _power_params(sc, acc: Accelerator, on_prem: bool, add) -> tuple[float, floa
     add(_p("pue", {**pue_node["default" if on_prem else "hyperscale"], "source": pue_node["source"]}, sc.pue))
     tdp = acc.tdp_w
     fallback = _bill_assumption("tdp_w_fallback")
-    add(Param("tdp_w", tdp or float(fallback["value"]), acc.sources.get("tdp_w", "") if tdp else fallback["source"],
-              user=True))
+    add(
+        Param(
+            "tdp_w",
+            tdp or float(fallback["value"]),
+            acc.sources.get("tdp_w", "") if tdp else fallback["source"],
+            user=True,
+        )
+    )
     return pf, rated
 
 
@@ -194,7 +253,9 @@ def _storage_staff_params(sc, add) -> tuple[str, str]:
     add(_p("bytes_per_token", sto["bytes_per_token"][kind], sc.bytes_per_token))
     add(_p("checkpoints_kept", sto["checkpoint"]["full_checkpoints_kept"], sc.checkpoints_kept))
     cls = sc.storage_class or "object"
-    price_node = sto["prices"]["defaults"]["object_store_usd_per_gb_month" if cls == "object" else "parallel_fs_usd_per_gb_month"]
+    price_node = sto["prices"]["defaults"][
+        "object_store_usd_per_gb_month" if cls == "object" else "parallel_fs_usd_per_gb_month"
+    ]
     add(_p("storage_usd_per_gb_month", price_node, sc.storage_price))
     add(_p("evaluation_months", staff["evaluation_months"], sc.eval_months))
     add(_p("preparation_months", staff["preparation_months"], sc.prep_months))
@@ -210,13 +271,23 @@ def _server_param(sc, acc: Accelerator, onp: dict) -> Param:
     if sc.server_price is not None:
         return Param("server_price", sc.server_price, "user", user=True)
     if srv is None:
-        raise InputError("server_price", f"no purchase price for {acc.id} servers in the catalog; pass --server-price (USD per node)")
+        raise InputError(
+            "server_price",
+            f"no purchase price for {acc.id} servers in the catalog; pass --server-price (USD per node)",
+        )
     node = srv["default"]["node_price_usd"]
-    return Param("server_price", node["value"], f"{_short(srv['default'].get('source', ''))} ({srv['default'].get('date', '')})",
-                 node.get("low"), node.get("high"))
+    return Param(
+        "server_price",
+        node["value"],
+        f"{_short(srv['default'].get('source', ''))} ({srv['default'].get('date', '')})",
+        node.get("low"),
+        node.get("high"),
+    )
 
 
-def _owned_params(sc, acc: Accelerator, method: str, facility: str, power: tuple[float, float | None], P, add) -> None:
+def _owned_params(
+    sc, acc: Accelerator, method: str, facility: str, power: tuple[float, float | None], P, add
+) -> None:
     """Servers, network and storage capital, ownership economics, utilization, maintenance, power and facility."""
     onp = catalog.bill_data("onprem")
     pf, rated = power
@@ -229,13 +300,33 @@ def _owned_params(sc, acc: Accelerator, method: str, facility: str, power: tuple
     add(_p("used_market_discount", own["used_market_discount"]))
     add(_p("cost_of_capital", own["cost_of_capital"], getattr(sc, "cost_of_capital", None)))
     add(_p("ops_gpus_per_engineer", own["ops_gpus_per_engineer"], getattr(sc, "ops_gpus_per_engineer", None)))
-    add(_p("software_usd_per_gpu_year", own["software_usd_per_gpu_year"], getattr(sc, "software_per_gpu_year", None)))
-    rated_w = rated or (P["host_w_per_node"].value / pf)  # a server's rated host power, for the contracted peak
-    add(Param("host_rated_w", rated_w, f"{acc.id} server rated host power (contracted peak); "
-              f"{_short(own['colocation_basis']['source'], SOURCE_CHARS_SHORT)}", user=True))
+    add(
+        _p(
+            "software_usd_per_gpu_year",
+            own["software_usd_per_gpu_year"],
+            getattr(sc, "software_per_gpu_year", None),
+        )
+    )
+    rated_w = rated or (
+        P["host_w_per_node"].value / pf
+    )  # a server's rated host power, for the contracted peak
+    add(
+        Param(
+            "host_rated_w",
+            rated_w,
+            f"{acc.id} server rated host power (contracted peak); "
+            f"{_short(own['colocation_basis']['source'], SOURCE_CHARS_SHORT)}",
+            user=True,
+        )
+    )
     if method == "epoch":
-        add(_p("hardware_progress_rate_per_year", dep["hardware_progress"]["rate_per_year"],
-               source=dep["hardware_progress"].get("source")))
+        add(
+            _p(
+                "hardware_progress_rate_per_year",
+                dep["hardware_progress"]["rate_per_year"],
+                source=dep["hardware_progress"].get("source"),
+            )
+        )
     add(_p("utilization", _bill_assumption("owned_utilization"), sc.utilization))
     fac = onp["facility"]
     add(_p("maintenance_share_per_year", fac["maintenance_share_per_year"], sc.maintenance_share))
@@ -264,8 +355,20 @@ def resolve(sc, facts: RunFacts, quote: PriceFacts, on_prem: bool) -> tuple[dict
     facility, method = sc.facility or "colo", sc.depreciation or "straight-line"
     if on_prem:
         _owned_params(sc, acc, method, facility, power, P, add)
-    ctx = Context(acc=acc, n_gpus=facts.n_gpus, nodes=math.ceil(facts.n_gpus / acc.node_size),
-                  params_count=facts.params_count, vocab=facts.vocab, tokens=facts.tokens, on_prem=on_prem,
-                  facility=facility, depreciation=method, storage_class=cls, data_kind=kind,
-                  price_source=quote.source, grid_region=grid_key, carbon_convention=sc.carbon_convention or "full")
+    ctx = Context(
+        acc=acc,
+        n_gpus=facts.n_gpus,
+        nodes=math.ceil(facts.n_gpus / acc.node_size),
+        params_count=facts.params_count,
+        vocab=facts.vocab,
+        tokens=facts.tokens,
+        on_prem=on_prem,
+        facility=facility,
+        depreciation=method,
+        storage_class=cls,
+        data_kind=kind,
+        price_source=quote.source,
+        grid_region=grid_key,
+        carbon_convention=sc.carbon_convention or "full",
+    )
     return P, ctx

@@ -15,8 +15,14 @@ from traincost import catalog
 from traincost.catalog import Price
 from traincost.errors import InputError
 
-TIERS = {"on-demand": "on_demand", "capacity-block": "capacity_block", "contract": "contract",
-         "1y": "reserved_1y", "3y": "reserved_3y", "spot": "spot"}
+TIERS = {
+    "on-demand": "on_demand",
+    "capacity-block": "capacity_block",
+    "contract": "contract",
+    "1y": "reserved_1y",
+    "3y": "reserved_3y",
+    "spot": "spot",
+}
 HYPERSCALERS = ("aws", "gcp", "azure")
 TRAINING_SHAPE = 8  # accelerators per node: the HGX/DGX node that training clusters are built from
 
@@ -53,15 +59,26 @@ def training_sized(row: Price, generation: str = "") -> bool:
 def _order(row: Price, field: str, index: int) -> tuple:
     """Sort key of the tie-break rule (the best row sorts first)."""
     rank = HYPERSCALERS.index(row.provider) if row.provider in HYPERSCALERS else len(HYPERSCALERS)
-    return (tuple(-int(x) for x in row.date.split("-")), rank, -(row.accelerators_per_instance or 1),
-            getattr(row, field) or 0.0, index)
+    return (
+        tuple(-int(x) for x in row.date.split("-")),
+        rank,
+        -(row.accelerators_per_instance or 1),
+        getattr(row, field) or 0.0,
+        index,
+    )
 
 
 def rows_for(acc, provider: str | None = None, tier: str | None = None) -> list[Price]:
     """Training-sized rows for an accelerator (of one provider, with one tier), best first."""
     field = TIERS[tier] if tier else "on_demand"
-    out = [(i, p) for i, p in enumerate(catalog.prices()) if p.accelerator == acc.id and training_sized(p, acc.generation)
-           and (provider is None or p.provider == provider) and (tier is None or getattr(p, field))]
+    out = [
+        (i, p)
+        for i, p in enumerate(catalog.prices())
+        if p.accelerator == acc.id
+        and training_sized(p, acc.generation)
+        and (provider is None or p.provider == provider)
+        and (tier is None or getattr(p, field))
+    ]
     return [p for i, p in sorted(out, key=lambda t: _order(t[1], field, t[0]))]
 
 
@@ -113,25 +130,45 @@ def select(acc, provider: str | None = None, tier: str | None = None, region: st
     if provider:
         key = provider.strip().lower()
         if key not in known_providers():
-            raise InputError("provider", f"unknown provider '{provider}'; accepted: {', '.join(known_providers())}")
+            raise InputError(
+                "provider", f"unknown provider '{provider}'; accepted: {', '.join(known_providers())}"
+            )
     else:
         key = default_provider(acc)
         if key is None:
-            raise InputError("price", f"no training-sized (8 per node) price for {acc.id} in the catalog; pass --price "
-                                      "in USD per GPU-hour")
+            raise InputError(
+                "price",
+                f"no training-sized (8 per node) price for {acc.id} in the catalog; pass --price "
+                "in USD per GPU-hour",
+            )
     tier = tier or "on-demand"
     mine = rows_for(acc, key)
     if not mine:
-        small = sorted({r.accelerators_per_instance or 1 for r in catalog.prices() if r.provider == key
-                        and r.accelerator == acc.id})
-        what = f"only {'/'.join(map(str, small))}-GPU shapes, too small for a multi-node run" if small else "no price"
-        raise InputError("provider", f"{key} has {what} for {acc.id}; providers with a training-sized "
-                                     f"{tier} price: {_providers_with(acc, tier)}")
+        small = sorted(
+            {
+                r.accelerators_per_instance or 1
+                for r in catalog.prices()
+                if r.provider == key and r.accelerator == acc.id
+            }
+        )
+        what = (
+            f"only {'/'.join(map(str, small))}-GPU shapes, too small for a multi-node run"
+            if small
+            else "no price"
+        )
+        raise InputError(
+            "provider",
+            f"{key} has {what} for {acc.id}; providers with a training-sized "
+            f"{tier} price: {_providers_with(acc, tier)}",
+        )
     with_tier = [r for r in mine if getattr(r, TIERS[tier])]
     if not with_tier:
-        raise InputError("pricing", f"{key} has no {tier} price for {acc.id} in the catalog (its tiers: "
-                                    f"{', '.join(tiers_of(mine))}); providers with a {tier} price: "
-                                    f"{_providers_with(acc, tier)}; choose one with --provider, or pass --price")
+        raise InputError(
+            "pricing",
+            f"{key} has no {tier} price for {acc.id} in the catalog (its tiers: "
+            f"{', '.join(tiers_of(mine))}); providers with a {tier} price: "
+            f"{_providers_with(acc, tier)}; choose one with --provider, or pass --price",
+        )
     row, note = _in_region(with_tier, region)
     return Choice(row, tier, float(getattr(row, TIERS[tier])), note)
 

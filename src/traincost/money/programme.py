@@ -22,10 +22,14 @@ import numpy as np
 from traincost.money import bill
 
 FIELDS = {  # catalog key -> Scenario field of its override
-    "pilot_share": "pilot_share", "eval_compute_share": "eval_compute_share",
-    "dataprep_vcpu_hours_per_tb": "dataprep_vcpu_hours_per_tb", "vcpu_hour_usd": "vcpu_hour_usd",
-    "bringup_days": "bringup_days", "reservation_granularity_days": "reservation_granularity_days",
-    "support_share": "support_share", "egress_usd_per_gb": "egress_price",
+    "pilot_share": "pilot_share",
+    "eval_compute_share": "eval_compute_share",
+    "dataprep_vcpu_hours_per_tb": "dataprep_vcpu_hours_per_tb",
+    "vcpu_hour_usd": "vcpu_hour_usd",
+    "bringup_days": "bringup_days",
+    "reservation_granularity_days": "reservation_granularity_days",
+    "support_share": "support_share",
+    "egress_usd_per_gb": "egress_price",
 }
 SOURCE_CHARS = 110  # presentation: a bill line's source is cut to one line
 
@@ -59,7 +63,13 @@ class MainRun:
 
 def compute(v: dict[str, Any], run: MainRun) -> dict[str, Any]:
     """USD of each programme line (floats or NumPy arrays)."""
-    n_gpus, on_prem, days, gpu_hours, unit_price = run.n_gpus, run.on_prem, run.days, run.gpu_hours, run.unit_price
+    n_gpus, on_prem, days, gpu_hours, unit_price = (
+        run.n_gpus,
+        run.on_prem,
+        run.days,
+        run.gpu_hours,
+        run.unit_price,
+    )
     compute_usd, raw_tb, weights_gb, ckpt_gb = run.compute_usd, run.raw_tb, run.weights_gb, run.ckpt_gb
     pilots = v["pilot_share"] * gpu_hours * unit_price
     evals = v["eval_compute_share"] * gpu_hours * unit_price
@@ -71,20 +81,32 @@ def compute(v: dict[str, Any], run: MainRun) -> dict[str, Any]:
     else:
         g = np.maximum(v["reservation_granularity_days"], 1e-9)
         held = days + v["bringup_days"]
-        with np.errstate(invalid="ignore"):  # a run that never finishes (held = inf) is refused by run.feasibility
-            idle_days = np.where(v["reservation_granularity_days"] > 0, np.ceil(held / g - 1e-9) * g - held, 0.0)
+        with np.errstate(
+            invalid="ignore"
+        ):  # a run that never finishes (held = inf) is refused by run.feasibility
+            idle_days = np.where(
+                v["reservation_granularity_days"] > 0, np.ceil(held / g - 1e-9) * g - held, 0.0
+            )
         idle = idle_days * 24.0 * n_gpus * unit_price
         support = v["support_share"] * compute_usd
         egress = (weights_gb + ckpt_gb) * v["egress_usd_per_gb"]
-    items = {"pilots_usd": pilots, "evaluation_usd": evals, "dataprep_usd": dataprep, "bringup_usd": bringup,
-             "idle_reserved_usd": idle, "support_usd": support, "egress_usd": egress}
+    items = {
+        "pilots_usd": pilots,
+        "evaluation_usd": evals,
+        "dataprep_usd": dataprep,
+        "bringup_usd": bringup,
+        "idle_reserved_usd": idle,
+        "support_usd": support,
+        "egress_usd": egress,
+    }
     items["programme_usd"] = sum(items.values())
     items["idle_days"] = idle_days
     return items
 
 
-def lines(v: dict[str, Any], P: dict[str, Any], o: dict[str, Any], on_prem: bool, unit_price: float,
-          short) -> list[bill.Line]:
+def lines(
+    v: dict[str, Any], P: dict[str, Any], o: dict[str, Any], on_prem: bool, unit_price: float, short
+) -> list[bill.Line]:
     """The programme's bill lines (point estimate); sources from the resolved parameters `P`."""
     L = bill.Line
 
@@ -93,24 +115,72 @@ def lines(v: dict[str, Any], P: dict[str, Any], o: dict[str, Any], on_prem: bool
 
     gh = o["gpu_hours"]
     out = [
-        L("programme", f"pilot runs and ablations ({v['pilot_share']:.0%} of the run)", v["pilot_share"] * gh, "GPU-h",
-          unit_price, o["pilots_usd"], src("pilot_share")),
-        L("programme", f"evaluation compute ({v['eval_compute_share']:.1%} of the run)", v["eval_compute_share"] * gh,
-          "GPU-h", unit_price, o["evaluation_usd"], src("eval_compute_share")),
-        L("programme", f"data preparation of {o['raw_bytes'] / 1e12:.1f} TB (clean, dedup, tokenize)",
-          o["raw_bytes"] / 1e12 * v["dataprep_vcpu_hours_per_tb"], "vCPU-h", v["vcpu_hour_usd"], o["dataprep_usd"],
-          src("dataprep_vcpu_hours_per_tb")),
-        L("programme", f"cluster bring-up and burn-in ({v['bringup_days']:g} days)", v["bringup_days"] * 24 * o["n_gpus"],
-          "GPU-h", unit_price, o["bringup_usd"], src("bringup_days")),
+        L(
+            "programme",
+            f"pilot runs and ablations ({v['pilot_share']:.0%} of the run)",
+            v["pilot_share"] * gh,
+            "GPU-h",
+            unit_price,
+            o["pilots_usd"],
+            src("pilot_share"),
+        ),
+        L(
+            "programme",
+            f"evaluation compute ({v['eval_compute_share']:.1%} of the run)",
+            v["eval_compute_share"] * gh,
+            "GPU-h",
+            unit_price,
+            o["evaluation_usd"],
+            src("eval_compute_share"),
+        ),
+        L(
+            "programme",
+            f"data preparation of {o['raw_bytes'] / 1e12:.1f} TB (clean, dedup, tokenize)",
+            o["raw_bytes"] / 1e12 * v["dataprep_vcpu_hours_per_tb"],
+            "vCPU-h",
+            v["vcpu_hour_usd"],
+            o["dataprep_usd"],
+            src("dataprep_vcpu_hours_per_tb"),
+        ),
+        L(
+            "programme",
+            f"cluster bring-up and burn-in ({v['bringup_days']:g} days)",
+            v["bringup_days"] * 24 * o["n_gpus"],
+            "GPU-h",
+            unit_price,
+            o["bringup_usd"],
+            src("bringup_days"),
+        ),
     ]
     if not on_prem:
         out += [
-            L("programme", f"reserved-but-idle days ({o['idle_days']:.1f}; reserved in {v['reservation_granularity_days']:g}-day "
-              "blocks)", o["idle_days"] * 24 * o["n_gpus"], "GPU-h", unit_price, o["idle_reserved_usd"],
-              src("reservation_granularity_days")),
-            L("programme", f"support plan ({v['support_share']:.0%} of cloud compute)", o["compute_usd"], "USD",
-              v["support_share"], o["support_usd"], src("support_share")),
-            L("programme", "egress (final weights + one checkpoint)", o["egress_gb"], "GB", v["egress_usd_per_gb"],
-              o["egress_usd"], src("egress_usd_per_gb")),
+            L(
+                "programme",
+                f"reserved-but-idle days ({o['idle_days']:.1f}; reserved in {v['reservation_granularity_days']:g}-day "
+                "blocks)",
+                o["idle_days"] * 24 * o["n_gpus"],
+                "GPU-h",
+                unit_price,
+                o["idle_reserved_usd"],
+                src("reservation_granularity_days"),
+            ),
+            L(
+                "programme",
+                f"support plan ({v['support_share']:.0%} of cloud compute)",
+                o["compute_usd"],
+                "USD",
+                v["support_share"],
+                o["support_usd"],
+                src("support_share"),
+            ),
+            L(
+                "programme",
+                "egress (final weights + one checkpoint)",
+                o["egress_gb"],
+                "GB",
+                v["egress_usd_per_gb"],
+                o["egress_usd"],
+                src("egress_usd_per_gb"),
+            ),
         ]
     return out

@@ -43,7 +43,17 @@ def drivers(P: dict[str, Param], ctx: Context, top: int = TOP_DRIVERS) -> list[d
         hi = float(compute({**central, k: p.high}, ctx)["total_usd"])
         if lo == hi:
             continue
-        out.append({"name": k, "label": LABELS.get(k, k.replace("_", " ")), "low": float(p.low), "high": float(p.high),
-                    "cost_at_low": lo, "cost_at_high": hi, "swing_usd": abs(hi - lo), "source": p.source})
+        out.append(
+            {
+                "name": k,
+                "label": LABELS.get(k, k.replace("_", " ")),
+                "low": float(p.low),
+                "high": float(p.high),
+                "cost_at_low": lo,
+                "cost_at_high": hi,
+                "swing_usd": abs(hi - lo),
+                "source": p.source,
+            }
+        )
     out.sort(key=lambda d: -d["swing_usd"])
     return out[:top]

@@ -30,7 +30,14 @@ def sample(P: dict[str, Any], n: int, rng: np.random.Generator) -> dict[str, Any
     user-given values and parameters without a range stay fixed. Draws are independent."""
     out: dict[str, Any] = {}
     for k, p in P.items():
-        if p.user or p.low is None or p.high is None or p.value is None or not (p.low <= p.value <= p.high) or p.low == p.high:
+        if (
+            p.user
+            or p.low is None
+            or p.high is None
+            or p.value is None
+            or not (p.low <= p.value <= p.high)
+            or p.low == p.high
+        ):
             out[k] = p.value
             continue
         u = rng.standard_normal(n)
@@ -43,14 +50,18 @@ def sample(P: dict[str, Any], n: int, rng: np.random.Generator) -> dict[str, Any
     return out
 
 
-def ranges(P: dict[str, Any], ctx, n: int = MC_SAMPLES, seed: int = 0, percentile: float = MEDIAN_PERCENTILE) -> dict[str, Any]:
+def ranges(
+    P: dict[str, Any], ctx, n: int = MC_SAMPLES, seed: int = 0, percentile: float = MEDIAN_PERCENTILE
+) -> dict[str, Any]:
     """P10/P50/P90 of the headline figures from `n` joint draws of every uncertain parameter (seeded,
     reproducible). The point estimate evaluates each input at its central value; the P50 is the median of
     the outputs, which differs where the model is non-linear (failures, fixed costs)."""
     from traincost.money.costing import compute
 
     rng = np.random.default_rng(seed)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # draws that never finish: checked below
+    with np.errstate(
+        over="ignore", invalid="ignore", divide="ignore"
+    ):  # draws that never finish: checked below
         o = compute(sample(P, n, rng), ctx)
 
     def q(x) -> dict[str, float]:
@@ -58,26 +69,44 @@ def ranges(P: dict[str, Any], ctx, n: int = MC_SAMPLES, seed: int = 0, percentil
         p10, p50, p90 = np.percentile(x, PERCENTILES)
         return {"p10": float(p10), "p50": float(p50), "p90": float(p90)}
 
-    varied = [k for k, p in P.items() if not p.user and p.low is not None and p.high is not None and p.low != p.high]
+    varied = [
+        k for k, p in P.items() if not p.user and p.low is not None and p.high is not None and p.low != p.high
+    ]
     cost = np.broadcast_to(np.asarray(o["total_usd"], dtype=float), (n,))
     finite = np.isfinite(cost)
-    if finite.mean() < MIN_FINISHED_SHARE:  # the P90 needs 90% of the draws to finish: interruptions outpace checkpoint + restart
+    if (
+        finite.mean() < MIN_FINISHED_SHARE
+    ):  # the P90 needs 90% of the draws to finish: interruptions outpace checkpoint + restart
         from traincost.run.feasibility import never_finishes
 
         rate = P["interruption_rate_per_gpu_hour"].value if "interruption_rate_per_gpu_hour" in P else 0.0
         mtbf_h = 1.0 / (rate * ctx.n_gpus) if rate > 0 else float("inf")
         raise never_finishes("interruption_rate", ctx.n_gpus, float(rate), mtbf_h, share=1 - finite.mean())
     lo, hi = np.percentile(cost[finite], HISTOGRAM_CLIP)
-    counts, edges = np.histogram(np.clip(cost, lo, hi), bins=HISTOGRAM_BINS, range=(lo, hi if hi > lo else lo + 1))
+    counts, edges = np.histogram(
+        np.clip(cost, lo, hi), bins=HISTOGRAM_BINS, range=(lo, hi if hi > lo else lo + 1)
+    )
     return {
         "cost_histogram": {"edges": [float(x) for x in edges], "counts": [int(c) for c in counts]},
-        "gpu_hours": q(o["gpu_hours"]), "wall_clock_days": q(o["days"]), "cost_usd": {**q(o["total_usd"]), "p80": float(np.percentile(cost, BUDGET_PERCENTILE))},
-        "energy_kwh": q(o["kwh"]), "co2_t": q(o["operational_t"] + o["embodied_t"]),
-        "samples": n, "seed": seed, "varied": varied,
-        "at_percentile": {"percentile": percentile,
-                          **{k: float(np.percentile(np.broadcast_to(np.asarray(o[src], dtype=float), (n,)), percentile))
-                             for k, src in (("cost_usd", "total_usd"), ("wall_clock_days", "days"),
-                                            ("gpu_hours", "gpu_hours"))}},
+        "gpu_hours": q(o["gpu_hours"]),
+        "wall_clock_days": q(o["days"]),
+        "cost_usd": {**q(o["total_usd"]), "p80": float(np.percentile(cost, BUDGET_PERCENTILE))},
+        "energy_kwh": q(o["kwh"]),
+        "co2_t": q(o["operational_t"] + o["embodied_t"]),
+        "samples": n,
+        "seed": seed,
+        "varied": varied,
+        "at_percentile": {
+            "percentile": percentile,
+            **{
+                k: float(np.percentile(np.broadcast_to(np.asarray(o[src], dtype=float), (n,)), percentile))
+                for k, src in (
+                    ("cost_usd", "total_usd"),
+                    ("wall_clock_days", "days"),
+                    ("gpu_hours", "gpu_hours"),
+                )
+            },
+        },
         "method": "Monte Carlo: each uncertain input drawn from a split log-normal with its catalog P10/P50/P90 "
-                  "(low/value/high), independently; throughput from the performance model's validation error.",
+        "(low/value/high), independently; throughput from the performance model's validation error.",
     }

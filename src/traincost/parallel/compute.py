@@ -76,7 +76,9 @@ def elementwise_time(m, T, t, rep_div, bw, eff):
     written, bf16), plus launch overheads of the ~8 kernels."""
     h = m.h
     per_ffn = GATED_FFN_BYTES if m.gated else PLAIN_FFN_BYTES
-    nbytes = (ELEMENTWISE_BYTES_PER_HIDDEN * h * t / rep_div + 4.0 * (m.qdim + m.kdim) + per_ffn * m.ffn) * T / t
+    nbytes = (
+        (ELEMENTWISE_BYTES_PER_HIDDEN * h * t / rep_div + 4.0 * (m.qdim + m.kdim) + per_ffn * m.ffn) * T / t
+    )
     return np.maximum(nbytes / (bw * eff.hbm), ELEMENTWISE_KERNELS * eff.kernel_overhead_us * 1e-6)
 
 

@@ -21,7 +21,12 @@ def _fitted_row(generation: str) -> dict:
         return {**tab["default"], **gens[generation]}
     unc = tab.get("uncalibrated") or {}
     borrowed = gens.get(unc.get("borrow"), {})
-    return {**tab["default"], **borrowed, **{k: v for k, v in unc.items() if k != "borrow"}, "calibrated": False}
+    return {
+        **tab["default"],
+        **borrowed,
+        **{k: v for k, v in unc.items() if k != "borrow"},
+        "calibrated": False,
+    }
 
 
 def efficiency_for(acc: Accelerator) -> Efficiency:
@@ -29,9 +34,16 @@ def efficiency_for(acc: Accelerator) -> Efficiency:
     probe's measurements where the hardware file has them (they replace the catalog's)."""
     row = _fitted_row(acc.generation)
     k = kernels_from_table(catalog.kernels_table(), acc.generation, acc.kernels)
-    measured = {"gemm": k.gemm_fraction("bf16"), "gemm_ramp_us": k.gemm_ramp_us, "hbm": k.hbm, "scale_up": k.scale_up,
-                "scale_out": k.scale_out, "latency_up_us": k.latency_up_us, "latency_out_us": k.latency_out_us,
-                "overlap_contention": k.overlap_contention}
+    measured = {
+        "gemm": k.gemm_fraction("bf16"),
+        "gemm_ramp_us": k.gemm_ramp_us,
+        "hbm": k.hbm,
+        "scale_up": k.scale_up,
+        "scale_out": k.scale_out,
+        "latency_up_us": k.latency_up_us,
+        "latency_out_us": k.latency_out_us,
+        "overlap_contention": k.overlap_contention,
+    }
     fields = Efficiency.__dataclass_fields__
     fitted = {k2: v for k2, v in row.items() if k2 in fields and k2 not in measured}
     eff = Efficiency(**fitted, **measured, kernels=k)

@@ -38,7 +38,9 @@ def resolve(name: str | None) -> tuple[str, dict]:
     for fid, prof in tab["frameworks"].items():
         if key == fid or key in (prof.get("aliases") or []):
             return fid, prof
-    raise InputError("framework", f"unknown framework '{name}'; accepted: {', '.join(sorted(tab['frameworks']))}")
+    raise InputError(
+        "framework", f"unknown framework '{name}'; accepted: {', '.join(sorted(tab['frameworks']))}"
+    )
 
 
 def overhead() -> Overhead:
@@ -55,11 +57,18 @@ def training(name: str | None = None, optimizer: str = "adamw", **overrides) -> 
     opt = OPTIMIZERS[optimizer]
     opt_bytes = opt - 4.0 if p.get("master_in_weights") else opt
     t = Training(
-        weight_bytes=float(p["weight_bytes"]), grad_bytes=float(p["grad_bytes"]), optimizer_bytes=opt_bytes,
-        grad_reduce_bytes=float(p["grad_reduce_bytes"]), gathered_bytes=float(p["gathered_bytes"]),
-        attention_kernel=str(p["attention"]), sequence_parallel=bool(p["sequence_parallel"]),
-        tp_comm_overlap=bool(p["tp_comm_overlap"]), dp_overlap=bool(p["dp_overlap"]),
-        grad_sync_after_flush=bool(p["grad_sync_after_flush"]), overhead=overhead(), framework=fid,
+        weight_bytes=float(p["weight_bytes"]),
+        grad_bytes=float(p["grad_bytes"]),
+        optimizer_bytes=opt_bytes,
+        grad_reduce_bytes=float(p["grad_reduce_bytes"]),
+        gathered_bytes=float(p["gathered_bytes"]),
+        attention_kernel=str(p["attention"]),
+        sequence_parallel=bool(p["sequence_parallel"]),
+        tp_comm_overlap=bool(p["tp_comm_overlap"]),
+        dp_overlap=bool(p["dp_overlap"]),
+        grad_sync_after_flush=bool(p["grad_sync_after_flush"]),
+        overhead=overhead(),
+        framework=fid,
         master_in_weights=bool(p.get("master_in_weights")),
     )
     return replace(t, **overrides) if overrides else t
@@ -67,5 +76,12 @@ def training(name: str | None = None, optimizer: str = "adamw", **overrides) -> 
 
 def options(name: str | None) -> Options:
     fid, p = resolve(name)
-    return Options(zero=tuple(int(z) for z in p["zero"]), tp=bool(p["tp"]), pp=bool(p["pp"]), cp=bool(p["cp"]),
-                   ep=bool(p["ep"]), interleave=bool(p["interleave"]), uneven_stages=bool(p["uneven_stages"]))
+    return Options(
+        zero=tuple(int(z) for z in p["zero"]),
+        tp=bool(p["tp"]),
+        pp=bool(p["pp"]),
+        cp=bool(p["cp"]),
+        ep=bool(p["ep"]),
+        interleave=bool(p["interleave"]),
+        uneven_stages=bool(p["uneven_stages"]),
+    )

@@ -52,20 +52,30 @@ class Efficiency:
 
     gemm: float = GEMM_FRACTION  # achievable share of dense peak for large GEMMs (MAMF / theory)
     gemm_ramp_us: float = GEMM_RAMP_US  # fixed time per GEMM (tail effects), from GEMM-vs-shape tables
-    attention_fwd: float = ATTENTION_FRACTION  # attention kernel, fraction of the BF16 peak (from the attention tables)
+    attention_fwd: float = (
+        ATTENTION_FRACTION  # attention kernel, fraction of the BF16 peak (from the attention tables)
+    )
     attention_bwd: float = ATTENTION_FRACTION
     hbm: float = HBM_FRACTION  # achievable fraction of HBM bandwidth
-    scale_up: float = SCALE_UP_FRACTION  # achievable NCCL bus bandwidth / link bandwidth, inside the NVLink domain
+    scale_up: float = (
+        SCALE_UP_FRACTION  # achievable NCCL bus bandwidth / link bandwidth, inside the NVLink domain
+    )
     scale_out: float = SCALE_OUT_FRACTION  # same, across nodes (per NIC)
     latency_up_us: float = LATENCY_UP_US
     latency_out_us: float = LATENCY_OUT_US
-    overlap_contention: float = OVERLAP_CONTENTION  # compute slowdown per unit of communication hidden behind it (SMs used by NCCL)
+    overlap_contention: float = (
+        OVERLAP_CONTENTION  # compute slowdown per unit of communication hidden behind it (SMs used by NCCL)
+    )
     # fitted end-to-end
-    compute_realisation: float = COMPUTE_REALISATION  # in-training GEMM/attention speed relative to the isolated micro-benchmark
+    compute_realisation: float = (
+        COMPUTE_REALISATION  # in-training GEMM/attention speed relative to the isolated micro-benchmark
+    )
     kernel_overhead_us: float = 4.0  # per kernel launch / synchronisation
     dp_overlap: float = DP_OVERLAP  # share of the data-parallel communication hidden behind compute
     tp_overlap: float = TP_OVERLAP  # share of TP communication hidden when the framework overlaps it
-    throughput_sigma: float = THROUGHPUT_SIGMA  # log-space spread of measured/predicted throughput (from validation)
+    throughput_sigma: float = (
+        THROUGHPUT_SIGMA  # log-space spread of measured/predicted throughput (from validation)
+    )
     calibrated: bool = False
     source: str = "uncalibrated defaults"
     kernels: object = None  # parallel.kernels.Kernels the sub-model constants came from (attention tables)
@@ -87,16 +97,20 @@ class Training:
     flash_attention: bool = True
     attention_kernel: str = "cudnn"  # data/kernels.yaml attention table
     sequence_parallel: bool = True  # Megatron SP: norms/dropout split over TP ranks (Korthikanti et al. 2022)
-    dropout: bool = False  # dropout masks stored for backward (GPT-3-era recipes used dropout; modern LLMs do not)
-    tp_comm_overlap: bool = False  # framework overlaps TP collectives with GEMMs (Megatron-Core --tp-comm-overlap)
+    dropout: bool = (
+        False  # dropout masks stored for backward (GPT-3-era recipes used dropout; modern LLMs do not)
+    )
+    tp_comm_overlap: bool = (
+        False  # framework overlaps TP collectives with GEMMs (Megatron-Core --tp-comm-overlap)
+    )
     dp_overlap: bool = True  # framework overlaps gradient reduce-scatter / parameter all-gather with compute
     grad_sync_after_flush: bool = False  # with PP, gradients are reduced after the pipeline flush (DeepSpeed)
     overhead: Overhead = Overhead()  # CUDA context and NCCL buffers (data/kernels.yaml)
-    fragmentation: float = 0.0  # allocator slack on top of live tensors (none assumed; see docs/performance.md)
+    fragmentation: float = (
+        0.0  # allocator slack on top of live tensors (none assumed; see docs/performance.md)
+    )
     reserve: float = 0.0  # share of HBM kept free
     framework: str = "megatron-core"
-
-
 
 
 @dataclass(frozen=True)
@@ -134,19 +148,28 @@ class ModelCosts:
         at = a.attention
         moe = a.moe
         return cls(
-            h=a.hidden_size, V=a.vocab_size, L=a.num_layers, n_moe=a.num_moe_layers, H=at.num_heads,
+            h=a.hidden_size,
+            V=a.vocab_size,
+            L=a.num_layers,
+            n_moe=a.num_moe_layers,
+            H=at.num_heads,
             qdim=at.num_heads * at.head_dim,
             kdim=(at.num_heads if at.kind == "mla" else at.num_kv_heads) * at.head_dim,
             vdim=(at.num_heads if at.kind == "mla" else at.num_kv_heads) * at.v_head_dim,
-            odim=at.num_heads * at.v_head_dim, ffn=a.ffn, gated=a.gated_mlp,
-            E=moe.num_experts if moe else 0, k=moe.top_k if moe else 0, fe=moe.expert_ffn if moe else 0,
+            odim=at.num_heads * at.v_head_dim,
+            ffn=a.ffn,
+            gated=a.gated_mlp,
+            E=moe.num_experts if moe else 0,
+            k=moe.top_k if moe else 0,
+            fe=moe.expert_ffn if moe else 0,
             fs=moe.shared_ffn if moe else 0,
             attn_params=a.attention_params() + a.layer_norm_params(),
             dense_mlp_params=a.mlp_params(),
             moe_shared_params=(a.moe_params() - moe.num_experts * a.expert_params()) if moe else 0,
             expert_params=a.expert_params() if moe else 0,
             emb_in_params=a.vocab_size * a.hidden_size + a.learned_positions * a.hidden_size,
-            emb_out_params=a.vocab_size * a.hidden_size, tied=a.tie_embeddings,
+            emb_out_params=a.vocab_size * a.hidden_size,
+            tied=a.tie_embeddings,
             final_norm_params=a.hidden_size * (2 if a.norm == "layer" else 1),
             mla=((at.q_lora_rank or 0), at.kv_lora_rank, at.qk_rope_head_dim) if at.kind == "mla" else None,
             kv_heads=at.num_kv_heads,

@@ -81,7 +81,9 @@ def _interp_seq(points: list, seq: float) -> float:
         return pts[0][1]
     if x >= xs[-1]:
         return pts[-1][1]
-    for (x0, (_, y0)), (x1, (_, y1)) in zip(zip(xs, pts, strict=True), zip(xs[1:], pts[1:], strict=True), strict=True):
+    for (x0, (_, y0)), (x1, (_, y1)) in zip(
+        zip(xs, pts, strict=True), zip(xs[1:], pts[1:], strict=True), strict=True
+    ):
         if x0 <= x <= x1:
             return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
     return pts[-1][1]

@@ -28,15 +28,25 @@ def check_layout_fits_model(arch, seq_len: int, fixed: dict) -> None:
     tp = fixed.get("tp")
     if tp is not None and (heads % tp or kv % tp):
         ok = [t for t in range(1, min(heads, kv) + 1) if heads % t == 0 and kv % t == 0]
-        raise InputError("tp", f"{arch.name} has {heads} attention heads and {kv} KV heads; TP must divide both "
-                               f"(Megatron-LM rule), so it can be {', '.join(map(str, ok[:MAX_LISTED_TP]))} (got {tp})")
+        raise InputError(
+            "tp",
+            f"{arch.name} has {heads} attention heads and {kv} KV heads; TP must divide both "
+            f"(Megatron-LM rule), so it can be {', '.join(map(str, ok[:MAX_LISTED_TP]))} (got {tp})",
+        )
     ep = fixed.get("ep")
     if ep is not None and ep > 1 and arch.moe is not None and arch.moe.num_experts % ep:
-        raise InputError("ep", f"{arch.name} has {arch.moe.num_experts} experts; EP must divide them (got {ep})")
+        raise InputError(
+            "ep", f"{arch.name} has {arch.moe.num_experts} experts; EP must divide them (got {ep})"
+        )
     cp = fixed.get("cp")
     if cp is not None and cp > 1 and seq_len % (2 * cp):
-        raise InputError("cp", f"context parallelism cuts the sequence into 2 x CP chunks: {seq_len} tokens do not "
-                               f"split into {2 * cp} (got cp={cp})")
+        raise InputError(
+            "cp",
+            f"context parallelism cuts the sequence into 2 x CP chunks: {seq_len} tokens do not "
+            f"split into {2 * cp} (got cp={cp})",
+        )
     pp, v = fixed.get("pp"), fixed.get("interleave") or 1
     if pp is not None and pp * v > arch.num_layers:
-        raise InputError("pp", f"{arch.name} has {arch.num_layers} layers; PP x interleave ({pp} x {v}) cannot exceed them")
+        raise InputError(
+            "pp", f"{arch.name} has {arch.num_layers} layers; PP x interleave ({pp} x {v}) cannot exceed them"
+        )

@@ -44,7 +44,11 @@ def shard_divisors(shard, zero) -> tuple:
 def states(params, divs: tuple, W: float, G: float, Opt: float) -> dict[str, np.ndarray]:
     """Weights, gradients and optimizer bytes of ``params`` parameters with the sharding divisors of
     ``shard_divisors`` (Rajbhandari et al. 2020, Fig. 1)."""
-    return {"weights": W * params / divs[0], "gradients": G * params / divs[1], "optimizer": Opt * params / divs[2]}
+    return {
+        "weights": W * params / divs[0],
+        "gradients": G * params / divs[1],
+        "optimizer": Opt * params / divs[2],
+    }
 
 
 def fixed_overhead(ov: Overhead, t, p, d, c, e) -> np.ndarray:

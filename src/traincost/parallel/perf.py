@@ -37,7 +37,15 @@ from traincost.parallel.inputs import (
 )
 
 __all__ = [
-    "GIB", "OPTIMIZERS", "RECOMPUTE", "Efficiency", "Evaluation", "Layouts", "ModelCosts", "Training", "Workload",
+    "GIB",
+    "OPTIMIZERS",
+    "RECOMPUTE",
+    "Efficiency",
+    "Evaluation",
+    "Layouts",
+    "ModelCosts",
+    "Training",
+    "Workload",
     "evaluate",
 ]
 
@@ -57,7 +65,9 @@ def _stage_params(m: ModelCosts, x, t, e, p, first: bool, last: bool):
         dense = x * ((m.attn_params + m.dense_mlp_params) / t)
         experts = 0.0
     if first or last:
-        head = (np.where(p > 1, m.emb_out_params, 0.0 if m.tied else m.emb_out_params) + m.final_norm_params) / t
+        head = (
+            np.where(p > 1, m.emb_out_params, 0.0 if m.tied else m.emb_out_params) + m.final_norm_params
+        ) / t
     if first:
         dense = dense + m.emb_in_params / t + np.where(p > 1, 0.0, head)
     if last:
@@ -83,8 +93,16 @@ def _activation_bytes_per_token(m: ModelCosts, t, ri, s, c, train: Training):
         attn_split += 2 * (m.mla[0] + m.mla[1] + m.mla[2])
     no_flash = 0.0 if train.flash_attention else (2.0 + 3.0 * drop) * m.H * s / c
     mlp_split = 2 * (3 if m.gated else 2) * m.ffn
-    moe_split = (4 * m.E + 2 * 2 * m.k * h + 2 * m.k * (3 if m.gated else 2) * m.fe
-                 + 2 * (3 if m.gated else 2) * m.fs) if m.n_moe else 0.0
+    moe_split = (
+        (
+            4 * m.E
+            + 2 * 2 * m.k * h
+            + 2 * m.k * (3 if m.gated else 2) * m.fe
+            + 2 * (3 if m.gated else 2) * m.fs
+        )
+        if m.n_moe
+        else 0.0
+    )
     rep_div = t if train.sequence_parallel else 1.0
     attn_tok = replicated * t / rep_div + attn_split + no_flash * (ri != 1)
     return attn_tok + mlp_split, attn_tok + moe_split, rep_div
@@ -120,8 +138,25 @@ def _shape(m: ModelCosts, lay: Layouts, work: Workload) -> _Shape:
     s, B = float(work.seq_len), float(work.global_batch)
     L1, Lm, Ln, _ = schedule.stage_layers(m.L, lay.pp, lay.interleave)
     D = d * c
-    return _Shape(t=t, p=p, d=d, c=c, e=e, b=b, v=v, zi=lay.zero, ri=lay.recompute, s=s, B=B, n_gpu=t * p * d * c,
-                  mb_count=B / (d * b), T=b * s / c, stages=(L1, Lm, Ln), D=D, D_exp=np.maximum(D / np.maximum(e, 1), 1))
+    return _Shape(
+        t=t,
+        p=p,
+        d=d,
+        c=c,
+        e=e,
+        b=b,
+        v=v,
+        zi=lay.zero,
+        ri=lay.recompute,
+        s=s,
+        B=B,
+        n_gpu=t * p * d * c,
+        mb_count=B / (d * b),
+        T=b * s / c,
+        stages=(L1, Lm, Ln),
+        D=D,
+        D_exp=np.maximum(D / np.maximum(e, 1), 1),
+    )
 
 
 def evaluate(
@@ -144,7 +179,12 @@ def evaluate(
     per_mb = _per_microbatch(m, acc, sh, eff, train, work, rep_div)
     time, tps = _step(m, acc, sh, eff, train, per_mb, p_stage)
     return Evaluation(
-        memory=mem, time=time, fits=fits, capacity_bytes=capacity, microbatches=sh.mb_count, tokens_per_s=tps,
+        memory=mem,
+        time=time,
+        fits=fits,
+        capacity_bytes=capacity,
+        microbatches=sh.mb_count,
+        tokens_per_s=tps,
         mfu=tps * work.model_flops_per_token / (sh.n_gpu * peak),
         hfu=tps * work.hardware_flops_per_token / (sh.n_gpu * peak),
         extras={"n_gpus": sh.n_gpu, "params_per_gpu": p_stage},
@@ -158,9 +198,14 @@ def _memory(m: ModelCosts, sh: _Shape, train: Training, act_dense, act_moe, rep_
     tokens_gpu = sh.T / t  # sequence parallel: every activation is split over TP
     working = np.where(ri == 2, np.maximum(act_dense, act_moe if m.n_moe else 0.0), 0.0)  # one layer rebuilt
     logits = (4.0 * m.h + 4.0 * m.V) * tokens_gpu  # Megatron: 4·s·b·h·(1 + V/h) / t
-    layer_unsharded = (m.attn_params + max(m.dense_mlp_params, m.moe_shared_params)
-                       + (m.E * m.expert_params if m.n_moe else 0) / np.maximum(sh.e, 1)) / t
-    gathered = np.where(zi == 3, 2 * train.gathered_bytes * layer_unsharded, 0.0)  # current + prefetched layer
+    layer_unsharded = (
+        m.attn_params
+        + max(m.dense_mlp_params, m.moe_shared_params)
+        + (m.E * m.expert_params if m.n_moe else 0) / np.maximum(sh.e, 1)
+    ) / t
+    gathered = np.where(
+        zi == 3, 2 * train.gathered_bytes * layer_unsharded, 0.0
+    )  # current + prefetched layer
     divs = memory.shard_divisors(D, zi)
     divs_exp = memory.shard_divisors(D_exp, zi) if m.n_moe else None
     L1, Lm, Ln = sh.stages
@@ -180,32 +225,41 @@ def _memory(m: ModelCosts, sh: _Shape, train: Training, act_dense, act_moe, rep_
             sx = memory.states(exp_p, divs_exp, W, G, Opt)
             st = {k: st[k] + sx[k] for k in st}
         if train.master_in_weights:
-            st["weights"] = np.where(zi == 2, W * dense_p / D + train.gathered_bytes * dense_p
-                                     + (W * exp_p / D_exp + train.gathered_bytes * exp_p if m.n_moe else 0.0),
-                                     st["weights"])
+            st["weights"] = np.where(
+                zi == 2,
+                W * dense_p / D
+                + train.gathered_bytes * dense_p
+                + (W * exp_p / D_exp + train.gathered_bytes * exp_p if m.n_moe else 0.0),
+                st["weights"],
+            )
         stages.append(st | {"gathered": gathered, "activations": act})
         params.append(dense_p + exp_p)
     overhead = memory.fixed_overhead(train.overhead, t, p, sh.d, sh.c, sh.e)
     return memory.peak_memory(stages, overhead, train.fragmentation), params
 
 
-def _per_microbatch(m: ModelCosts, acc: Accelerator, sh: _Shape, eff: Efficiency, train: Training, work: Workload,
-                    rep_div) -> dict:
+def _per_microbatch(
+    m: ModelCosts, acc: Accelerator, sh: _Shape, eff: Efficiency, train: Training, work: Workload, rep_div
+) -> dict:
     """Compute and communication of the slowest pipeline stage for one micro-batch, by part."""
     t, p, e, ri, T = sh.t, sh.p, sh.e, sh.ri, sh.T
     peak = acc.peak_flops(work.dtype)
     attn_peak = acc.peak_flops("bf16")  # attention kernels and the MFU denominator of 16-bit runs stay 16-bit
     bw = acc.memory_bw_tbps * 1e12
     proj, mlp, moe = compute.layer_gemms(m, T, t, e, peak, bw, eff)
-    attn_fwd, attn_bwd = compute.attention_time(m, T, t, work.keys_per_query, attn_peak, eff, train.flash_attention)
+    attn_fwd, attn_bwd = compute.attention_time(
+        m, T, t, work.keys_per_query, attn_peak, eff, train.flash_attention
+    )
     elem = compute.elementwise_time(m, T, t, rep_div, bw, eff)
     fwd_d, fwd_m = proj + mlp + attn_fwd + elem, proj + moe + attn_fwd + elem
     bwd_d, bwd_m = 2 * (proj + mlp) + attn_bwd + 2 * elem, 2 * (proj + moe) + attn_bwd + 2 * elem
     sel = np.where((ri == 1) & (not train.flash_attention), attn_fwd, 0.0)
     rec_d, rec_m = np.where(ri == 2, fwd_d, sel), np.where(ri == 2, fwd_m, sel)
     tp_c, cp_c, ep_c = _layer_comm(m, acc, eff, train, sh, attn_fwd, attn_bwd)
-    logits_time = (3 * compute.gemm_time(T, m.h, m.V / t, 1, peak, bw, eff)  # output layer fwd + 2 bwd GEMMs
-                   + compute.loss_time(m, T, t, bw, eff))
+    logits_time = (
+        3 * compute.gemm_time(T, m.h, m.V / t, 1, peak, bw, eff)  # output layer fwd + 2 bwd GEMMs
+        + compute.loss_time(m, T, t, bw, eff)
+    )
 
     # the slowest stage sets the pace: first (embedding), a middle one, or the last (LM head and loss)
     per_layer_d = fwd_d + bwd_d + rec_d + tp_c + cp_c
@@ -231,7 +285,9 @@ def _per_microbatch(m: ModelCosts, acc: Accelerator, sh: _Shape, eff: Efficiency
     }
 
 
-def _layer_comm(m: ModelCosts, acc: Accelerator, eff: Efficiency, train: Training, sh: _Shape, attn_fwd, attn_bwd):
+def _layer_comm(
+    m: ModelCosts, acc: Accelerator, eff: Efficiency, train: Training, sh: _Shape, attn_fwd, attn_bwd
+):
     """TP/SP, CP and EP communication of one layer and one micro-batch (exposed part)."""
     T, t, c, e, ri = sh.T, sh.t, sh.c, sh.e, sh.ri
     bw = acc.memory_bw_tbps * 1e12
@@ -248,19 +304,28 @@ def _layer_comm(m: ModelCosts, acc: Accelerator, eff: Efficiency, train: Trainin
     cp_bw, cp_lat = comm.tier(c, t, acc, eff)
     kv_bytes = 2.0 * 2.0 * T * m.kdim / t  # K and V of the local chunk, bf16
     cp_fwd = np.where(c > 1, (c - 1) * (kv_bytes / cp_bw + cp_lat), 0.0)
-    cp_c = np.maximum(cp_fwd - attn_fwd, 0.0) + np.maximum(2 * cp_fwd - attn_bwd, 0.0)  # ring overlaps attention
+    cp_c = np.maximum(cp_fwd - attn_fwd, 0.0) + np.maximum(
+        2 * cp_fwd - attn_bwd, 0.0
+    )  # ring overlaps attention
     # each ring step is its own attention kernel whose partial output is merged (fp32 output and stats)
-    cp_c = cp_c + np.where(c > 1, (c - 1) * (3 * (3.0 * 4.0 * T * m.odim / t) / (bw * eff.hbm)
-                                               + 3 * eff.kernel_overhead_us * 1e-6), 0.0)
+    cp_c = cp_c + np.where(
+        c > 1,
+        (c - 1) * (3 * (3.0 * 4.0 * T * m.odim / t) / (bw * eff.hbm) + 3 * eff.kernel_overhead_us * 1e-6),
+        0.0,
+    )
     if m.n_moe:
         ep_bw, ep_lat = comm.tier(e, t * c, acc, eff)
-        ep_c = (4 + np.where(ri == 2, 2, 0)) * comm.collective(2.0 * T * m.k * m.h / t, e, ep_bw, ep_lat, "all_to_all")
+        ep_c = (4 + np.where(ri == 2, 2, 0)) * comm.collective(
+            2.0 * T * m.k * m.h / t, e, ep_bw, ep_lat, "all_to_all"
+        )
     else:
         ep_c = np.zeros_like(t)
     return tp_c, cp_c, ep_c
 
 
-def _step(m: ModelCosts, acc: Accelerator, sh: _Shape, eff: Efficiency, train: Training, per_mb: dict, p_stage):
+def _step(
+    m: ModelCosts, acc: Accelerator, sh: _Shape, eff: Efficiency, train: Training, per_mb: dict, p_stage
+):
     """Data-parallel sharding traffic, the pipeline schedule, gradient sync and the optimizer step."""
     t, p, d, c, v, zi, D, mbc, T = sh.t, sh.p, sh.d, sh.c, sh.v, sh.zi, sh.D, sh.mb_count, sh.T
     W, G, Opt = train.weight_bytes, train.grad_bytes, train.optimizer_bytes
@@ -271,8 +336,12 @@ def _step(m: ModelCosts, acc: Accelerator, sh: _Shape, eff: Efficiency, train: T
     # ZeRO-3 / FSDP: parameters gathered for forward and backward (and recompute), gradients reduce-scattered,
     # every micro-batch; overlapped with compute as far as it goes
     gathers = 2 + np.where(sh.ri == 2, 1, 0)
-    z3 = np.where(zi == 3, gathers * comm.collective(train.gathered_bytes * p_stage, D, dp_bw, dp_lat, "all_gather")
-                  + comm.collective(train.grad_reduce_bytes * p_stage, D, dp_bw, dp_lat, "reduce_scatter"), 0.0)
+    z3 = np.where(
+        zi == 3,
+        gathers * comm.collective(train.gathered_bytes * p_stage, D, dp_bw, dp_lat, "all_gather")
+        + comm.collective(train.grad_reduce_bytes * p_stage, D, dp_bw, dp_lat, "reduce_scatter"),
+        0.0,
+    )
     z3_hidden = np.minimum(z3, overlap * mb_compute)
     z3_exposed = z3 - z3_hidden + eff.overlap_contention * z3_hidden
     layer_comm = per_mb["tp_comm"] + per_mb["cp_comm"] + per_mb["ep_comm"]

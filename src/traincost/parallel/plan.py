@@ -68,16 +68,21 @@ def _divisors(n: int) -> list[int]:
 def _base_combos(prob: Problem, fixed: dict, opt) -> list[tuple[int, int, int, int, int]]:
     """(tp, pp, dp, cp, ep) that divide the cluster and the batch and that the model's shape allows."""
     a, n, B, s = prob.arch, prob.n_gpus, prob.global_batch, prob.seq_len
-    H, kv = a.attention.num_heads, (a.attention.num_heads if a.attention.kind == "mla" else a.attention.num_kv_heads)
-    tps = [t for t in _pow2_upto(min(n, MAX_TP_CP)) if H % t == 0 and kv % t == 0]  # Megatron: query groups % TP == 0
+    H, kv = (
+        a.attention.num_heads,
+        (a.attention.num_heads if a.attention.kind == "mla" else a.attention.num_kv_heads),
+    )
+    tps = [
+        t for t in _pow2_upto(min(n, MAX_TP_CP)) if H % t == 0 and kv % t == 0
+    ]  # Megatron: query groups % TP == 0
     tps = tps if opt.tp else [1]
     cps = [c for c in _pow2_upto(min(n, MAX_TP_CP)) if s % (2 * c) == 0 or c == 1] if opt.cp else [1]
     combos = []
-    for t in ([fixed["tp"]] if "tp" in fixed else tps):
-        for c in ([fixed["cp"]] if "cp" in fixed else cps):
+    for t in [fixed["tp"]] if "tp" in fixed else tps:
+        for c in [fixed["cp"]] if "cp" in fixed else cps:
             if n % (t * c):
                 continue
-            for p in ([fixed["pp"]] if "pp" in fixed else (_divisors(n // (t * c)) if opt.pp else [1])):
+            for p in [fixed["pp"]] if "pp" in fixed else (_divisors(n // (t * c)) if opt.pp else [1]):
                 if p > a.num_layers or n % (t * c * p):
                     continue
                 d = n // (t * c * p)
@@ -115,7 +120,11 @@ def enumerate_layouts(prob: Problem, fixed: dict | None = None) -> Layouts:
     else:  # with FlashAttention, selective recomputation equals none (FlashAttention already recomputes)
         recs = [0, 2] if prob.train.flash_attention else [0, 1, 2]
     mbs = [fixed["micro_batch"]] if "micro_batch" in fixed else _pow2_upto(min(B, MAX_MICRO_BATCH))
-    vs = [fixed["interleave"]] if "interleave" in fixed else (list(INTERLEAVE_CHOICES) if opt.interleave else [1])
+    vs = (
+        [fixed["interleave"]]
+        if "interleave" in fixed
+        else (list(INTERLEAVE_CHOICES) if opt.interleave else [1])
+    )
 
     axes = (np.arange(len(base)), zeros, mbs, recs, vs)
     grid = np.array(np.meshgrid(*axes, indexing="ij")).reshape(len(axes), -1)
@@ -143,8 +152,14 @@ def evaluate_layouts(prob: Problem, lay: Layouts) -> Evaluation:
     k_slide = a.keys_per_query(prob.seq_len, causal=True, sliding=True)
     kq = (k_full * (a.num_layers - a.num_sliding_layers) + k_slide * a.num_sliding_layers) / a.num_layers
     model = a.flops_per_token(prob.seq_len, causal=True).training
-    hw = np.array([a.flops_per_token(prob.seq_len, causal=True, recompute=r, flash_attention=prob.train.flash_attention).hardware
-                   for r in RECOMPUTE])[lay.recompute]
+    hw = np.array(
+        [
+            a.flops_per_token(
+                prob.seq_len, causal=True, recompute=r, flash_attention=prob.train.flash_attention
+            ).hardware
+            for r in RECOMPUTE
+        ]
+    )[lay.recompute]
     work = Workload(prob.seq_len, prob.global_batch, model, hw, kq, prob.dtype)
     return evaluate(ModelCosts.from_arch(a), prob.acc, lay, work, problem_efficiency(prob), prob.train)
 
@@ -186,10 +201,17 @@ class LayoutResult:
         return {
             "layout": self.layout,
             "step_time_s": self.step_time_s,
-            "throughput": {"tokens_per_s": self.tokens_per_s, "tokens_per_s_per_gpu": self.tokens_per_s_per_gpu,
-                           "mfu": self.mfu, "hfu": self.hfu},
-            "memory": {"total_gib": self.memory_gib["total"], "fits": self.fits,
-                       "breakdown_gib": {k: v for k, v in self.memory_gib.items() if k != "total"}},
+            "throughput": {
+                "tokens_per_s": self.tokens_per_s,
+                "tokens_per_s_per_gpu": self.tokens_per_s_per_gpu,
+                "mfu": self.mfu,
+                "hfu": self.hfu,
+            },
+            "memory": {
+                "total_gib": self.memory_gib["total"],
+                "fits": self.fits,
+                "breakdown_gib": {k: v for k, v in self.memory_gib.items() if k != "total"},
+            },
             "time_breakdown": self.time_breakdown_s,
             "microbatches": self.microbatches,
         }
@@ -200,9 +222,15 @@ def result_row(ev: Evaluation, lay: Layouts, i: int, capacity: float) -> LayoutR
     mem = {k: float(v[i]) / GIB for k, v in ev.memory.items()}
     mem["capacity"] = capacity / GIB
     return LayoutResult(
-        layout=lay.row(i), step_time_s=float(ev.time["step"][i]), tokens_per_s=float(ev.tokens_per_s[i]),
-        tokens_per_s_per_gpu=float(ev.tokens_per_s[i]) / n, mfu=float(ev.mfu[i]), hfu=float(ev.hfu[i]),
-        memory_gib=mem, time_breakdown_s={k: float(v[i]) for k, v in ev.time.items()}, fits=bool(ev.fits[i]),
+        layout=lay.row(i),
+        step_time_s=float(ev.time["step"][i]),
+        tokens_per_s=float(ev.tokens_per_s[i]),
+        tokens_per_s_per_gpu=float(ev.tokens_per_s[i]) / n,
+        mfu=float(ev.mfu[i]),
+        hfu=float(ev.hfu[i]),
+        memory_gib=mem,
+        time_breakdown_s={k: float(v[i]) for k, v in ev.time.items()},
+        fits=bool(ev.fits[i]),
         microbatches=int(round(float(ev.microbatches[i]))),
     )
 
@@ -226,8 +254,15 @@ def search(prob: Problem, fixed: dict | None = None, top: int = DEFAULT_TOP) -> 
     step = np.where(ev.fits, ev.time["step"], np.inf)
     n_fit = int(ev.fits.sum())
     # ties (within 0.1%) go to the simpler layout: fewer parallel dimensions, no interleaving, less sharding
-    simpler = ((lay.tp > 1).astype(int) + (lay.pp > 1) + (lay.cp > 1) + (lay.ep > 1) + (lay.interleave > 1)
-               + lay.zero * TIE_WEIGHT_ZERO + lay.recompute * TIE_WEIGHT_RECOMPUTE)
+    simpler = (
+        (lay.tp > 1).astype(int)
+        + (lay.pp > 1)
+        + (lay.cp > 1)
+        + (lay.ep > 1)
+        + (lay.interleave > 1)
+        + lay.zero * TIE_WEIGHT_ZERO
+        + lay.recompute * TIE_WEIGHT_RECOMPUTE
+    )
     order = np.lexsort((simpler, np.round(np.log(step) * TIE_LOG_RESOLUTION)))[: max(top, 1)]
     seconds = _time.perf_counter() - t0
     if n_fit == 0:
@@ -240,17 +275,21 @@ def search(prob: Problem, fixed: dict | None = None, top: int = DEFAULT_TOP) -> 
 
 def _no_layout_reason(prob: Problem, fixed: dict | None) -> str:
     a = prob.arch
-    return (f"no layout divides {prob.n_gpus} GPUs and a global batch of {prob.global_batch} sequences evenly"
-            f" with {a.attention.num_heads} heads and {a.num_layers} layers"
-            + (f" under the fixed settings {fixed}" if fixed else "")
-            + "; use a GPU count and batch that are multiples of 8 (or powers of two)")
+    return (
+        f"no layout divides {prob.n_gpus} GPUs and a global batch of {prob.global_batch} sequences evenly"
+        f" with {a.attention.num_heads} heads and {a.num_layers} layers"
+        + (f" under the fixed settings {fixed}" if fixed else "")
+        + "; use a GPU count and batch that are multiples of 8 (or powers of two)"
+    )
 
 
 def _why_no_fit(prob: Problem, closest: LayoutResult) -> str:
     need, cap = closest.memory_gib["total"], closest.memory_gib["capacity"]
-    return (f"nothing fits in {prob.acc.memory_gb:g} GB: the leanest layout ({fmt_layout(closest.layout)}) needs "
-            f"{need:.1f} GiB per GPU of {cap:.1f} GiB; try more GPUs, full recomputation, a smaller micro-batch "
-            f"or an accelerator with more memory")
+    return (
+        f"nothing fits in {prob.acc.memory_gb:g} GB: the leanest layout ({fmt_layout(closest.layout)}) needs "
+        f"{need:.1f} GiB per GPU of {cap:.1f} GiB; try more GPUs, full recomputation, a smaller micro-batch "
+        f"or an accelerator with more memory"
+    )
 
 
 def fmt_layout(x: dict | None) -> str:
@@ -273,17 +312,31 @@ def suggest(prob: Problem, accelerators: dict[str, Accelerator], efficiency_for)
     out = []
     n = prob.n_gpus
     for mult in SUGGEST_MULTIPLIERS:
-        p2 = Problem(prob.arch, prob.acc, n * mult, prob.seq_len, max(prob.global_batch, n * mult // 8 or 1),
-                     prob.eff, prob.train, prob.dtype)
+        p2 = Problem(
+            prob.arch,
+            prob.acc,
+            n * mult,
+            prob.seq_len,
+            max(prob.global_batch, n * mult // 8 or 1),
+            prob.eff,
+            prob.train,
+            prob.dtype,
+        )
         r = search(p2, top=1)
         if r.best:
-            out.append(f"{n * mult} x {prob.acc.id} fits ({fmt_layout(r.best.layout)}, "
-                       f"{r.best.memory_gib['total']:.0f} GiB per GPU)")
+            out.append(
+                f"{n * mult} x {prob.acc.id} fits ({fmt_layout(r.best.layout)}, "
+                f"{r.best.memory_gib['total']:.0f} GiB per GPU)"
+            )
             break
-    bigger = sorted((a for a in accelerators.values() if a.memory_gb > prob.acc.memory_gb), key=lambda a: a.memory_gb)
+    bigger = sorted(
+        (a for a in accelerators.values() if a.memory_gb > prob.acc.memory_gb), key=lambda a: a.memory_gb
+    )
     for a in bigger:
         try:
-            p2 = Problem(prob.arch, a, n, prob.seq_len, prob.global_batch, efficiency_for(a), prob.train, prob.dtype)
+            p2 = Problem(
+                prob.arch, a, n, prob.seq_len, prob.global_batch, efficiency_for(a), prob.train, prob.dtype
+            )
             r = search(p2, top=1)
         except InputError:
             continue

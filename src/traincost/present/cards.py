@@ -13,15 +13,19 @@ PLAIN_DIGITS_BELOW = 1e4
 # presentation: a bill line's source is cut to this many characters in the card
 SOURCE_CHARS = 120
 
-STYLE = ("font:14px/1.45 system-ui,sans-serif;color:#1d232a;max-width:980px;border:1px solid #d9dee3;"
-         "border-radius:6px;padding:12px 16px")
+STYLE = (
+    "font:14px/1.45 system-ui,sans-serif;color:#1d232a;max-width:980px;border:1px solid #d9dee3;"
+    "border-radius:6px;padding:12px 16px"
+)
 HEAD = "font-size:17px;font-weight:600;color:#2f5d8a;margin:0 0 6px"
 
 
 def _card(head: str, body: list[str], extra: str = "") -> str:
     text = " ".join(s for s in body if s)
-    return (f"<div class='traincost-card' style='{STYLE}'><p style='{HEAD}'>{escape(head)}</p>"
-            f"<p style='margin:0 0 8px'>{escape(text)}</p>{extra}</div>")
+    return (
+        f"<div class='traincost-card' style='{STYLE}'><p style='{HEAD}'>{escape(head)}</p>"
+        f"<p style='margin:0 0 8px'>{escape(text)}</p>{extra}</div>"
+    )
 
 
 def table(rows: list[dict[str, Any]], fmt=None, cols: list[str] | None = None) -> str:
@@ -31,9 +35,13 @@ def table(rows: list[dict[str, Any]], fmt=None, cols: list[str] | None = None) -
     fmt = fmt or {}
     td = "style='border-bottom:1px solid #e3e7eb;padding:3px 6px;text-align:left;vertical-align:top'"
     head = "".join(f"<th {td}>{escape(c)}</th>" for c in cols)
-    body = "".join("<tr>" + "".join(f"<td {td}>{escape(fmt.get(c, _plain)(r.get(c)))}</td>" for c in cols) + "</tr>"
-                   for r in rows)
-    return f"<table style='border-collapse:collapse;font-size:13px;margin:6px 0'><tr>{head}</tr>{body}</table>"
+    body = "".join(
+        "<tr>" + "".join(f"<td {td}>{escape(fmt.get(c, _plain)(r.get(c)))}</td>" for c in cols) + "</tr>"
+        for r in rows
+    )
+    return (
+        f"<table style='border-collapse:collapse;font-size:13px;margin:6px 0'><tr>{head}</tr>{body}</table>"
+    )
 
 
 def _plain(v: Any) -> str:
@@ -52,14 +60,18 @@ def estimate_card(r, base: dict | None = None, charts: bool = True) -> str:
     rows = []
     for x in ranges_rows(r):
         f = usd if x["figure"] == "total_cost_usd" else _plain
-        rows.append({"figure": x["figure"].replace("_", " "), **{k: f(x[k]) for k in ("p10", "p50", "p90", "point")}})
+        rows.append(
+            {"figure": x["figure"].replace("_", " "), **{k: f(x[k]) for k in ("p10", "p50", "p90", "point")}}
+        )
     bill = [{"item": b.item, "USD": usd(b.usd), "source": b.source[:SOURCE_CHARS]} for b in r.bill]
     extra = table(rows) + table(bill)
     if charts:
         from traincost.present.charts import estimate_svgs
         from traincost.usecases.report import chart_data
 
-        figs = estimate_svgs(chart_data(r, base or {"model": r.model.name, "tokens": r.tokens, "gpu": r.hardware.gpu}))
+        figs = estimate_svgs(
+            chart_data(r, base or {"model": r.model.name, "tokens": r.tokens, "gpu": r.hardware.gpu})
+        )
         extra += "".join(f"<figure style='margin:8px 0'>{f}</figure>" for f in figs.values())
     return _card(head, body, extra)
 

@@ -11,15 +11,26 @@ from traincost.present.fit import Col, fit_table, paragraph
 from traincost.present.keep import KEEP_20, KEEP_30, KEEP_40, KEEP_45, KEEP_50, KEEP_60, KEEP_70
 from traincost.units import human, usd
 
-TITLES = {"compare": "candidates", "deadline": "smallest cluster that meets the deadline",
-          "budget": "most tokens within the budget",
-          "target-loss": "fewest domain tokens reaching the target domain loss (P50)"}
+TITLES = {
+    "compare": "candidates",
+    "deadline": "smallest cluster that meets the deadline",
+    "budget": "most tokens within the budget",
+    "target-loss": "fewest domain tokens reaching the target domain loss (P50)",
+}
 
 
 def _columns(mode: str, serve: bool, scratch: bool) -> list[Col]:
-    cols = [Col("candidate"), Col("GPUs", "right"), Col("layout", wrap=True, keep=10), Col("days (P10-P90)", "right"),
-            Col("GPU-hours", "right", keep=KEEP_40), Col("cost (P10-P90)", "right"), Col("MWh", "right", keep=KEEP_20),
-            Col("tCO2e", "right", keep=KEEP_30), Col("loss", "right", keep=KEEP_50)]
+    cols = [
+        Col("candidate"),
+        Col("GPUs", "right"),
+        Col("layout", wrap=True, keep=10),
+        Col("days (P10-P90)", "right"),
+        Col("GPU-hours", "right", keep=KEEP_40),
+        Col("cost (P10-P90)", "right"),
+        Col("MWh", "right", keep=KEEP_20),
+        Col("tCO2e", "right", keep=KEEP_30),
+        Col("loss", "right", keep=KEEP_50),
+    ]
     if mode in ("budget", "target-loss"):
         cols.insert(1, Col("tokens", "right"))
     if serve:
@@ -39,11 +50,17 @@ def _infeasible(r: dict, cols: list[Col]) -> list[str]:
 
 def _cells(r: dict, mode: str, serve: bool, scratch: bool) -> list[str]:
     g = r["ranges"]
-    cells = [r["label"], f"{r['hardware']['count']:,}", fmt_layout(r["throughput"].get("layout")),
-             f"{answer.median_days(r):,.1f} ({g['wall_clock_days']['p10']:,.1f}-{g['wall_clock_days']['p90']:,.1f})",
-             f"{r['time']['gpu_hours']:,.0f}",
-             f"{usd(answer.median_cost(r))} ({usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])})",
-             f"{r['energy']['kwh'] / 1000:,.0f}", f"{r['carbon']['total_t']:,.1f}", f"{r['quality']['loss']:.3f}"]
+    cells = [
+        r["label"],
+        f"{r['hardware']['count']:,}",
+        fmt_layout(r["throughput"].get("layout")),
+        f"{answer.median_days(r):,.1f} ({g['wall_clock_days']['p10']:,.1f}-{g['wall_clock_days']['p90']:,.1f})",
+        f"{r['time']['gpu_hours']:,.0f}",
+        f"{usd(answer.median_cost(r))} ({usd(g['cost_usd']['p10'])}-{usd(g['cost_usd']['p90'])})",
+        f"{r['energy']['kwh'] / 1000:,.0f}",
+        f"{r['carbon']['total_t']:,.1f}",
+        f"{r['quality']['loss']:.3f}",
+    ]
     if mode in ("budget", "target-loss"):
         cells.insert(1, human(r["tokens"]))
     if serve:
@@ -70,8 +87,10 @@ def print_compare(res: dict, con: Console, brief: bool = False) -> None:
     print_cpt_decision(res, con)
     q = next((r["quality"] for r in rows if r.get("quality")), None)
     if q:
-        con.print(f"[dim]loss: {q['label']} ({q['law']}{', rough defaults' if q['rough'] else ''}); compute-optimal is "
-                  f"~{q['compute_optimal_tokens_per_param']:.0f} tokens per parameter (Epoch AI refit of Chinchilla).[/]")
+        con.print(
+            f"[dim]loss: {q['label']} ({q['law']}{', rough defaults' if q['rough'] else ''}); compute-optimal is "
+            f"~{q['compute_optimal_tokens_per_param']:.0f} tokens per parameter (Epoch AI refit of Chinchilla).[/]"
+        )
     for r in rows:
         if r.get("partners"):
             parts = ", ".join(f"{k} {usd(v['cost_usd'])}" for k, v in r["partners"].items())

@@ -34,27 +34,49 @@ KEEP_DOMINATED = 40  # presentation: drop rank
 
 
 def _decision_columns(scratch: bool) -> list:
-    cols = [Col("candidate"), Col("cost P50", "right"), Col("cost P80", "right", keep=KEEP_COST_P80),
-            Col("days", "right", keep=KEEP_DAYS)]
+    cols = [
+        Col("candidate"),
+        Col("cost P50", "right"),
+        Col("cost P80", "right", keep=KEEP_COST_P80),
+        Col("days", "right", keep=KEEP_DAYS),
+    ]
     if scratch:
         cols.append(Col("loss (from scratch)", "right", wrap=True))
     else:
-        cols += [Col("domain loss", "right", wrap=True), Col("domain gain", "right", wrap=True),
-                 Col("general-loss change", "right", wrap=True), Col("$ per 0.01 nat", "right", keep=KEEP_PER_GAIN)]
-    return cols + [Col("serving", "right", keep=KEEP_SERVING), Col("dominated by", wrap=True, keep=KEEP_DOMINATED)]
+        cols += [
+            Col("domain loss", "right", wrap=True),
+            Col("domain gain", "right", wrap=True),
+            Col("general-loss change", "right", wrap=True),
+            Col("$ per 0.01 nat", "right", keep=KEEP_PER_GAIN),
+        ]
+    return cols + [
+        Col("serving", "right", keep=KEEP_SERVING),
+        Col("dominated by", wrap=True, keep=KEEP_DOMINATED),
+    ]
 
 
 def _decision_cells(r: dict, scratch: bool) -> list[str]:
     d, q = r["decision"], r["quality"]
-    cells = [r["label"], usd(d["cost_usd_p50"]), usd(d["cost_usd_p80"]) if d.get("cost_usd_p80") else "-",
-             f"{d['wall_clock_days']:,.1f}"]
+    cells = [
+        r["label"],
+        usd(d["cost_usd_p50"]),
+        usd(d["cost_usd_p80"]) if d.get("cost_usd_p80") else "-",
+        f"{d['wall_clock_days']:,.1f}",
+    ]
     if scratch:
         cells.append(_pq(q.get("general_loss")))
     else:
         per = d.get("cost_per_domain_gain_usd")
-        cells += [_pq(q.get("domain_loss")), _pq(d.get("domain_gain"), signed=True),
-                  _pq(d.get("general_loss_change"), signed=True), usd(per / 100) if per else "no gain"]
-    return cells + [usd(d["serving_usd"]) if d.get("serving_usd") else "-", ", ".join(d["dominated_by"]) or "-"]
+        cells += [
+            _pq(q.get("domain_loss")),
+            _pq(d.get("domain_gain"), signed=True),
+            _pq(d.get("general_loss_change"), signed=True),
+            usd(per / 100) if per else "no gain",
+        ]
+    return cells + [
+        usd(d["serving_usd"]) if d.get("serving_usd") else "-",
+        ", ".join(d["dominated_by"]) or "-",
+    ]
 
 
 def _decision_verdicts(res: dict, rows: list[dict], con: Console) -> None:

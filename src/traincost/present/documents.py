@@ -33,8 +33,10 @@ def _figs(chart_data: dict[str, Any], compare: dict | None) -> dict[str, str]:
 
 def _question(r: Estimate) -> str:
     kind = "continue pre-training" if (r.quality or {}).get("kind") == "continued-pretraining" else "train"
-    return (f"What does it cost to {kind} {r.model.display_name} on {human(r.tokens)} tokens "
-            f"on {r.hardware.count:,} x {r.hardware.name} ({'owned hardware' if r.cost.ownership == 'owned' else 'cloud'})?")
+    return (
+        f"What does it cost to {kind} {r.model.display_name} on {human(r.tokens)} tokens "
+        f"on {r.hardware.count:,} x {r.hardware.name} ({'owned hardware' if r.cost.ownership == 'owned' else 'cloud'})?"
+    )
 
 
 def _answer(r: Estimate) -> str:
@@ -47,48 +49,137 @@ def _option_rows(r: Estimate) -> list[list[str]]:
     if r.projection:
         p = r.projection
         lo, hi = sorted(p["range_factor"])
-        rows.append([f"cost in {p['year']}", f"{usd(p['total_usd'])}: compute x{p['factor']:.2f} (x{lo:.2f}-x{hi:.2f}) "
-                                             f"from {p['base_year']} prices; {p['note']}"])
+        rows.append(
+            [
+                f"cost in {p['year']}",
+                f"{usd(p['total_usd'])}: compute x{p['factor']:.2f} (x{lo:.2f}-x{hi:.2f}) "
+                f"from {p['base_year']} prices; {p['note']}",
+            ]
+        )
     if r.serving:
         s = r.serving
-        rows.append(["serving", f"{usd(s['cost_usd'])} for {human(s['tokens_per_month'])} generated tokens a month x "
-                                f"{s['months']:g} months on {s['accelerator']} ({s['gpu_hours']:,.0f} GPU-hours at "
-                                f"{usd(s['price_per_gpu_hour'])})"])
+        rows.append(
+            [
+                "serving",
+                f"{usd(s['cost_usd'])} for {human(s['tokens_per_month'])} generated tokens a month x "
+                f"{s['months']:g} months on {s['accelerator']} ({s['gpu_hours']:,.0f} GPU-hours at "
+                f"{usd(s['price_per_gpu_hour'])})",
+            ]
+        )
     if r.quality:
         q = r.quality
-        rows.append(["kind and expected loss", f"{q['kind']}: loss {q['loss']:.3f} nats/token ({q['label']})"])
+        rows.append(
+            ["kind and expected loss", f"{q['kind']}: loss {q['loss']:.3f} nats/token ({q['label']})"]
+        )
     c = r.carbon
-    rows.append(["grid region", f"{c['grid_region']}: {c['grid_g_per_kwh']:.0f} gCO2e/kWh; {c['total_t']:,.1f} tCO2e in total"])
+    rows.append(
+        [
+            "grid region",
+            f"{c['grid_region']}: {c['grid_g_per_kwh']:.0f} gCO2e/kWh; {c['total_t']:,.1f} tCO2e in total",
+        ]
+    )
     fw = getattr(r.throughput, "framework", None)
     if fw:
-        rows.append(["framework", f"{fw}: the layouts, memory and overlap of that framework (data/frameworks.yaml)"])
+        rows.append(
+            ["framework", f"{fw}: the layouts, memory and overlap of that framework (data/frameworks.yaml)"]
+        )
     return rows
 
 
 def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], list[list[str]]]]:
     g = r.ranges
     out = []
-    out.append(("Answer", ["figure", "P10", "P50", "P90", "point estimate"], [
-        ["GPU-hours", f"{g['gpu_hours']['p10']:,.0f}", f"{g['gpu_hours']['p50']:,.0f}", f"{g['gpu_hours']['p90']:,.0f}", f"{r.time.gpu_hours:,.0f}"],
-        ["wall clock, days", f"{g['wall_clock_days']['p10']:,.1f}", f"{g['wall_clock_days']['p50']:,.1f}", f"{g['wall_clock_days']['p90']:,.1f}", f"{r.time.wall_clock_days:,.1f}"],
-        ["total cost", usd(g["cost_usd"]["p10"]), usd(g["cost_usd"]["p50"]), usd(g["cost_usd"]["p90"]), usd(r.cost.total_usd)],
-        ["energy, MWh", f"{g['energy_kwh']['p10'] / 1000:,.0f}", f"{g['energy_kwh']['p50'] / 1000:,.0f}", f"{g['energy_kwh']['p90'] / 1000:,.0f}", f"{r.energy['kwh'] / 1000:,.0f}"],
-        ["CO2e, t", f"{g['co2_t']['p10']:,.1f}", f"{g['co2_t']['p50']:,.1f}", f"{g['co2_t']['p90']:,.1f}", f"{r.carbon['total_t']:,.1f}"],
-    ]))
-    out.append(("Bill", ["item", "quantity", "unit price", "USD", "source"], [
-        [b.item, f"{b.quantity:,.2f} {b.unit}" if b.quantity < 10 else f"{b.quantity:,.0f} {b.unit}",
-         "-" if not b.unit_price else usd(b.unit_price), usd(b.usd), b.source] for b in r.bill
-    ] + [["total", "", "", usd(r.cost.total_usd), ""]]))
+    out.append(
+        (
+            "Answer",
+            ["figure", "P10", "P50", "P90", "point estimate"],
+            [
+                [
+                    "GPU-hours",
+                    f"{g['gpu_hours']['p10']:,.0f}",
+                    f"{g['gpu_hours']['p50']:,.0f}",
+                    f"{g['gpu_hours']['p90']:,.0f}",
+                    f"{r.time.gpu_hours:,.0f}",
+                ],
+                [
+                    "wall clock, days",
+                    f"{g['wall_clock_days']['p10']:,.1f}",
+                    f"{g['wall_clock_days']['p50']:,.1f}",
+                    f"{g['wall_clock_days']['p90']:,.1f}",
+                    f"{r.time.wall_clock_days:,.1f}",
+                ],
+                [
+                    "total cost",
+                    usd(g["cost_usd"]["p10"]),
+                    usd(g["cost_usd"]["p50"]),
+                    usd(g["cost_usd"]["p90"]),
+                    usd(r.cost.total_usd),
+                ],
+                [
+                    "energy, MWh",
+                    f"{g['energy_kwh']['p10'] / 1000:,.0f}",
+                    f"{g['energy_kwh']['p50'] / 1000:,.0f}",
+                    f"{g['energy_kwh']['p90'] / 1000:,.0f}",
+                    f"{r.energy['kwh'] / 1000:,.0f}",
+                ],
+                [
+                    "CO2e, t",
+                    f"{g['co2_t']['p10']:,.1f}",
+                    f"{g['co2_t']['p50']:,.1f}",
+                    f"{g['co2_t']['p90']:,.1f}",
+                    f"{r.carbon['total_t']:,.1f}",
+                ],
+            ],
+        )
+    )
+    out.append(
+        (
+            "Bill",
+            ["item", "quantity", "unit price", "USD", "source"],
+            [
+                [
+                    b.item,
+                    f"{b.quantity:,.2f} {b.unit}" if b.quantity < 10 else f"{b.quantity:,.0f} {b.unit}",
+                    "-" if not b.unit_price else usd(b.unit_price),
+                    usd(b.usd),
+                    b.source,
+                ]
+                for b in r.bill
+            ]
+            + [["total", "", "", usd(r.cost.total_usd), ""]],
+        )
+    )
     th = r.throughput
-    lay_rows = [["model", f"{r.model.display_name}: {r.model.params:,} parameters ({human(r.model.active_params)} active), {r.model.layers} layers"],
-                ["FLOPs", f"{r.flops.per_token:.3e} per token (6N = {r.flops.six_n_per_token:.3e}); {r.flops.total:.3e} in total"],
-                ["layout", fmt_layout(th.layout)],
-                ["throughput", f"{th.tokens_per_s:,.0f} tokens/s ({th.tokens_per_s_per_gpu:,.0f} per GPU), MFU {th.mfu:.1%}"]]
+    lay_rows = [
+        [
+            "model",
+            f"{r.model.display_name}: {r.model.params:,} parameters ({human(r.model.active_params)} active), {r.model.layers} layers",
+        ],
+        [
+            "FLOPs",
+            f"{r.flops.per_token:.3e} per token (6N = {r.flops.six_n_per_token:.3e}); {r.flops.total:.3e} in total",
+        ],
+        ["layout", fmt_layout(th.layout)],
+        [
+            "throughput",
+            f"{th.tokens_per_s:,.0f} tokens/s ({th.tokens_per_s_per_gpu:,.0f} per GPU), MFU {th.mfu:.1%}",
+        ],
+    ]
     if th.step_time_s:
-        lay_rows.append(["step", f"{th.step_time_s:.2f} s per step of {th.global_batch:,} sequences; {th.memory_gib:.0f} GiB per GPU"])
+        lay_rows.append(
+            [
+                "step",
+                f"{th.step_time_s:.2f} s per step of {th.global_batch:,} sequences; {th.memory_gib:.0f} GiB per GPU",
+            ]
+        )
     rel = r.reliability
-    lay_rows.append(["failures", f"{rel['interruptions']:.1f} interruptions expected, goodput {rel['goodput']:.1%}, "
-                                 f"checkpoint every {rel['checkpoint_interval_min']:.0f} min"])
+    lay_rows.append(
+        [
+            "failures",
+            f"{rel['interruptions']:.1f} interruptions expected, goodput {rel['goodput']:.1%}, "
+            f"checkpoint every {rel['checkpoint_interval_min']:.0f} min",
+        ]
+    )
     out.append(("Layout and run", ["", ""], lay_rows + _option_rows(r)))
     if r.quality:
         out.append(_quality_table(r.quality))
@@ -99,26 +190,60 @@ def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], lis
                 rows.append([c["label"], "infeasible", "", "", "", ""])
                 continue
             cg = c["ranges"]
-            rows.append([c["label"], fmt_layout(c["throughput"].get("layout")),
-                         f"{c['time']['wall_clock_days']:,.1f} ({cg['wall_clock_days']['p10']:,.1f}-{cg['wall_clock_days']['p90']:,.1f})",
-                         f"{usd(c['cost']['total_usd'])} ({usd(cg['cost_usd']['p10'])}-{usd(cg['cost_usd']['p90'])})",
-                         f"{c['quality']['loss']:.3f}", "yes" if c.get("pareto") else ""])
-        out.append(("Comparison", ["candidate", "layout", "days (P10-P90)", "cost (P10-P90)", "expected loss", "Pareto"], rows))
-    out.append(("Assumptions", ["field", "value", "source"],
-                [[a.field, human(a.value) if a.field == "tokens" else str(a.value), a.source] for a in r.assumptions]))
+            rows.append(
+                [
+                    c["label"],
+                    fmt_layout(c["throughput"].get("layout")),
+                    f"{c['time']['wall_clock_days']:,.1f} ({cg['wall_clock_days']['p10']:,.1f}-{cg['wall_clock_days']['p90']:,.1f})",
+                    f"{usd(c['cost']['total_usd'])} ({usd(cg['cost_usd']['p10'])}-{usd(cg['cost_usd']['p90'])})",
+                    f"{c['quality']['loss']:.3f}",
+                    "yes" if c.get("pareto") else "",
+                ]
+            )
+        out.append(
+            (
+                "Comparison",
+                ["candidate", "layout", "days (P10-P90)", "cost (P10-P90)", "expected loss", "Pareto"],
+                rows,
+            )
+        )
+    out.append(
+        (
+            "Assumptions",
+            ["field", "value", "source"],
+            [
+                [a.field, human(a.value) if a.field == "tokens" else str(a.value), a.source]
+                for a in r.assumptions
+            ],
+        )
+    )
     return out
 
 
 def _quality_table(q: dict) -> tuple[str, list[str], list[list[str]]]:
     """Expected quality (docs/cpt.md): CPT losses with P10-P90, or the from-scratch loss; never benchmark scores."""
-    keys = ([("loss after training from scratch", "general_loss")] if q["kind"] == "from-scratch" else
-            [("base model on the domain", "base_domain_loss"), ("domain loss after CPT", "domain_loss"),
-             ("domain gain", "domain_gain"), ("general-loss change (forgetting)", "general_loss_change")])
+    keys = (
+        [("loss after training from scratch", "general_loss")]
+        if q["kind"] == "from-scratch"
+        else [
+            ("base model on the domain", "base_domain_loss"),
+            ("domain loss after CPT", "domain_loss"),
+            ("domain gain", "domain_gain"),
+            ("general-loss change (forgetting)", "general_loss_change"),
+        ]
+    )
     rows = [[name, *(f"{q[k][p]:.3f}" for p in ("p10", "p50", "p90"))] for name, k in keys if q.get(k)]
     if q["kind"] != "from-scratch":
-        rows.append([f"{human(q['domain_tokens'])} domain + {human(q['replay_tokens']) if q['replay_tokens'] else '0'} replay "
-                     f"tokens on a {human(q['base_pretraining_tokens'])}-token base; domain {q['domain']}, schedule "
-                     f"{q['schedule']}", "", "", ""])
+        rows.append(
+            [
+                f"{human(q['domain_tokens'])} domain + {human(q['replay_tokens']) if q['replay_tokens'] else '0'} replay "
+                f"tokens on a {human(q['base_pretraining_tokens'])}-token base; domain {q['domain']}, schedule "
+                f"{q['schedule']}",
+                "",
+                "",
+                "",
+            ]
+        )
     return (f"Expected quality ({q['label']}; nats/token)", ["loss", "P10", "P50", "P90"], rows)
 
 
@@ -131,15 +256,21 @@ figure{margin:14px 0}svg{max-width:100%;height:auto}"""
 
 def render_html(r: Estimate, compare: dict | None, figs: dict[str, Any]) -> str:
     e = html.escape
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>traincost report: {e(r.model.display_name)}</title>",
-             f"<style>{CSS}</style></head><body>",
-             "<h1>traincost report</h1>", f"<p class='muted'>traincost {e(__import__('traincost').__version__)}; every number "
-             "traces to a formula in docs/method.md and a sourced input listed under Assumptions.</p>",
-             f"<h2>Question</h2><p>{e(_question(r))}</p>", f"<h2>Answer</h2><p class='answer'>{e(_answer(r))}</p>"]
+    parts = [
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>traincost report: {e(r.model.display_name)}</title>",
+        f"<style>{CSS}</style></head><body>",
+        "<h1>traincost report</h1>",
+        f"<p class='muted'>traincost {e(__import__('traincost').__version__)}; every number "
+        "traces to a formula in docs/method.md and a sourced input listed under Assumptions.</p>",
+        f"<h2>Question</h2><p>{e(_question(r))}</p>",
+        f"<h2>Answer</h2><p class='answer'>{e(_answer(r))}</p>",
+    ]
     for title, head, rows in _tables(r, compare):
         if title != "Answer":
             parts.append(f"<h2>{e(title)}</h2>")
-        parts.append("<table>" + ("<tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>" if any(head) else ""))
+        parts.append(
+            "<table>" + ("<tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>" if any(head) else "")
+        )
         parts += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows]
         parts.append("</table>")
         if title == "Bill":
@@ -154,7 +285,18 @@ def render_html(r: Estimate, compare: dict | None, figs: dict[str, Any]) -> str:
 def render_markdown(r: Estimate, compare: dict | None, figs: dict[str, Any], out: Path) -> str:
     assets = out.parent / (out.stem + "_files")
     assets.mkdir(parents=True, exist_ok=True)
-    lines = ["# traincost report", "", "## Question", "", _question(r), "", "## Answer", "", f"**{_answer(r)}**", ""]
+    lines = [
+        "# traincost report",
+        "",
+        "## Question",
+        "",
+        _question(r),
+        "",
+        "## Answer",
+        "",
+        f"**{_answer(r)}**",
+        "",
+    ]
 
     def cell(x: str) -> str:
         return str(x).replace("|", "\\|").replace("\n", " ")

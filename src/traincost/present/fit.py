@@ -68,12 +68,28 @@ def _esc(text: str) -> str:
     return escape(text)
 
 
-def _build(cols: list[Col], rows: list[list[str]], keep: list[int], title: str | None, box_=box.SIMPLE_HEAD,
-           show_header: bool = True, fold_all: bool = False) -> Table:
-    t = Table(title=title, title_justify="left", title_style="bold", box=box_, pad_edge=False, show_header=show_header)
+def _build(
+    cols: list[Col],
+    rows: list[list[str]],
+    keep: list[int],
+    title: str | None,
+    box_=box.SIMPLE_HEAD,
+    show_header: bool = True,
+    fold_all: bool = False,
+) -> Table:
+    t = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box_,
+        pad_edge=False,
+        show_header=show_header,
+    )
     for i in keep:
         c = cols[i]
-        t.add_column(c.header, justify=c.justify, style=c.style, no_wrap=not (c.wrap or fold_all), overflow="fold")
+        t.add_column(
+            c.header, justify=c.justify, style=c.style, no_wrap=not (c.wrap or fold_all), overflow="fold"
+        )
     for row in rows:
         t.add_row(*(row[i] for i in keep))
     return t
@@ -93,8 +109,15 @@ def _widths(col: Col, cells: list[str]) -> tuple[int, int]:
     return widest, min(widest, max(word, MIN_WRAP_WIDTH))
 
 
-def fit_table(con: Console, cols: list[Col], rows: list[list[str]], title: str | None = None,
-              refs: Refs | None = None, box_=box.SIMPLE_HEAD, show_header: bool = True) -> Table:
+def fit_table(
+    con: Console,
+    cols: list[Col],
+    rows: list[list[str]],
+    title: str | None = None,
+    refs: Refs | None = None,
+    box_=box.SIMPLE_HEAD,
+    show_header: bool = True,
+) -> Table:
     """A Rich table of `rows` that fits `con.width`: source columns become [n] references (added to `refs`),
     then columns are dropped by ascending `keep` until the no-wrap columns fit."""
     if refs is not None:
@@ -103,7 +126,9 @@ def fit_table(con: Console, cols: list[Col], rows: list[list[str]], title: str |
     widths = [_widths(c, [row[i] for row in rows]) for i, c in enumerate(cols)]
     while True:
         t = _build(cols, rows, keep, title, box_, show_header)
-        full = Measurement.get(con, con.options.update_width(UNBOUNDED_WIDTH), t).maximum  # every column at its widest, with padding and edges
+        full = Measurement.get(
+            con, con.options.update_width(UNBOUNDED_WIDTH), t
+        ).maximum  # every column at its widest, with padding and edges
         need = full - sum(widths[i][0] for i in keep) + sum(widths[i][1] for i in keep)
         droppable = [i for i in keep if cols[i].keep < 100]
         if need <= con.width:

@@ -26,7 +26,9 @@ def _mpl():
     return plt
 
 
-def compare_plots(res: dict[str, Any], sweeps: dict[tuple[str, str], list[dict[str, float]]], path: str) -> None:
+def compare_plots(
+    res: dict[str, Any], sweeps: dict[tuple[str, str], list[dict[str, float]]], path: str
+) -> None:
     """Two panels: cost vs days across cluster sizes for each candidate (model, accelerator), from
     `sweeps` (traincost.usecases.report.compare_sweeps); cost and expected loss across the candidates."""
     plt = _mpl()
@@ -34,10 +36,20 @@ def compare_plots(res: dict[str, Any], sweeps: dict[tuple[str, str], list[dict[s
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=FIGSIZE)
     for key, pts in sweeps.items():
         if pts:
-            ax1.plot([p["days"] for p in pts], [p["cost"] / 1e6 for p in pts], marker="o", label=f"{key[0]} on {key[1]}")
+            ax1.plot(
+                [p["days"] for p in pts],
+                [p["cost"] / 1e6 for p in pts],
+                marker="o",
+                label=f"{key[0]} on {key[1]}",
+            )
             for p in pts:
-                ax1.annotate(str(p["gpus"]), (p["days"], p["cost"] / 1e6), fontsize=LABEL_FONT, xytext=(3, 3),
-                             textcoords="offset points")
+                ax1.annotate(
+                    str(p["gpus"]),
+                    (p["days"], p["cost"] / 1e6),
+                    fontsize=LABEL_FONT,
+                    xytext=(3, 3),
+                    textcoords="offset points",
+                )
     ax1.set_xscale("log")
     ax1.set_xlabel("wall-clock days (log)")
     ax1.set_ylabel("total cost, $M")
@@ -49,7 +61,14 @@ def compare_plots(res: dict[str, Any], sweeps: dict[tuple[str, str], list[dict[s
     lo = [c - r["ranges"]["cost_usd"]["p10"] / 1e6 for c, r in zip(costs, ok, strict=True)]
     hi = [r["ranges"]["cost_usd"]["p90"] / 1e6 - c for c, r in zip(costs, ok, strict=True)]
     x = range(len(ok))
-    ax2.bar(x, costs, yerr=[[max(v, 0) for v in lo], [max(v, 0) for v in hi]], color="#4C72B0", alpha=BAR_ALPHA, capsize=3)
+    ax2.bar(
+        x,
+        costs,
+        yerr=[[max(v, 0) for v in lo], [max(v, 0) for v in hi]],
+        color="#4C72B0",
+        alpha=BAR_ALPHA,
+        capsize=3,
+    )
     ax2.set_xticks(list(x))
     ax2.set_xticklabels(labels, rotation=TICK_ROTATION, ha="right", fontsize=8)
     ax2.set_ylabel("total cost, $M (bars: P10-P90)")

@@ -48,9 +48,11 @@ PALETTE = ("#2f5d8a", "#c44e52", "#55a868", "#8172b2", "#ccb974", "#64b5cd")
 
 
 def _svg(body: str, title: str, h: int = H) -> str:
-    return (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {W} {h}' role='img' "
-            f"style='max-width:100%;height:auto;font:11px system-ui,sans-serif'><title>{escape(title)}</title>"
-            f"<text x='8' y='16' font-weight='bold' font-size='13'>{escape(title)}</text>{body}</svg>")
+    return (
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {W} {h}' role='img' "
+        f"style='max-width:100%;height:auto;font:11px system-ui,sans-serif'><title>{escape(title)}</title>"
+        f"<text x='8' y='16' font-weight='bold' font-size='13'>{escape(title)}</text>{body}</svg>"
+    )
 
 
 def _text(x: float, y: float, s: str, anchor: str = "start", color: str = "#1d232a", size: int = FONT) -> str:
@@ -68,7 +70,9 @@ def hbars(items: list[tuple[str, float]], title: str, fmt=usd) -> str:
         y = top + i * row
         bw = (W - left - BAR_LABEL_W) * v / vmax
         parts.append(_text(left - GAP, y + row * BASELINE, label, "end"))
-        parts.append(f"<rect x='{left}' y='{y + 4:.1f}' width='{max(bw, 1):.1f}' height='{row - 8:.1f}' fill='{BLUE}'/>")
+        parts.append(
+            f"<rect x='{left}' y='{y + 4:.1f}' width='{max(bw, 1):.1f}' height='{row - 8:.1f}' fill='{BLUE}'/>"
+        )
         parts.append(_text(left + bw + 4, y + row * BASELINE, fmt(v)))
     return _svg("".join(parts), title, int(top + row * len(items) + FONT + 1))
 
@@ -86,14 +90,26 @@ def histogram(edges: list[float], counts: list[int], marks: dict[str, float], ti
     parts = []
     for a, b, c in zip(edges, edges[1:], counts, strict=False):
         bh = (H - top - bottom) * c / cmax
-        parts.append(f"<rect x='{x(a):.1f}' y='{H - bottom - bh:.1f}' width='{max(x(b) - x(a) - 1, 0.5):.1f}' "
-                     f"height='{bh:.1f}' fill='{LIGHT}'/>")
+        parts.append(
+            f"<rect x='{x(a):.1f}' y='{H - bottom - bh:.1f}' width='{max(x(b) - x(a) - 1, 0.5):.1f}' "
+            f"height='{bh:.1f}' fill='{LIGHT}'/>"
+        )
     for i, (name, v) in enumerate(marks.items()):
         xv = x(min(max(v, lo), hi))
-        parts.append(f"<line x1='{xv:.1f}' x2='{xv:.1f}' y1='{top + LINE * i + 4}' y2='{H - bottom}' stroke='{RED}' "
-                     "stroke-dasharray='4,3'/>")
+        parts.append(
+            f"<line x1='{xv:.1f}' x2='{xv:.1f}' y1='{top + LINE * i + 4}' y2='{H - bottom}' stroke='{RED}' "
+            "stroke-dasharray='4,3'/>"
+        )
         anchor = "end" if xv > W * MARK_FLIP else "start"
-        parts.append(_text(xv + (-4 if anchor == "end" else 4), top + LINE * i + FONT + 1, f"{name} {fmt(v)}", anchor, RED))
+        parts.append(
+            _text(
+                xv + (-4 if anchor == "end" else 4),
+                top + LINE * i + FONT + 1,
+                f"{name} {fmt(v)}",
+                anchor,
+                RED,
+            )
+        )
     parts.append(_text(pad_l, H - FONT - 1, fmt(lo)))
     parts.append(_text(W - pad_r, H - FONT - 1, fmt(hi), "end"))
     return _svg("".join(parts), title)
@@ -102,14 +118,28 @@ def histogram(edges: list[float], counts: list[int], marks: dict[str, float], ti
 def _ticks(lo: float, hi: float, log: bool) -> list[float]:
     if log:
         a, b = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
-        return [m * 10.0**e for e in range(a, b + 1) for m in LOG_STEPS if lo <= m * 10.0**e <= hi] or [lo, hi]
+        return [m * 10.0**e for e in range(a, b + 1) for m in LOG_STEPS if lo <= m * 10.0**e <= hi] or [
+            lo,
+            hi,
+        ]
     step = 10 ** math.floor(math.log10((hi - lo) or 1.0))
-    return [lo + i * (hi - lo) / 4 for i in range(TICKS)] if (hi - lo) / step < 3 else \
-        [t * step for t in range(math.ceil(lo / step), math.floor(hi / step) + 1)]
+    return (
+        [lo + i * (hi - lo) / 4 for i in range(TICKS)]
+        if (hi - lo) / step < 3
+        else [t * step for t in range(math.ceil(lo / step), math.floor(hi / step) + 1)]
+    )
 
 
-def scatter(series: list[dict[str, Any]], title: str, xlabel: str, ylabel: str, xlog: bool = False,
-            fx=lambda v: f"{v:,.3g}", fy=usd, front: list[tuple[float, float]] | None = None) -> str:
+def scatter(
+    series: list[dict[str, Any]],
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    xlog: bool = False,
+    fx=lambda v: f"{v:,.3g}",
+    fy=usd,
+    front: list[tuple[float, float]] | None = None,
+) -> str:
     """Points (and lines) per series: [{name, points: [(x, y, label)], line: bool}]; an optional Pareto front
     drawn as a step line."""
     pts = [(x, y) for s in series for x, y, _ in s["points"]]
@@ -129,16 +159,20 @@ def scatter(series: list[dict[str, Any]], title: str, xlabel: str, ylabel: str, 
     def Y(v: float) -> float:
         return H - bottom - (H - top - bottom) * (v - y0) / ((y1 - y0) or 1.0)
 
-    parts = [f"<line x1='{pad_l}' x2='{W - pad_r}' y1='{H - bottom}' y2='{H - bottom}' stroke='{GREY}'/>",
-             f"<line x1='{pad_l}' x2='{pad_l}' y1='{top}' y2='{H - bottom}' stroke='{GREY}'/>"]
+    parts = [
+        f"<line x1='{pad_l}' x2='{W - pad_r}' y1='{H - bottom}' y2='{H - bottom}' stroke='{GREY}'/>",
+        f"<line x1='{pad_l}' x2='{pad_l}' y1='{top}' y2='{H - bottom}' stroke='{GREY}'/>",
+    ]
     for t in _ticks(x0, x1, xlog):
         parts.append(_text(X(t), H - bottom + LINE, fx(t), "middle", GREY, SMALL))
     for i in range(TICKS):
         v = y0 + (y1 - y0) * i / 4
         parts.append(_text(pad_l - 4, Y(v) + 3, fy(v), "end", GREY, SMALL))
     parts.append(_text((W + pad_l) / 2, H - 8, xlabel, "middle", GREY))
-    parts.append(f"<text transform='translate(12 {(H - bottom + top) / 2:.0f}) rotate(-90)' text-anchor='middle' "
-                 f"fill='{GREY}' font-size='11'>{escape(ylabel)}</text>")
+    parts.append(
+        f"<text transform='translate(12 {(H - bottom + top) / 2:.0f}) rotate(-90)' text-anchor='middle' "
+        f"fill='{GREY}' font-size='11'>{escape(ylabel)}</text>"
+    )
     if front:
         f = sorted(front)
         d = " ".join(f"{'M' if i == 0 else 'L'}{X(x):.1f},{Y(y):.1f}" for i, (x, y) in enumerate(f))
@@ -171,11 +205,15 @@ def bars_and_points(items: list[tuple[str, float, float]], title: str, ylabel: s
     for i, (label, v, p) in enumerate(items):
         bh = (H - top - bottom) * v / vmax
         x = pad_l + slot * i + slot * SLOT_GAP
-        parts.append(f"<rect x='{x:.1f}' y='{H - bottom - bh:.1f}' width='{slot * SLOT_BAR:.1f}' height='{bh:.1f}' fill='{BLUE}' opacity='0.85'/>")
+        parts.append(
+            f"<rect x='{x:.1f}' y='{H - bottom - bh:.1f}' width='{slot * SLOT_BAR:.1f}' height='{bh:.1f}' fill='{BLUE}' opacity='0.85'/>"
+        )
         parts.append(_text(x + slot * BAR_MID, H - bottom - bh - 4, usd(v), "middle", "#1d232a", SMALL))
         py = H - bottom - (H - top - bottom) * (PT_SPAN[0] + PT_SPAN[1] * (p - plo) / (phi - plo))
-        parts.append(f"<rect x='{x + slot * BAR_MID - 4:.1f}' y='{py - 4:.1f}' width='8' height='8' fill='{RED}' "
-                     f"transform='rotate(45 {x + slot * BAR_MID:.1f} {py:.1f})'/>")
+        parts.append(
+            f"<rect x='{x + slot * BAR_MID - 4:.1f}' y='{py - 4:.1f}' width='8' height='8' fill='{RED}' "
+            f"transform='rotate(45 {x + slot * BAR_MID:.1f} {py:.1f})'/>"
+        )
         parts.append(_text(x + slot * BAR_MID + DIAMOND, py + 3, f"{p:.3f}", "start", RED, SMALL))
         parts.append(_text(x + slot * BAR_MID, H - bottom + LINE, label, "middle", "#1d232a", SMALL))
     parts.append(_text(pad_l, H - 10, f"bars: {ylabel}; diamonds: {plabel}", "start", GREY))

@@ -54,14 +54,20 @@ class Block(nn.Module):
         return x + z @ self.wdown
 
 
-def block_time(arch: ArchSpec, tp: int, micro_batch: int, seq_len: int, dtype: str, dev: Device, max_s: float,
-               attn=sdpa) -> dict:
+def block_time(
+    arch: ArchSpec, tp: int, micro_batch: int, seq_len: int, dtype: str, dev: Device, max_s: float, attn=sdpa
+) -> dict:
     """Forward + backward of one block on a (micro_batch, seq_len, hidden) input, with the attention
     implementation the attention measurement found fastest."""
     torch.manual_seed(0)
     blk = Block(arch, tp, DTYPES[dtype], dev.torch_device, attn)
     x = torch.randn(
-        micro_batch, seq_len, arch.hidden_size, dtype=DTYPES[dtype], device=dev.torch_device, requires_grad=True
+        micro_batch,
+        seq_len,
+        arch.hidden_size,
+        dtype=DTYPES[dtype],
+        device=dev.torch_device,
+        requires_grad=True,
     )
     grad = torch.randn_like(x)
 

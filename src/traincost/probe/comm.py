@@ -56,7 +56,9 @@ def _agree(flag: bool, dev: Device) -> bool:
 
 def _agreed_max(values: list[float], dev: Device) -> list[float]:
     """Element-wise maximum over all ranks."""
-    t = torch.tensor(values, dtype=torch.float64 if dev.kind == "cpu" else torch.float32, device=dev.torch_device)
+    t = torch.tensor(
+        values, dtype=torch.float64 if dev.kind == "cpu" else torch.float32, device=dev.torch_device
+    )
     dist.all_reduce(t, op=dist.ReduceOp.MAX)
     return [float(x) for x in t.tolist()]
 
@@ -125,7 +127,11 @@ def run_collectives(sizes: list[int], deadline: float, local_world: int, dev: De
     g_inter = [(dist.new_group(r), r) for r in inter]
     if local_world > 1:
         res["scale_up"] = measure_tier(
-            "scale_up", g_intra, sizes, deadline if not inter else time.time() + (deadline - time.time()) / 2, dev
+            "scale_up",
+            g_intra,
+            sizes,
+            deadline if not inter else time.time() + (deadline - time.time()) / 2,
+            dev,
         )
     if inter:
         res["scale_out"] = measure_tier("scale_out", g_inter, sizes, deadline, dev)
@@ -138,7 +144,11 @@ def worker(rank: int, world: int, port: int, sizes: list[int], deadline: float, 
     dev = local_device(rank)
     backend = "gloo" if dev.kind == "cpu" else "nccl"
     dist.init_process_group(
-        backend, init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world, timeout=timedelta(seconds=INIT_TIMEOUT_S)
+        backend,
+        init_method=f"tcp://127.0.0.1:{port}",
+        rank=rank,
+        world_size=world,
+        timeout=timedelta(seconds=INIT_TIMEOUT_S),
     )
     try:
         res = run_collectives(sizes, deadline, world, dev)

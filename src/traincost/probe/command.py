@@ -55,17 +55,32 @@ def _round(x):
 @click.option("--seq-len", "seq_len", type=int, help="Sequence length (default: the catalog default, 4096).")
 @click.option("--micro-batches", default="1,2", show_default=True, help="Micro-batch sizes, comma-separated.")
 @click.option(
-    "--tp", "tp", default="1,2,4,8", show_default=True, help="Candidate tensor-parallel sizes, comma-separated."
+    "--tp",
+    "tp",
+    default="1,2,4,8",
+    show_default=True,
+    help="Candidate tensor-parallel sizes, comma-separated.",
 )
-@click.option("--block-tp", "block_tp", type=int,
-              help="TP size of the end-to-end block check (default: 1 on GPUs, the largest --tp on CPU).")
+@click.option(
+    "--block-tp",
+    "block_tp",
+    type=int,
+    help="TP size of the end-to-end block check (default: 1 on GPUs, the largest --tp on CPU).",
+)
 @click.option("--budget", default="5m", show_default=True, help="Total time to spend, e.g. 30s, 1m, 5m.")
-@click.option("--procs", type=int, help="Local processes for the collectives (default: the GPUs here, 2 on CPU).")
-@click.option("-o", "--output", "output", default="probe.yaml", show_default=True, help="Hardware file to write.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Also write the report (markdown) here.")
+@click.option(
+    "--procs", type=int, help="Local processes for the collectives (default: the GPUs here, 2 on CPU)."
+)
+@click.option(
+    "-o", "--output", "output", default="probe.yaml", show_default=True, help="Hardware file to write."
+)
+@click.option(
+    "--report", "report_path", type=click.Path(dir_okay=False), help="Also write the report (markdown) here."
+)
 @click.option("--id", "acc_id", help="Accelerator id in the file (default: probed-<device name>).")
 @click.option(
-    "--base", help="Catalog accelerator whose datasheet the file keeps (default: matched from the device name)."
+    "--base",
+    help="Catalog accelerator whose datasheet the file keeps (default: matched from the device name).",
 )
 def probe(**options) -> None:
     """Measure this machine (GEMM, attention, memory, collectives, one block) and write a hardware file."""
@@ -129,16 +144,25 @@ def _probe(a: ProbeArgs, t0: float) -> None:
 
         import torch.distributed as dist
 
-        warnings.filterwarnings("ignore", category=FutureWarning)  # one-line output: torch's deprecation notes
+        warnings.filterwarnings(
+            "ignore", category=FutureWarning
+        )  # one-line output: torch's deprecation notes
 
         dist.init_process_group("gloo" if dev.kind == "cpu" else "nccl")
     n_local = torch.cuda.device_count() if dev.kind != "cpu" else CPU_PROCS
     procs = a.procs
     if procs and dev.kind != "cpu" and procs > n_local:
         raise InputError("procs", f"{procs} processes need {procs} GPUs; this machine has {n_local}")
-    opts = run.Options(arch=arch, seq_len=seq, micro_batches=mbs, tps=tp_sizes(arch, tps),
-                       block_tp=tp_sizes(arch, [a.block_tp or (1 if dev.kind != "cpu" else max(tps))])[0],
-                       budget_s=budget_s, procs=procs if procs is not None else n_local, t0=t0)
+    opts = run.Options(
+        arch=arch,
+        seq_len=seq,
+        micro_batches=mbs,
+        tps=tp_sizes(arch, tps),
+        block_tp=tp_sizes(arch, [a.block_tp or (1 if dev.kind != "cpu" else max(tps))])[0],
+        budget_s=budget_s,
+        procs=procs if procs is not None else n_local,
+        t0=t0,
+    )
     raw = run.probe(opts, dev, log=lambda s: click.echo(s, err=True) if rank == 0 else None)
     if rank != 0:
         return
@@ -170,13 +194,17 @@ def write(raw: dict, arch, opts, output: str, acc_id: str | None, base_acc, mode
     entry = out.hardware_entry(aid, base_acc, measured, name, max(opts.procs, 1))
     acc = accelerator_from_dict(_round(entry), origin=output)
     eff = efficiency_for(acc)
-    base_eff = efficiency_for(base_acc) if base_acc else efficiency_for(dataclasses.replace(acc, measured=None))
+    base_eff = (
+        efficiency_for(base_acc) if base_acc else efficiency_for(dataclasses.replace(acc, measured=None))
+    )
     b = measured.get("block")
     if b:
         dt = acc.training_dtype("bf16")
         b["predicted_s"] = block_seconds(arch, acc, eff, b["tp"], b["micro_batch"], b["seq_len"], dt)
         ref = base_acc or dataclasses.replace(acc, measured=None)
-        b["catalog_predicted_s"] = block_seconds(arch, ref, base_eff, b["tp"], b["micro_batch"], b["seq_len"], dt)
+        b["catalog_predicted_s"] = block_seconds(
+            arch, ref, base_eff, b["tp"], b["micro_batch"], b["seq_len"], dt
+        )
     text = out.report(measured, acc, eff, base_acc, base_eff, b)
     doc = {"accelerators": [_round(entry)]}
     header = (

@@ -85,12 +85,16 @@ def fit_gemm(flops: Sequence[float], seconds: Sequence[float]) -> tuple[float, f
     w = 1.0 / inv_rate  # relative error: each point counts alike
     (a, b), *_ = np.linalg.lstsq(A * w[:, None], inv_rate * w, rcond=None)
     best = float(np.max(f / t))
-    if a <= 0 or b < 0 or 1.0 / a > MAX_PLATEAU_OVER_BEST * best:  # no plateau in the sizes measured: the best rate seen, no knee
+    if (
+        a <= 0 or b < 0 or 1.0 / a > MAX_PLATEAU_OVER_BEST * best
+    ):  # no plateau in the sizes measured: the best rate seen, no knee
         return best, 0.0
     return float(1.0 / a), float(b / a)
 
 
-def attention_flops(batch: int, heads: int, seq_len: int, head_dim: int, v_head_dim: int | None = None) -> float:
+def attention_flops(
+    batch: int, heads: int, seq_len: int, head_dim: int, v_head_dim: int | None = None
+) -> float:
     """Forward FLOPs of causal attention as the performance model counts them: scores (q.k) and context
     (p.v), 2 FLOPs per multiply-add, each query attending (s+1)/2 keys on average."""
     v = head_dim if v_head_dim is None else v_head_dim

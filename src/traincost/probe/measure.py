@@ -42,7 +42,9 @@ def local_device(local_rank: int = 0) -> Device:
     return Device("cpu", torch.device("cpu"))
 
 
-def time_it(fn: Callable[[], object], dev: Device, max_s: float, warmup: int = 2, reps: int = TIMED_REPS) -> dict:
+def time_it(
+    fn: Callable[[], object], dev: Device, max_s: float, warmup: int = 2, reps: int = TIMED_REPS
+) -> dict:
     """Run `fn` once (first call), `warmup` more times, then up to `reps` timed samples within `max_s`
     seconds. Short kernels are repeated inside a sample (at least ~1 ms on an accelerator) so that the
     launch and synchronisation do not dominate. Returns the per-call spread (median, p10, p90)."""
@@ -87,11 +89,17 @@ def gemm(m: int, k: int, n: int, dtype: str, dev: Device, max_s: float) -> dict:
     """C = A.B for A (m x k), B (k x n); fp8 through torch._scaled_mm (per-tensor scales, bf16 output)."""
     d = dev.torch_device
     if dtype == "fp8":
-        f8 = torch.float8_e4m3fnuz if dev.kind == "rocm" and hasattr(torch, "float8_e4m3fnuz") else torch.float8_e4m3fn
+        f8 = (
+            torch.float8_e4m3fnuz
+            if dev.kind == "rocm" and hasattr(torch, "float8_e4m3fnuz")
+            else torch.float8_e4m3fn
+        )
         a = torch.randn(m, k, device=d).to(f8)
         b = torch.randn(n, k, device=d).to(f8).t()  # column-major, as _scaled_mm requires
         one = torch.ones((), device=d)
-        return time_it(lambda: torch._scaled_mm(a, b, scale_a=one, scale_b=one, out_dtype=torch.bfloat16), dev, max_s)
+        return time_it(
+            lambda: torch._scaled_mm(a, b, scale_a=one, scale_b=one, out_dtype=torch.bfloat16), dev, max_s
+        )
     a = torch.randn(m, k, device=d, dtype=DTYPES[dtype])
     b = torch.randn(k, n, device=d, dtype=DTYPES[dtype])
     return time_it(lambda: torch.mm(a, b), dev, max_s)
@@ -183,7 +191,10 @@ def memory_kernels(numel: int, dev: Device, max_s: float) -> dict[str, tuple[flo
     e = x.element_size()
     return {
         "copy": (2 * numel * e, time_it(lambda: y.copy_(x), dev, max_s / 4)),
-        "rmsnorm": (2 * rows * NORM_WIDTH * e, time_it(lambda: F.rms_norm(xn, (NORM_WIDTH,), w), dev, max_s / 4)),
+        "rmsnorm": (
+            2 * rows * NORM_WIDTH * e,
+            time_it(lambda: F.rms_norm(xn, (NORM_WIDTH,), w), dev, max_s / 4),
+        ),
         "swiglu": (3 * (numel // 2) * e, time_it(lambda: F.silu(g) * u, dev, max_s / 4)),
         "adamw": (ADAMW_BYTES_PER_PARAM * (numel // 4), time_it(opt.step, dev, max_s / 4)),
     }

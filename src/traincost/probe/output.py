@@ -8,7 +8,9 @@ import re
 from traincost.probe.fit import ATTENTION_BWD_FACTOR, attention_flops, fit_gemm, fit_tier
 
 SLUG_CHARS = 48  # presentation: length of a device name in an accelerator id (probed-<name>)
-SXM_PREFERENCE = 0.25  # matching: half of a missing token's penalty, so SXM parts win ties (the usual training part)
+SXM_PREFERENCE = (
+    0.25  # matching: half of a missing token's penalty, so SXM parts win ties (the usual training part)
+)
 
 
 def slug(name: str) -> str:
@@ -114,15 +116,24 @@ def hardware_entry(acc_id: str, base, measured: dict, device_name: str, cpu_rank
         col = measured.get("collectives") or {}
         tiers = col.get("tiers", {})
         per_node = int(col.get("per_node") or cpu_ranks)
-        d = {"name": device_name, "vendor": "", "generation": "probed", "peak_tflops": peaks,
-             "memory_gb": p.get("memory_gb") or 1.0,
-             "memory_bw_tbps": measured.get("memory", {}).get("copy_gbs", 1.0) / 1e3, "tdp_w": None,
-             "node_size": per_node, "scale_up_size": per_node,
-             "scale_up_bw_gbs": tiers.get("scale_up", {}).get("bus_gbs"),
-             "scale_out_bw_gbs": tiers.get("scale_out", {}).get("bus_gbs"),
-             "sources": {"all": f"{src}: no datasheet; peaks = fitted GEMM rates, memory bandwidth = a measured copy,"
-                                f" scale-up/scale-out = measured bus bandwidths"},
-             "notes": "measured with traincost probe; the datasheet fields hold measured values"}
+        d = {
+            "name": device_name,
+            "vendor": "",
+            "generation": "probed",
+            "peak_tflops": peaks,
+            "memory_gb": p.get("memory_gb") or 1.0,
+            "memory_bw_tbps": measured.get("memory", {}).get("copy_gbs", 1.0) / 1e3,
+            "tdp_w": None,
+            "node_size": per_node,
+            "scale_up_size": per_node,
+            "scale_up_bw_gbs": tiers.get("scale_up", {}).get("bus_gbs"),
+            "scale_out_bw_gbs": tiers.get("scale_out", {}).get("bus_gbs"),
+            "sources": {
+                "all": f"{src}: no datasheet; peaks = fitted GEMM rates, memory bandwidth = a measured copy,"
+                f" scale-up/scale-out = measured bus bandwidths"
+            },
+            "notes": "measured with traincost probe; the datasheet fields hold measured values",
+        }
     return {"id": acc_id, "aliases": [], **d, "measured": measured}
 
 
@@ -137,7 +148,9 @@ def match_catalog(device_name: str, accs: dict) -> object | None:
             toks = ident.split("-")
             if toks[0] not in words:
                 continue
-            sc = sum(t in words for t in toks[1:]) - 0.5 * sum(t not in words and t != "sxm" for t in toks[1:])
+            sc = sum(t in words for t in toks[1:]) - 0.5 * sum(
+                t not in words and t != "sxm" for t in toks[1:]
+            )
             sc += SXM_PREFERENCE if "sxm" in toks else 0
             if sc > score:
                 best, score = a, sc
@@ -165,19 +178,44 @@ def _compute_rows(measured: dict, acc, base, base_eff) -> list[str]:
         if d == dt:
             # rate(F) = R F / (F + knee): a fixed knee / R per GEMM, the model's gemm_ramp_us
             ramp = g["knee_gflop"] / g["rate_tflops"] * 1e3 if g["rate_tflops"] else None
-            rows.append(_row(f"GEMM {d}, fixed time per GEMM", base_eff.gemm_ramp_us if base else None, ramp, "us"))
+            rows.append(
+                _row(f"GEMM {d}, fixed time per GEMM", base_eff.gemm_ramp_us if base else None, ramp, "us")
+            )
     att = measured.get("attention")
     bpk = base.peak_flops("bf16") / 1e12 if base else None
-    rows.append(_row("attention fwd", bpk * base_eff.attention_fwd if base else None, att and att["fwd_tflops"], "TFLOP/s"))
-    rows.append(_row("attention bwd", bpk * base_eff.attention_bwd if base else None, att and att["bwd_tflops"], "TFLOP/s"))
+    rows.append(
+        _row(
+            "attention fwd",
+            bpk * base_eff.attention_fwd if base else None,
+            att and att["fwd_tflops"],
+            "TFLOP/s",
+        )
+    )
+    rows.append(
+        _row(
+            "attention bwd",
+            bpk * base_eff.attention_bwd if base else None,
+            att and att["bwd_tflops"],
+            "TFLOP/s",
+        )
+    )
     mem = measured.get("memory") or {}
-    rows.append(_row(
-        "memory-bound kernels",
-        base.memory_bw_tbps * 1e3 * base_eff.hbm if base else None,
-        mem.get("kernels_gbs"),
-        "GB/s",
-    ))
-    rows.append(_row("memory copy (achievable)", base.memory_bw_tbps * 1e3 if base else None, mem.get("copy_gbs"), "GB/s"))
+    rows.append(
+        _row(
+            "memory-bound kernels",
+            base.memory_bw_tbps * 1e3 * base_eff.hbm if base else None,
+            mem.get("kernels_gbs"),
+            "GB/s",
+        )
+    )
+    rows.append(
+        _row(
+            "memory copy (achievable)",
+            base.memory_bw_tbps * 1e3 if base else None,
+            mem.get("copy_gbs"),
+            "GB/s",
+        )
+    )
     return rows
 
 
@@ -192,15 +230,23 @@ def _comm_rows(measured: dict, base, base_eff) -> list[str]:
         t = tiers.get(tier, {})
         c = getattr(base, bwk) * getattr(base_eff, tier) if base and getattr(base, bwk) else None
         rows.append(_row(f"{tier} bus bandwidth ({t.get('ranks', '-')} ranks)", c, t.get("bus_gbs"), "GB/s"))
-        rows.append(_row(f"{tier} latency per step", getattr(base_eff, latk) if base else None,
-                         t.get("latency_step_us"), "us"))
-    rows.append(_row(
-        "kernel overhead",
-        base_eff.kernel_overhead_us if base else None,
-        measured.get("kernel_overhead_us"),
-        "us",
-        "{:,.2f}",
-    ))
+        rows.append(
+            _row(
+                f"{tier} latency per step",
+                getattr(base_eff, latk) if base else None,
+                t.get("latency_step_us"),
+                "us",
+            )
+        )
+    rows.append(
+        _row(
+            "kernel overhead",
+            base_eff.kernel_overhead_us if base else None,
+            measured.get("kernel_overhead_us"),
+            "us",
+            "{:,.2f}",
+        )
+    )
     return rows
 
 

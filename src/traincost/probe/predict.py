@@ -15,7 +15,9 @@ def block_seconds(arch: ArchSpec, acc, eff, tp: int, micro_batch: int, seq_len: 
     from traincost.parallel.perf import Layouts, ModelCosts, Workload, evaluate
 
     m = ModelCosts.from_arch(arch)
-    lay = Layouts.single(tp=tp, pp=1, dp=1, cp=1, ep=1, zero=0, micro_batch=micro_batch, recompute=0, interleave=1)
+    lay = Layouts.single(
+        tp=tp, pp=1, dp=1, cp=1, ep=1, zero=0, micro_batch=micro_batch, recompute=0, interleave=1
+    )
     kq = arch.keys_per_query(seq_len, causal=True)
 
     def compute(layers: int) -> float:

@@ -21,7 +21,14 @@ from traincost.probe.fit import log_sizes, spread_order
 from traincost.probe.shapes import message_sizes, model_gemms, tp_sizes
 
 # cumulative share of the budget at which each phase must end
-PHASES = {"overhead": 0.02, "memory": 0.08, "gemm": 0.33, "attention": 0.43, "block": 0.58, "collectives": 0.95}
+PHASES = {
+    "overhead": 0.02,
+    "memory": 0.08,
+    "gemm": 0.33,
+    "attention": 0.43,
+    "block": 0.58,
+    "collectives": 0.95,
+}
 
 # Algorithm settings of the probe's time budget (they decide how long each measurement runs, not its result)
 MIN_MEASURE_S = 0.05  # algorithm setting: the shortest budget one measurement gets (s)
@@ -33,7 +40,9 @@ REPEAT_FACTOR = 5  # algorithm setting: a GEMM measurement takes ~5x one GEMM (w
 MIN_GEMM_ROWS = 64  # algorithm setting: a GEMM's token count (M) is not shrunk below 64
 ERROR_CHARS = 80  # presentation: an error message is cut to 80 characters in `not_measured`
 SEQ_START = 128  # algorithm setting: attention and the block are always measured at sequence 128
-GROW_FACTOR = 6  # algorithm setting: a longer sequence is tried if 6x its estimated time fits (warm-up, repeats)
+GROW_FACTOR = (
+    6  # algorithm setting: a longer sequence is tried if 6x its estimated time fits (warm-up, repeats)
+)
 TINY_ATTENTION_S = 0.2  # algorithm setting: budget of the sequence-128 attention measurement (s)
 TINY_BLOCK_S = 0.3  # algorithm setting: least budget of the sequence-128 block measurement (s)
 MIN_BLOCK_S = 0.1  # algorithm setting: least budget of the longer block measurement (s)
@@ -109,8 +118,16 @@ def _nvidia_driver() -> str | None:
     if not exe:
         return None
     try:
-        out = subprocess.run([exe, "--query-gpu=driver_version", "--format=csv,noheader"], capture_output=True,
-                             text=True, timeout=10).stdout.strip().splitlines()
+        out = (
+            subprocess.run(
+                [exe, "--query-gpu=driver_version", "--format=csv,noheader"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+            )
+            .stdout.strip()
+            .splitlines()
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out[0].strip() if out else None
@@ -136,15 +153,25 @@ def _shrink(size: int, est_s: float, cap_s: float, floor: int) -> int:
 
 def _gemm_point(what: str, m: int, k: int, n: int, r: dict, m_model: int | None = None) -> dict:
     fl = 2.0 * m * k * n
-    return {"what": what, "m": m, "k": k, "n": n, "gflop": fl / 1e9, **r, "tflops": fl / r["median_s"] / 1e12,
-            **({"m_model": m_model} if m_model and m_model != m else {})}
+    return {
+        "what": what,
+        "m": m,
+        "k": k,
+        "n": n,
+        "gflop": fl / 1e9,
+        **r,
+        "tflops": fl / r["median_s"] / 1e12,
+        **({"m_model": m_model} if m_model and m_model != m else {}),
+    }
 
 
 def run_gemms(opts: Options, dev: ms.Device, raw: dict) -> None:
     """The model's GEMM shapes in each precision, widest spread of sizes first. A calibration GEMM and
     one model shape per precision are always measured; the rest until the phase's share is spent."""
     dtypes = ms.gemm_dtypes(dev)
-    shapes = spread_order(model_gemms(opts.arch, opts.tps, opts.micro_batches, opts.seq_len), key=lambda g: g.flops)
+    shapes = spread_order(
+        model_gemms(opts.arch, opts.tps, opts.micro_batches, opts.seq_len), key=lambda g: g.flops
+    )
     span = opts.end("gemm") - time.time()
     raw["gemm"] = {}
     for i, dt in enumerate(dtypes):
@@ -166,12 +193,16 @@ def run_gemms(opts: Options, dev: ms.Device, raw: dict) -> None:
             try:
                 pts.append(_gemm_point(g.what, m, g.k, g.n, ms.gemm(m, g.k, g.n, dt, dev, cap), g.m))
             except RuntimeError as e:  # e.g. fp8 GEMMs need dimensions divisible by 16
-                raw["not_measured"].append(f"GEMM {dt} {g.what} ({m}x{g.k}x{g.n}): {str(e).splitlines()[0][:ERROR_CHARS]}")
+                raw["not_measured"].append(
+                    f"GEMM {dt} {g.what} ({m}x{g.k}x{g.n}): {str(e).splitlines()[0][:ERROR_CHARS]}"
+                )
                 continue
             rate = max(rate * 0.5, pts[-1]["tflops"] * 1e12)
         raw["gemm"][dt] = pts
         if len(pts) - 1 < len(shapes):
-            raw["truncated"].append(f"GEMM {dt}: {len(pts) - 1} of {len(shapes)} shapes measured within the budget")
+            raw["truncated"].append(
+                f"GEMM {dt}: {len(pts) - 1} of {len(shapes)} shapes measured within the budget"
+            )
         if any("m_model" in p for p in pts):
             raw["truncated"].append(f"GEMM {dt}: token count (M) reduced on some shapes to fit the budget")
 
@@ -198,15 +229,38 @@ def run_attention(opts: Options, dev: ms.Device, raw: dict) -> None:
         tiny = ms.attention(impl, ms.AttnShape(1, hq, hkv, SEQ_START, a.head_dim, dt), dev, TINY_ATTENTION_S)
         left = opts.left("attention")
         s = _grow(opts.seq_len, tiny["fwd"]["median_s"] + tiny["bwd"]["median_s"], 2, left)
-        r = tiny if s == SEQ_START else ms.attention(impl, ms.AttnShape(1, hq, hkv, s, a.head_dim, dt), dev,
-                                                     max(MIN_MEASURE_S, left / 2))
-        row = {"impl": name, "dtype": dt, "batch": 1, "heads": hq, "kv_heads": hkv, "head_dim": a.head_dim,
-               "v_head_dim": a.v_head_dim, "seq_len": s, **r}
-        every[name] = {"seq_len": s, "fwd_ms": r["fwd"]["median_s"] * 1e3, "bwd_ms": r["bwd"]["median_s"] * 1e3}
+        r = (
+            tiny
+            if s == SEQ_START
+            else ms.attention(
+                impl, ms.AttnShape(1, hq, hkv, s, a.head_dim, dt), dev, max(MIN_MEASURE_S, left / 2)
+            )
+        )
+        row = {
+            "impl": name,
+            "dtype": dt,
+            "batch": 1,
+            "heads": hq,
+            "kv_heads": hkv,
+            "head_dim": a.head_dim,
+            "v_head_dim": a.v_head_dim,
+            "seq_len": s,
+            **r,
+        }
+        every[name] = {
+            "seq_len": s,
+            "fwd_ms": r["fwd"]["median_s"] * 1e3,
+            "bwd_ms": r["bwd"]["median_s"] * 1e3,
+        }
         if s < opts.seq_len:
-            raw["truncated"].append(f"attention {name}: sequence {s} instead of {opts.seq_len} to fit the budget")
+            raw["truncated"].append(
+                f"attention {name}: sequence {s} instead of {opts.seq_len} to fit the budget"
+            )
         total = r["fwd"]["median_s"] + r["bwd"]["median_s"]
-        if best is None or total / s**2 < (best["fwd"]["median_s"] + best["bwd"]["median_s"]) / best["seq_len"] ** 2:
+        if (
+            best is None
+            or total / s**2 < (best["fwd"]["median_s"] + best["bwd"]["median_s"]) / best["seq_len"] ** 2
+        ):
             best = row
     if best:
         raw["attention"] = {**best, "all": every}
@@ -224,11 +278,25 @@ def run_block(opts: Options, dev: ms.Device, raw: dict) -> None:
         return
     dt = "bf16" if dev.kind == "cpu" or torch.cuda.is_bf16_supported() else "fp16"
     attn = ms.attention_impls().get((raw.get("attention") or {}).get("impl", "sdpa"), ms.sdpa)
-    tiny = blk.block_time(arch, opts.block_tp, 1, SEQ_START, dt, dev, max(TINY_BLOCK_S, opts.left("block") / 3), attn)  # always
+    tiny = blk.block_time(
+        arch, opts.block_tp, 1, SEQ_START, dt, dev, max(TINY_BLOCK_S, opts.left("block") / 3), attn
+    )  # always
     s = _grow(opts.seq_len, tiny["median_s"], 1, opts.left("block"))  # GEMM-dominated: time ~ s
-    r = tiny if s == SEQ_START else blk.block_time(arch, opts.block_tp, 1, s, dt, dev, max(MIN_BLOCK_S, opts.left("block") / 2), attn)
-    raw["block"] = {"tp": opts.block_tp, "micro_batch": 1, "seq_len": s, "dtype": dt, "measured": r,
-                    "attention": (raw.get("attention") or {}).get("impl", "sdpa")}
+    r = (
+        tiny
+        if s == SEQ_START
+        else blk.block_time(
+            arch, opts.block_tp, 1, s, dt, dev, max(MIN_BLOCK_S, opts.left("block") / 2), attn
+        )
+    )
+    raw["block"] = {
+        "tp": opts.block_tp,
+        "micro_batch": 1,
+        "seq_len": s,
+        "dtype": dt,
+        "measured": r,
+        "attention": (raw.get("attention") or {}).get("impl", "sdpa"),
+    }
     if s < opts.seq_len:
         raw["truncated"].append(f"block: sequence {s} instead of {opts.seq_len} to fit the budget")
 
@@ -238,10 +306,14 @@ def run_collectives(opts: Options, dev: ms.Device, raw: dict) -> None:
 
     hi = LARGEST_MESSAGE_GPU if dev.kind != "cpu" else LARGEST_MESSAGE_CPU
     sizes = spread_order(
-        log_sizes(SMALLEST_MESSAGE, hi, 4, message_sizes(opts.arch, opts.tps, opts.micro_batches, opts.seq_len)),
+        log_sizes(
+            SMALLEST_MESSAGE, hi, 4, message_sizes(opts.arch, opts.tps, opts.micro_batches, opts.seq_len)
+        ),
         key=lambda x: x,
     )
-    sizes = sizes[: 8 if dev.kind == "cpu" else MAX_SIZES_GPU]  # smallest, largest, then between: any prefix spans the range
+    sizes = sizes[
+        : 8 if dev.kind == "cpu" else MAX_SIZES_GPU
+    ]  # smallest, largest, then between: any prefix spans the range
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world > 1:  # under torchrun: this process is one rank
         raw["collectives"] = comm.run_collectives(
@@ -251,7 +323,9 @@ def run_collectives(opts: Options, dev: ms.Device, raw: dict) -> None:
         if dev.kind != "cpu":
             torch.cuda.empty_cache()  # the spawned ranks need the memory this process cached
         with tempfile.TemporaryDirectory() as d:
-            raw["collectives"] = comm.spawn(opts.procs, sizes, opts.end("collectives"), os.path.join(d, "c.json"))
+            raw["collectives"] = comm.spawn(
+                opts.procs, sizes, opts.end("collectives"), os.path.join(d, "c.json")
+            )
     else:
         raw["not_measured"].append("collectives: one process only (use --procs N or torchrun); catalog kept")
         return
@@ -275,7 +349,8 @@ def probe(opts: Options, dev: ms.Device, log=lambda s: None) -> dict:
         (
             "overhead",
             lambda: raw.__setitem__(
-                "kernel_overhead_s", ms.launch_overhead(dev, max(MIN_MEASURE_S, opts.left("overhead")))["median_s"]
+                "kernel_overhead_s",
+                ms.launch_overhead(dev, max(MIN_MEASURE_S, opts.left("overhead")))["median_s"],
             ),
         ),
         ("memory", lambda: run_memory(opts, dev, raw)),
@@ -285,7 +360,9 @@ def probe(opts: Options, dev: ms.Device, log=lambda s: None) -> dict:
         ("collectives", lambda: run_collectives(opts, dev, raw)),
     ]
     for name, fn in steps:
-        log(f"probe: {name} at {time.time() - opts.t0:.0f}s ({max(opts.end(name) - time.time(), 0):.0f}s left for it)")
+        log(
+            f"probe: {name} at {time.time() - opts.t0:.0f}s ({max(opts.end(name) - time.time(), 0):.0f}s left for it)"
+        )
         fn()
     raw["provenance"]["elapsed_s"] = round(time.time() - opts.t0, 1)
     return raw

@@ -21,7 +21,9 @@ EFFECTS = ("evaluation_pause_share", "input_stall_share", "batch_warmup_share")
 def paused_days(steady_days, eval_share, input_share, warmup_share) -> Any:
     """Days of cluster time once the pauses outside training steps are added: each is a share of the
     wall-clock time (not of the steady time), so steady = paused x (1 - sum of shares)."""
-    lost = np.minimum(np.asarray(eval_share) + np.asarray(input_share) + np.asarray(warmup_share), MAX_LOST_SHARE)
+    lost = np.minimum(
+        np.asarray(eval_share) + np.asarray(input_share) + np.asarray(warmup_share), MAX_LOST_SHARE
+    )
     out = np.asarray(steady_days, dtype=float) / (1.0 - lost)
     return float(out) if out.ndim == 0 else out
 

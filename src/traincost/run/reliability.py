@@ -94,7 +94,13 @@ def reliability(solve_days, n_gpus, rate_per_gpu_hour, checkpoint_write_s, resta
         return float(x) if x.ndim == 0 else x
 
     return Reliability(
-        interruptions=out(interruptions), mtbf_hours=out(mtbf_s / SECONDS_PER_HOUR), checkpoint_interval_min=out(tau / 60.0),
-        checkpoint_write_s=out(delta), restart_min=out(np.asarray(restart_min, dtype=float)), goodput=out(solve_s / wall),
-        wall_clock_days=out(days), extra_days=out(days - solve_d), extra_gpu_hours=out((days - solve_d) * HOURS_PER_DAY * n_gpus),
+        interruptions=out(interruptions),
+        mtbf_hours=out(mtbf_s / SECONDS_PER_HOUR),
+        checkpoint_interval_min=out(tau / 60.0),
+        checkpoint_write_s=out(delta),
+        restart_min=out(np.asarray(restart_min, dtype=float)),
+        goodput=out(solve_s / wall),
+        wall_clock_days=out(days),
+        extra_days=out(days - solve_d),
+        extra_gpu_hours=out((days - solve_d) * HOURS_PER_DAY * n_gpus),
     )

@@ -14,7 +14,9 @@ from traincost.units import parse_count
 Precision = Literal["bf16", "fp16", "fp8"]
 Optimizer = Literal["adamw", "adamw8bit", "sgd", "lion", "adafactor"]
 RecomputeName = Literal["none", "selective", "full"]
-Framework = Literal["megatron-core", "megatron-deepspeed", "deepspeed", "fsdp"]  # data/frameworks.yaml (aliases map here)
+Framework = Literal[
+    "megatron-core", "megatron-deepspeed", "deepspeed", "fsdp"
+]  # data/frameworks.yaml (aliases map here)
 Pricing = Literal["on-demand", "1y", "3y", "spot", "capacity-block", "contract", "market"]
 Depreciation = Literal["straight-line", "epoch"]
 Facility = Literal["colo", "build"]
@@ -37,8 +39,12 @@ MAX_FIGURE = 1e13  # input limit: the largest claimed GPU-hours, days or USD (an
 MAX_DURATION = 1e4  # input limit: months or minutes of a duration, and USD per GPU-hour of serving
 MAX_LARGE = 1e7  # input limit: programme and ownership quantities (vCPU-hours, days, USD)
 MAX_REPLAY = 0.95  # input limit: replay share of the trained tokens (at 1 no domain tokens are trained)
-MAX_LOSS = 20.0  # input limit: nats per token, above a language model's loss at initialisation (ln 50k ~ 10.8)
-MIN_YEAR = 2020  # input limit: the price-performance trend (data/defaults.yaml projection) is observed to ~2020
+MAX_LOSS = (
+    20.0  # input limit: nats per token, above a language model's loss at initialisation (ln 50k ~ 10.8)
+)
+MIN_YEAR = (
+    2020  # input limit: the price-performance trend (data/defaults.yaml projection) is observed to ~2020
+)
 MAX_YEAR = 2040  # input limit: extrapolating the trend further than ~15 years is not an estimate
 MAX_GRANULARITY_DAYS = 3650  # input limit: reservation blocks of up to ten years
 MAX_SAMPLES = 200_000  # input limit: Monte Carlo samples (memory: ~50 parameters x 8 bytes each)
@@ -83,7 +89,11 @@ def number(v, what: str, lo: float = 0.0, strict: bool = False, hi: float = 1e15
     if isinstance(v, bool):
         raise ValueError(f"must be {what} (got {v!r})")
     try:
-        x = parse_count(v) if isinstance(v, str) and v.strip()[-1:].isalpha() else float(str(v).replace(",", "").lstrip("$"))
+        x = (
+            parse_count(v)
+            if isinstance(v, str) and v.strip()[-1:].isalpha()
+            else float(str(v).replace(",", "").lstrip("$"))
+        )
     except (TypeError, ValueError):
         raise ValueError(f"must be {what} (got {v!r})") from None
     if x != x or x in (float("inf"), float("-inf")) or x < lo or (strict and x <= lo):
@@ -143,9 +153,15 @@ class RunFields(BaseModel):
             return v
         try:
             # context lengths are powers of two: "8K" means 8192 here
-            x = parse_count(v[:-1]) * 1024 if isinstance(v, str) and v.strip()[-1:] in "kK" else parse_count(v)
+            x = (
+                parse_count(v[:-1]) * 1024
+                if isinstance(v, str) and v.strip()[-1:] in "kK"
+                else parse_count(v)
+            )
         except ValueError:
-            raise ValueError(f"must be a positive whole number of tokens such as 4096 or 8K (got {v!r})") from None
+            raise ValueError(
+                f"must be a positive whole number of tokens such as 4096 or 8K (got {v!r})"
+            ) from None
         if x != int(x) or x > MAX_SEQ_LEN:
             raise ValueError(f"must be a positive whole number of tokens up to 10M (got {v!r})")
         return int(x)

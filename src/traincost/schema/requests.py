@@ -39,7 +39,7 @@ def first_error(e: ValidationError, model_cls=None) -> InputError:
     elif err.get("type") == "literal_error":
         msg = f"{msg} (got {err.get('input')!r})"
     elif msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        msg = msg[len("Value error, ") :]
     return InputError(field, msg)
 
 
@@ -81,7 +81,9 @@ class PlanRequest(RunFields):
     @field_validator("interleave", mode="before")
     @classmethod
     def _interleave(cls, v):
-        return positive_int(v, f"a whole number of virtual stages from 1 to {MAX_INTERLEAVE}", hi=MAX_INTERLEAVE)
+        return positive_int(
+            v, f"a whole number of virtual stages from 1 to {MAX_INTERLEAVE}", hi=MAX_INTERLEAVE
+        )
 
     @field_validator("zero", mode="before")
     @classmethod

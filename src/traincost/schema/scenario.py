@@ -112,10 +112,14 @@ class Scenario(RunFields):
     evaluation_pause_share: Annotated[float, between(0, MAX_PAUSE_SHARE)] | None = None
     input_stall_share: Annotated[float, between(0, MAX_PAUSE_SHARE)] | None = None
     batch_warmup_share: Annotated[float, between(0, MAX_PAUSE_SHARE)] | None = None
-    budget_percentile: Annotated[float, between(1, MAX_PERCENTILE)] | None = None  # the budget (and solves) at this percentile
+    budget_percentile: Annotated[float, between(1, MAX_PERCENTILE)] | None = (
+        None  # the budget (and solves) at this percentile
+    )
     # --- the programme around the run
     no_programme: bool | None = None  # leave every programme line out
-    pilot_share: Annotated[float, between(0, MAX_PROGRAMME_SHARE)] | None = None  # of the main run's accelerator-hours
+    pilot_share: Annotated[float, between(0, MAX_PROGRAMME_SHARE)] | None = (
+        None  # of the main run's accelerator-hours
+    )
     eval_compute_share: Annotated[float, between(0, MAX_PROGRAMME_SHARE)] | None = None
     dataprep_vcpu_hours_per_tb: Annotated[float, between(0, MAX_LARGE)] | None = None
     vcpu_hour_usd: Annotated[float, between(0, MAX_LARGE)] | None = None
@@ -130,11 +134,15 @@ class Scenario(RunFields):
     cpt_law: Annotated[dict[CptKey, LawValue], Field(min_length=1)] | None = None  # D-CPT law coefficients
     # --- continued pre-training quality (decide/cpt.py, data/cpt.yaml)
     base_tokens: float | None = None  # the base model's pre-training tokens (default: the model catalog)
-    replay: float | None = None  # share of the trained tokens that is general (replay) data, on top of --tokens
+    replay: float | None = (
+        None  # share of the trained tokens that is general (replay) data, on top of --tokens
+    )
     schedule: Schedule | None = None  # learning-rate schedule of the CPT run
     domain: str | None = None  # a named domain of data/cpt.yaml
     domain_loss: float | None = None  # the base model's measured loss on the domain, nats/token
-    cpt_coefficients: dict[str, float | list[float]] | None = None  # overrides, or [P10, value, P90] from fit-cpt
+    cpt_coefficients: dict[str, float | list[float]] | None = (
+        None  # overrides, or [P10, value, P90] from fit-cpt
+    )
     pilots: list[dict[str, float]] | None = None  # pilot runs (params, domain_tokens, replay): a bill line
 
     @field_validator("base_tokens", mode="before")
@@ -161,10 +169,14 @@ class Scenario(RunFields):
         if v is None:
             return v
         if not isinstance(v, dict) or not v:
-            raise ValueError("must be a mapping of coefficient names (data/cpt.yaml) to a number or [P10, value, P90]")
+            raise ValueError(
+                "must be a mapping of coefficient names (data/cpt.yaml) to a number or [P10, value, P90]"
+            )
         for k, x in v.items():
             xs = x if isinstance(x, list) else [x]
-            if len(xs) not in (1, 3) or any(isinstance(t, bool) or not isinstance(t, int | float) or t != t for t in xs):
+            if len(xs) not in (1, 3) or any(
+                isinstance(t, bool) or not isinstance(t, int | float) or t != t for t in xs
+            ):
                 raise ValueError(f"{k}: must be a number or [P10, value, P90]")
             if len(xs) == 3 and not xs[0] <= xs[1] <= xs[2]:
                 raise ValueError(f"{k}: [P10, value, P90] must be in increasing order")
@@ -176,7 +188,9 @@ class Scenario(RunFields):
         if v is None:
             return v
         if not isinstance(v, list) or len(v) > MAX_PILOTS:
-            raise ValueError(f"must be a list (at most {MAX_PILOTS}) of runs with params, domain_tokens and replay")
+            raise ValueError(
+                f"must be a list (at most {MAX_PILOTS}) of runs with params, domain_tokens and replay"
+            )
         out = []
         for run in v:
             if not isinstance(run, dict):
@@ -188,11 +202,14 @@ class Scenario(RunFields):
                 raise ValueError("each pilot needs params and domain_tokens")
             out.append({"params": p, "domain_tokens": d, "replay": r})
         return out
+
     serve: Tokens | None = None  # generated tokens per month to serve after training
     months: Months | None = None  # months of serving
     serve_gpu: Name | None = None
     serve_price: Months | None = None  # USD per GPU-hour, at most 1e4
-    year: Annotated[int, between(MIN_YEAR, MAX_YEAR)] | None = None  # project the cost with the price-performance trend
+    year: Annotated[int, between(MIN_YEAR, MAX_YEAR)] | None = (
+        None  # project the cost with the price-performance trend
+    )
 
     @field_validator("serve", mode="before")
     @classmethod
@@ -221,25 +238,36 @@ class Scenario(RunFields):
             return v
         if isinstance(v, str):  # "E=1.9,A=400,alpha=0.34,B=2000,beta=0.36,ratio=0.5"
             try:
-                v = {k.strip(): float(x) for k, x in (part.split("=") for part in v.split(",") if part.strip())}
+                v = {
+                    k.strip(): float(x) for k, x in (part.split("=") for part in v.split(",") if part.strip())
+                }
             except ValueError:
-                raise ValueError("must look like E=1.9,A=400,alpha=0.34,B=2000,beta=0.36 (optional C, gamma, eta, epsilon, ratio)") from None
+                raise ValueError(
+                    "must look like E=1.9,A=400,alpha=0.34,B=2000,beta=0.36 (optional C, gamma, eta, epsilon, ratio)"
+                ) from None
         allowed = {"E", "A", "alpha", "B", "beta", "eta", "C", "gamma", "epsilon", "ratio"}
         if not isinstance(v, dict) or not v or set(v) - allowed:
             raise ValueError(f"coefficients must be among {', '.join(sorted(allowed))}")
-        if any(isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x) or not 0 <= x <= 1e9
-               for x in v.values()):
+        if any(
+            isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x) or not 0 <= x <= 1e9
+            for x in v.values()
+        ):
             raise ValueError("coefficients must be finite numbers from 0 to 1e9")
         if "ratio" in v and not 0 < v["ratio"] <= 1:
             raise ValueError("ratio (the domain share of the mixture) must be in (0, 1]")
         return {k: float(x) for k, x in v.items()}
-    samples: Annotated[int, between(MIN_SAMPLES, MAX_SAMPLES)] | None = None  # Monte Carlo samples for the ranges
+
+    samples: Annotated[int, between(MIN_SAMPLES, MAX_SAMPLES)] | None = (
+        None  # Monte Carlo samples for the ranges
+    )
     seed: Annotated[int, between(0, MAX_SEED)] | None = None
 
     @field_validator("samples", mode="before")
     @classmethod
     def _samples(cls, v):
-        return positive_int(v, "a whole number of Monte Carlo samples from 100 to 200,000", lo=MIN_SAMPLES, hi=MAX_SAMPLES)
+        return positive_int(
+            v, "a whole number of Monte Carlo samples from 100 to 200,000", lo=MIN_SAMPLES, hi=MAX_SAMPLES
+        )
 
     @field_validator("seed", mode="before")
     @classmethod
@@ -261,7 +289,9 @@ class Scenario(RunFields):
     def _prog_share(cls, v):
         return number(v, "a share, 0 or more (e.g. 0.1)", lo=0.0, hi=MAX_PROGRAMME_SHARE)
 
-    @field_validator("dataprep_vcpu_hours_per_tb", "vcpu_hour_usd", "bringup_days", "egress_price", mode="before")
+    @field_validator(
+        "dataprep_vcpu_hours_per_tb", "vcpu_hour_usd", "bringup_days", "egress_price", mode="before"
+    )
     @classmethod
     def _prog_nonneg(cls, v):
         return number(v, "a number, 0 or more", lo=0.0, hi=MAX_LARGE)
@@ -275,7 +305,9 @@ class Scenario(RunFields):
     @field_validator("reservation_granularity_days", mode="before")
     @classmethod
     def _granularity(cls, v):
-        return number(v, "a positive number of days (1 for on-demand)", lo=0.0, strict=True, hi=MAX_GRANULARITY_DAYS)
+        return number(
+            v, "a positive number of days (1 for on-demand)", lo=0.0, strict=True, hi=MAX_GRANULARITY_DAYS
+        )
 
     @field_validator("ops_gpus_per_engineer", mode="before")
     @classmethod
@@ -287,8 +319,18 @@ class Scenario(RunFields):
     def _software(cls, v):
         return number(v, "USD per accelerator-year, 0 or more", lo=0.0, hi=MAX_LARGE)
 
-    @field_validator("grid_intensity", "host_w_per_node", "electricity_price", "server_price", "storage_price",
-                     "checkpoints_kept", "engineers", "engineer_cost", "embodied_kg_per_gpu", mode="before")
+    @field_validator(
+        "grid_intensity",
+        "host_w_per_node",
+        "electricity_price",
+        "server_price",
+        "storage_price",
+        "checkpoints_kept",
+        "engineers",
+        "engineer_cost",
+        "embodied_kg_per_gpu",
+        mode="before",
+    )
     @classmethod
     def _nonneg(cls, v):
         return number(v, "a number, 0 or more", lo=0.0, hi=1e9)
@@ -308,7 +350,9 @@ class Scenario(RunFields):
     def _share(cls, v):
         return number(v, "a share of capex per year from 0 to 1", lo=0.0, hi=1.0)
 
-    @field_validator("lifetime_years", "bytes_per_token", "checkpoint_stall_s", "checkpoint_write_gb_s", mode="before")
+    @field_validator(
+        "lifetime_years", "bytes_per_token", "checkpoint_stall_s", "checkpoint_write_gb_s", mode="before"
+    )
     @classmethod
     def _pos(cls, v):
         return number(v, "a positive number", lo=0.0, strict=True, hi=1e6)
@@ -375,7 +419,9 @@ class Scenario(RunFields):
         try:
             x = float(str(v).lstrip("$")) if isinstance(v, str) else float(v)
         except (TypeError, ValueError, OverflowError):
-            raise ValueError(f"must be a positive price in USD per GPU-hour, such as 2.5 (got {v!r})") from None
+            raise ValueError(
+                f"must be a positive price in USD per GPU-hour, such as 2.5 (got {v!r})"
+            ) from None
         if not x > 0 or x != x or x > 1e6:
             raise ValueError(f"must be a positive price in USD per GPU-hour, such as 2.5 (got {v!r})")
         return x

@@ -17,9 +17,15 @@ from traincost.units import usd
 
 def mfu_verdict(mfu: float, best: dict[str, Any], acc_id: str, dtype: str) -> tuple[str, str]:
     if mfu > 1.0:
-        return "impossible", f"it needs {mfu:.0%} of the {acc_id}'s dense {dtype} peak; no hardware exceeds 100%"
+        return (
+            "impossible",
+            f"it needs {mfu:.0%} of the {acc_id}'s dense {dtype} peak; no hardware exceeds 100%",
+        )
     if mfu > best["mfu"]:
-        return "implausible", f"{mfu:.0%} MFU is above the best published {best['mfu']:.0%} for {best['scope']} ({best['row']})"
+        return (
+            "implausible",
+            f"{mfu:.0%} MFU is above the best published {best['mfu']:.0%} for {best['scope']} ({best['row']})",
+        )
     return "plausible", f"{mfu:.0%} MFU is within what has been measured (best published {best['mfu']:.0%})"
 
 
@@ -30,7 +36,12 @@ def price_range(acc_id: str) -> tuple[tuple[float, str], tuple[float, str]] | No
     for p in catalog.prices():
         if p.accelerator != acc_id:
             continue
-        for field, name in (("on_demand", "on-demand"), ("reserved_1y", "1y"), ("reserved_3y", "3y"), ("spot", "spot")):
+        for field, name in (
+            ("on_demand", "on-demand"),
+            ("reserved_1y", "1y"),
+            ("reserved_3y", "3y"),
+            ("spot", "spot"),
+        ):
             v = getattr(p, field)
             if v:
                 seen.append((float(v), f"{p.provider} {name}, {p.date}"))
@@ -45,10 +56,14 @@ def price_verdict(price: float, acc_id: str) -> tuple[str, str]:
         return "plausible", f"{usd(price)} per GPU-hour (no {acc_id} prices in the catalog to compare with)"
     (lo, lo_src), (hi, hi_src) = rng
     if price < lo:
-        return "implausible", (f"it implies {usd(price)} per GPU-hour, below the cheapest {acc_id} price in the "
-                               f"catalog ({usd(lo)}, {lo_src})")
-    return "plausible", (f"it implies {usd(price)} per GPU-hour, within or above the catalog's {acc_id} prices "
-                         f"({usd(lo)} {lo_src} to {usd(hi)} {hi_src})")
+        return "implausible", (
+            f"it implies {usd(price)} per GPU-hour, below the cheapest {acc_id} price in the "
+            f"catalog ({usd(lo)}, {lo_src})"
+        )
+    return "plausible", (
+        f"it implies {usd(price)} per GPU-hour, within or above the catalog's {acc_id} prices "
+        f"({usd(lo)} {lo_src} to {usd(hi)} {hi_src})"
+    )
 
 
 WORST = {"impossible": 2, "implausible": 1, "plausible": 0}
@@ -79,8 +94,15 @@ def judge(req, acc, dtype: str, peak: float, flops: float, best: dict[str, Any])
         if req.price is None and figures:  # cost next to hours: the price it implies
             p = req.cost / figures[0][1]
             v, why = price_verdict(p, acc.id)
-            priced.append({"figure": "cost", "price_per_gpu_hour": p, "verdict": v, "reason": why,
-                           "price_basis": f"implied: cost / {figures[0][0].replace('_', ' ')}"})
+            priced.append(
+                {
+                    "figure": "cost",
+                    "price_per_gpu_hour": p,
+                    "verdict": v,
+                    "reason": why,
+                    "price_basis": f"implied: cost / {figures[0][0].replace('_', ' ')}",
+                }
+            )
             claim["price_per_gpu_hour_implied"] = p
         else:
             if req.price is not None:
@@ -92,8 +114,10 @@ def judge(req, acc, dtype: str, peak: float, flops: float, best: dict[str, Any])
                 if m is None:
                     raise InputError("price", f"no price for {acc.id} in the catalog; give --price")
                 price = m.value
-                basis = (f"traincost's effective market price for {acc.id} (median of the providers' best "
-                         f"training-cluster offers, P10-P90 {usd(m.low)}-{usd(m.high)}); --price changes it")
+                basis = (
+                    f"traincost's effective market price for {acc.id} (median of the providers' best "
+                    f"training-cluster offers, P10-P90 {usd(m.low)}-{usd(m.high)}); --price changes it"
+                )
             claim.update(price_per_gpu_hour=price, price_basis=basis)
             figures.append(("cost", req.cost / price))
     verdicts = []

@@ -69,12 +69,23 @@ def prepare(rows: list[dict]) -> list[Prepared]:
             continue
         acc = catalog.resolve_accelerator(r["hardware"])
         lay = dict(r.get("layout") or {})
-        fixed = {k: lay[k] for k in ("tp", "pp", "dp", "cp", "ep", "zero", "micro_batch", "recompute", "interleave")
-                 if lay.get(k) is not None}
+        fixed = {
+            k: lay[k]
+            for k in ("tp", "pp", "dp", "cp", "ep", "zero", "micro_batch", "recompute", "interleave")
+            if lay.get(k) is not None
+        }
         gb = int(r.get("global_batch") or round(float(r["global_batch_tokens"]) / seq))
         dtype = {"16bit": "bf16", None: "bf16"}.get(r.get("precision"), r.get("precision"))
-        prob = Problem(arch, acc, int(r["gpus"]), seq, gb, efficiency_for(acc), training_for(r),
-                       acc.training_dtype(dtype))
+        prob = Problem(
+            arch,
+            acc,
+            int(r["gpus"]),
+            seq,
+            gb,
+            efficiency_for(acc),
+            training_for(r),
+            acc.training_dtype(dtype),
+        )
         layouts = enumerate_layouts(prob, fixed)
         if len(layouts):
             out.append(Prepared(r, prob, layouts, float(meas)))
@@ -182,8 +193,17 @@ def errors(prepared: list[Prepared], consts: dict) -> list[dict]:
     out = []
     for pr in prepared:
         pred, fits = predict(pr, with_constants(pr.prob.eff, consts))
-        out.append({"id": pr.row["id"], "source": pr.row["source"], "generation": pr.prob.acc.generation,
-                    "measured": pr.measured, "predicted": pred, "error": pred / pr.measured - 1.0, "fits": fits})
+        out.append(
+            {
+                "id": pr.row["id"],
+                "source": pr.row["source"],
+                "generation": pr.prob.acc.generation,
+                "measured": pr.measured,
+                "predicted": pred,
+                "error": pred / pr.measured - 1.0,
+                "fits": fits,
+            }
+        )
     return out
 
 
@@ -210,7 +230,7 @@ def report(rows: list[dict] | None = None) -> dict:
     from traincost.trust.validation import throughput_rows
 
     prepared = prepare(throughput_rows() if rows is None else rows)
-    fits_by_gen = (catalog.heldout_fits().get("generations") or {})
+    fits_by_gen = catalog.heldout_fits().get("generations") or {}
     out_rows, false_oom = [], []
     for pr in prepared:
         gen, src = pr.prob.acc.generation, pr.row["source"]
@@ -219,33 +239,56 @@ def report(rows: list[dict] | None = None) -> dict:
         held = predict(pr, with_constants(pr.prob.eff, loso_fit["constants"]))[0] if loso_fit else None
         if not fits:
             false_oom.append(pr.row["id"])
-        out_rows.append({"id": pr.row["id"], "source": src, "generation": gen, "measured": pr.measured,
-                         "predicted_in_sample": ins, "error_in_sample": ins / pr.measured - 1.0,
-                         "predicted_held_out": held,
-                         "error_held_out": None if held is None else held / pr.measured - 1.0, "fits": fits})
+        out_rows.append(
+            {
+                "id": pr.row["id"],
+                "source": src,
+                "generation": gen,
+                "measured": pr.measured,
+                "predicted_in_sample": ins,
+                "error_in_sample": ins / pr.measured - 1.0,
+                "predicted_held_out": held,
+                "error_held_out": None if held is None else held / pr.measured - 1.0,
+                "fits": fits,
+            }
+        )
 
     def summary(rs: list[dict]) -> dict:
-        return {"rows": len(rs),
-                "median_abs_error": _med([abs(r["error_held_out"]) for r in rs if r["error_held_out"] is not None]),
-                "in_sample_median_abs_error": _med([abs(r["error_in_sample"]) for r in rs])}
+        return {
+            "rows": len(rs),
+            "median_abs_error": _med(
+                [abs(r["error_held_out"]) for r in rs if r["error_held_out"] is not None]
+            ),
+            "in_sample_median_abs_error": _med([abs(r["error_in_sample"]) for r in rs]),
+        }
 
-    by_source = {s: summary([r for r in out_rows if r["source"] == s]) | {
-        "generations": sorted({r["generation"] for r in out_rows if r["source"] == s})}
-        for s in sorted({r["source"] for r in out_rows})}
+    by_source = {
+        s: summary([r for r in out_rows if r["source"] == s])
+        | {"generations": sorted({r["generation"] for r in out_rows if r["source"] == s})}
+        for s in sorted({r["source"] for r in out_rows})
+    }
     by_gen = {}
     for gen in sorted({r["generation"] for r in out_rows}):
         rs = [r for r in out_rows if r["generation"] == gen]
-        by_gen[gen] = summary(rs) | {"by_source": {s: summary([r for r in rs if r["source"] == s])
-                                                   for s in sorted({r["source"] for r in rs})}}
+        by_gen[gen] = summary(rs) | {
+            "by_source": {
+                s: summary([r for r in rs if r["source"] == s]) for s in sorted({r["source"] for r in rs})
+            }
+        }
     scored = {s: d["median_abs_error"] for s, d in by_source.items() if d["median_abs_error"] is not None}
     worst = max(scored, key=scored.get) if scored else None
     held_all = [abs(r["error_held_out"]) for r in out_rows if r["error_held_out"] is not None]
     in_all = [abs(r["error_in_sample"]) for r in out_rows]
     return {
-        "held_out": {"median_abs_error": _med(held_all), "worst_source": worst,
-                     "worst_source_median_abs_error": scored.get(worst), "by_source": by_source,
-                     "by_generation": by_gen, "method": "leave-one-source-out: constants fitted without the source "
-                     "(data/heldout.yaml, scripts/calibrate.py), then its rows predicted"},
+        "held_out": {
+            "median_abs_error": _med(held_all),
+            "worst_source": worst,
+            "worst_source_median_abs_error": scored.get(worst),
+            "by_source": by_source,
+            "by_generation": by_gen,
+            "method": "leave-one-source-out: constants fitted without the source "
+            "(data/heldout.yaml, scripts/calibrate.py), then its rows predicted",
+        },
         "in_sample": {"median_abs_error": _med(in_all)},
         "false_oom": len(false_oom),
         "false_oom_rows": false_oom,

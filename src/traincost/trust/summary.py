@@ -25,9 +25,26 @@ def validation_report(runs: bool = True, throughput: bool = False, memory: bool 
         rc = run_published_validation()
         out["runs"] = {
             "summary": summarize_runs(rc),
-            "rows": [dict(id=c.id, name=c.name, kind=c.kind, metric=c.metric, reported=c.reported, p10=c.p10, p50=c.p50,
-                          p90=c.p90, point=c.point, error_p50=c.error, inside_p10_p90=c.inside, gpus=c.gpus,
-                          gpus_stated=c.gpus_stated, layout=c.layout, note=c.note) for c in rc],
+            "rows": [
+                dict(
+                    id=c.id,
+                    name=c.name,
+                    kind=c.kind,
+                    metric=c.metric,
+                    reported=c.reported,
+                    p10=c.p10,
+                    p50=c.p50,
+                    p90=c.p90,
+                    point=c.point,
+                    error_p50=c.error,
+                    inside_p10_p90=c.inside,
+                    gpus=c.gpus,
+                    gpus_stated=c.gpus_stated,
+                    layout=c.layout,
+                    note=c.note,
+                )
+                for c in rc
+            ],
             "leave_one_out": leave_one_out(run_published_validation(samples=LOO_SAMPLES, realization=1.0)),
         }
     tp_checks = run_throughput_validation() if throughput else []
@@ -35,9 +52,21 @@ def validation_report(runs: bool = True, throughput: bool = False, memory: bool 
     if tp_checks:
         out["throughput"] = {
             "summary": summarize(tp_checks),
-            "rows": [dict(id=c.id, source=c.source, hardware=c.hardware, gpus=c.gpus, seq_len=c.seq_len,
-                          measured_tokens_per_s_per_gpu=c.measured, predicted_tokens_per_s_per_gpu=c.predicted,
-                          error=c.error, layout=c.layout, note=c.note) for c in tp_checks],
+            "rows": [
+                dict(
+                    id=c.id,
+                    source=c.source,
+                    hardware=c.hardware,
+                    gpus=c.gpus,
+                    seq_len=c.seq_len,
+                    measured_tokens_per_s_per_gpu=c.measured,
+                    predicted_tokens_per_s_per_gpu=c.predicted,
+                    error=c.error,
+                    layout=c.layout,
+                    note=c.note,
+                )
+                for c in tp_checks
+            ],
         }
     if throughput:  # out of sample: leave-one-source-out fits (data/heldout.yaml) next to the in-sample fit
         from traincost.trust.heldout import report
@@ -52,8 +81,20 @@ def validation_report(runs: bool = True, throughput: bool = False, memory: bool 
 
         errs = [abs(c.error) for c in mem_checks]
         out["memory"] = {
-            "summary": {"rows": len(errs), "median_abs_error": float(np.median(errs)), "worst_abs_error": float(max(errs))},
-            "rows": [dict(id=c.id, part=c.part, measured_gib=c.measured_gib, predicted_gib=c.predicted_gib,
-                          error=c.error) for c in mem_checks],
+            "summary": {
+                "rows": len(errs),
+                "median_abs_error": float(np.median(errs)),
+                "worst_abs_error": float(max(errs)),
+            },
+            "rows": [
+                dict(
+                    id=c.id,
+                    part=c.part,
+                    measured_gib=c.measured_gib,
+                    predicted_gib=c.predicted_gib,
+                    error=c.error,
+                )
+                for c in mem_checks
+            ],
         }
     return out

@@ -47,15 +47,30 @@ def arch_from_row(model: dict, seq_len: int, name: str) -> ArchSpec:
     if kind == "gpt":
         kv = int(model.get("kv_heads") or H)
         return ArchSpec(
-            name=name, model_type="gpt2", vocab_size=int(model["vocab"]), hidden_size=h, num_layers=int(model["layers"]),
+            name=name,
+            model_type="gpt2",
+            vocab_size=int(model["vocab"]),
+            hidden_size=h,
+            num_layers=int(model["layers"]),
             attention=Attention("mha", H, kv, h // H, h // H, qkv_bias=True, o_bias=True),
-            ffn=int(model.get("ffn") or 4 * h), gated_mlp=False, mlp_bias=True, norm="layer", norms_per_layer=2,
-            tie_embeddings=bool(model.get("tied", True)), learned_positions=int(model.get("learned_positions") or 0),
+            ffn=int(model.get("ffn") or 4 * h),
+            gated_mlp=False,
+            mlp_bias=True,
+            norm="layer",
+            norms_per_layer=2,
+            tie_embeddings=bool(model.get("tied", True)),
+            learned_positions=int(model.get("learned_positions") or 0),
         )
     kv = int(model.get("kv_heads") or H)
     return ArchSpec(
-        name=name, model_type="llama", vocab_size=int(model["vocab"]), hidden_size=h, num_layers=int(model["layers"]),
-        attention=Attention("mha", H, kv, h // H, h // H), ffn=int(model["ffn"]), gated_mlp=True,
+        name=name,
+        model_type="llama",
+        vocab_size=int(model["vocab"]),
+        hidden_size=h,
+        num_layers=int(model["layers"]),
+        attention=Attention("mha", H, kv, h // H, h // H),
+        ffn=int(model["ffn"]),
+        gated_mlp=True,
         tie_embeddings=bool(model.get("tied", False)),
     )
 
@@ -76,7 +91,9 @@ def measured_tokens_per_s_per_gpu(row: dict, arch: ArchSpec) -> float | None:
     if conv == "megatron-recompute":  # Narayanan et al. 2021: 96·B·s·l·h²(1 + s/(6h) + V/(16·l·h)) per batch
         c, a, v = MEGATRON_RECOMPUTE
         per_token = c * L * h * h * (1 + s / (a * h) + V / (v * L * h))
-    elif conv == "megatron-model":  # Korthikanti et al. 2022 / Megatron-LM: 72·B·s·l·h²(1 + s/(6h) + V/(12·l·h))
+    elif (
+        conv == "megatron-model"
+    ):  # Korthikanti et al. 2022 / Megatron-LM: 72·B·s·l·h²(1 + s/(6h) + V/(12·l·h))
         c, a, v = MEGATRON_MODEL
         per_token = c * L * h * h * (1 + s / (a * h) + V / (v * L * h))
     else:  # 6N + 12·L·h·s (llm-foundry, PaLM with full attention)
@@ -108,7 +125,10 @@ def check_row(row: dict, acc: Accelerator, eff: Efficiency, train: Training | No
     if not meas:
         return None
     lay = dict(row.get("layout") or {})
-    fixed = {k: lay.get(k) for k in ("tp", "pp", "dp", "cp", "ep", "zero", "micro_batch", "recompute", "interleave")}
+    fixed = {
+        k: lay.get(k)
+        for k in ("tp", "pp", "dp", "cp", "ep", "zero", "micro_batch", "recompute", "interleave")
+    }
     fixed = {k: v for k, v in fixed.items() if v is not None}
     gbt = row.get("global_batch_tokens")
     gb = int(row.get("global_batch") or round(float(gbt) / seq))
@@ -123,14 +143,35 @@ def check_row(row: dict, acc: Accelerator, eff: Efficiency, train: Training | No
 
         lay_all = enumerate_layouts(prob, fixed)
         if len(lay_all) == 0:
-            return Check(row["id"], row["source"], acc.id, int(row["gpus"]), seq, meas, float("nan"), None,
-                         "no layout matches the stated one")
+            return Check(
+                row["id"],
+                row["source"],
+                acc.id,
+                int(row["gpus"]),
+                seq,
+                meas,
+                float("nan"),
+                None,
+                "no layout matches the stated one",
+            )
         ev = evaluate_layouts(prob, lay_all)
         i = int(np.argmin(ev.time["step"]))
         pred = float(ev.tokens_per_s[i]) / int(row["gpus"])
         note = f"predicted out of memory ({float(ev.memory['total'][i]) / 1024**3:.0f} GiB)"
-        return Check(row["id"], row["source"], acc.id, int(row["gpus"]), seq, meas, pred, lay_all.row(i), note)
-    return Check(row["id"], row["source"], acc.id, int(row["gpus"]), seq, meas, best.tokens_per_s_per_gpu, best.layout, note)
+        return Check(
+            row["id"], row["source"], acc.id, int(row["gpus"]), seq, meas, pred, lay_all.row(i), note
+        )
+    return Check(
+        row["id"],
+        row["source"],
+        acc.id,
+        int(row["gpus"]),
+        seq,
+        meas,
+        best.tokens_per_s_per_gpu,
+        best.layout,
+        note,
+    )
 
 
 def summarize(checks: list[Check]) -> dict:
@@ -160,13 +201,25 @@ FRAMEWORKS: dict[str, tuple[str, dict]] = {
     "megatron-core-h100": ("megatron-core", {}),
     # Megatron-LM 2021 (PTD-P): no FlashAttention (2022), no sequence parallelism, GPT-3 dropout; its local DDP
     # all-reduced gradients after the backward (--overlap-grad-reduce came with Megatron-Core in 2023)
-    "narayanan2021": ("megatron-core", {"flash_attention": False, "sequence_parallel": False, "dropout": True,
-                                        "tp_comm_overlap": False, "dp_overlap": False}),
+    "narayanan2021": (
+        "megatron-core",
+        {
+            "flash_attention": False,
+            "sequence_parallel": False,
+            "dropout": True,
+            "tp_comm_overlap": False,
+            "dp_overlap": False,
+        },
+    ),
     # Korthikanti et al. 2022: Megatron without FlashAttention; SP per row; dropout
-    "korthikanti2022": ("megatron-core", {"flash_attention": False, "dropout": True, "tp_comm_overlap": False,
-                                          "dp_overlap": False}),
-    "korthikanti2022-abstract": ("megatron-core", {"flash_attention": False, "dropout": True,
-                                                   "tp_comm_overlap": False, "dp_overlap": False}),
+    "korthikanti2022": (
+        "megatron-core",
+        {"flash_attention": False, "dropout": True, "tp_comm_overlap": False, "dp_overlap": False},
+    ),
+    "korthikanti2022-abstract": (
+        "megatron-core",
+        {"flash_attention": False, "dropout": True, "tp_comm_overlap": False, "dp_overlap": False},
+    ),
     # TinyLlama: lit-gpt with FSDP, FlashAttention-2, no dropout
     "tinyllama": ("fsdp", {"sequence_parallel": False}),
     # NeMo / Megatron-Bridge: Megatron-Core with Transformer Engine
@@ -196,7 +249,11 @@ def throughput_rows() -> list[dict]:
 
 def _usable(row: dict) -> bool:
     lay = row.get("layout") or {}
-    return bool(row.get("gpus")) and (row.get("global_batch_tokens") or row.get("global_batch")) and lay.get("tp") is not None
+    return (
+        bool(row.get("gpus"))
+        and (row.get("global_batch_tokens") or row.get("global_batch"))
+        and lay.get("tp") is not None
+    )
 
 
 def run_throughput_validation(rows: list[dict] | None = None, eff_for=None) -> list[Check]:
@@ -242,10 +299,17 @@ def run_memory_validation() -> list[MemoryCheck]:
         # holds its full warm-up, p(1 + (p-1)/(pv)) (the paper's runs use global batches of 64 and more)
         gb = mb * int(lay.get("dp") or 1) * 8 * int(lay.get("pp") or 1)
         prob = Problem(arch, acc, int(r["gpus"]), seq, gb, efficiency_for(acc), training_for(r))
-        one = Layouts.single(tp=int(lay["tp"]), pp=int(lay["pp"]), dp=int(lay["dp"]), cp=int(lay.get("cp") or 1), ep=1,
-                             zero=int(lay.get("zero") or 0), micro_batch=mb,
-                             recompute=RECOMPUTE.index(lay.get("recompute") or "none"),
-                             interleave=int(lay.get("interleave") or 1))
+        one = Layouts.single(
+            tp=int(lay["tp"]),
+            pp=int(lay["pp"]),
+            dp=int(lay["dp"]),
+            cp=int(lay.get("cp") or 1),
+            ep=1,
+            zero=int(lay.get("zero") or 0),
+            micro_batch=mb,
+            recompute=RECOMPUTE.index(lay.get("recompute") or "none"),
+            interleave=int(lay.get("interleave") or 1),
+        )
         ev = evaluate_layouts(prob, one)
         m = r["measured"]
         states = float(ev.memory["weights"][0] + ev.memory["gradients"][0] + ev.memory["optimizer"][0]) / GIB
@@ -302,8 +366,17 @@ def check_run(row: dict, samples: int = MC_SAMPLES, realization: float | None = 
     arch = None if isinstance(model, str) else arch_from_row(model, int(row["seq_len"]), row["id"])
     stated = row.get("gpus") is not None
     gpus = int(row["gpus"]) if stated else GPUS_WHEN_UNSTATED
-    kw = dict(tokens=row["tokens"], seq_len=row["seq_len"], gpu=row["hardware"], gpus=gpus,
-              precision=row.get("precision") or "bf16", price=1.0, engineers=0, samples=samples, realization=realization)
+    kw = dict(
+        tokens=row["tokens"],
+        seq_len=row["seq_len"],
+        gpu=row["hardware"],
+        gpus=gpus,
+        precision=row.get("precision") or "bf16",
+        price=1.0,
+        engineers=0,
+        samples=samples,
+        realization=realization,
+    )
     if arch is None:
         kw["model"] = model
     r = pipeline.estimate(arch=arch, **kw)
@@ -311,8 +384,21 @@ def check_run(row: dict, samples: int = MC_SAMPLES, realization: float | None = 
     metric = "gpu_hours" if rep.get("gpu_hours") else "wall_clock_days"
     q = r.ranges[metric]
     point = r.time.gpu_hours if metric == "gpu_hours" else r.time.wall_clock_days
-    return RunCheck(row["id"], row["name"], row["kind"], metric, float(rep[metric]), q["p10"], q["p50"], q["p90"], point,
-                    gpus, stated, r.throughput.layout, row.get("mapping_note", ""))
+    return RunCheck(
+        row["id"],
+        row["name"],
+        row["kind"],
+        metric,
+        float(rep[metric]),
+        q["p10"],
+        q["p50"],
+        q["p90"],
+        point,
+        gpus,
+        stated,
+        r.throughput.layout,
+        row.get("mapping_note", ""),
+    )
 
 
 def run_published_validation(samples: int = MC_SAMPLES, realization: float | None = None) -> list[RunCheck]:
@@ -334,12 +420,23 @@ def summarize_runs(checks: list[RunCheck]) -> dict:
 # ============================================================================ leave-one-out residual
 
 # Sources held out to check the tool blind (BRIEF.md): predicted and reported, never used to fit.
-HELD_OUT_MARKERS = ("mlperf", "vtrain", "llama-3", "llama 3", "nemotron-4", "bloomberggpt", "smollm3", "deepseek-v2")
+HELD_OUT_MARKERS = (
+    "mlperf",
+    "vtrain",
+    "llama-3",
+    "llama 3",
+    "nemotron-4",
+    "bloomberggpt",
+    "smollm3",
+    "deepseek-v2",
+)
 
 
 def held_out(row_or_check) -> bool:
-    text = " ".join(str(getattr(row_or_check, k, "") if not isinstance(row_or_check, dict) else row_or_check.get(k, ""))
-                    for k in ("id", "name")).lower()
+    text = " ".join(
+        str(getattr(row_or_check, k, "") if not isinstance(row_or_check, dict) else row_or_check.get(k, ""))
+        for k in ("id", "name")
+    ).lower()
     return any(m in text for m in HELD_OUT_MARKERS)
 
 
@@ -367,16 +464,33 @@ def leave_one_out(checks: list[RunCheck]) -> dict:
         p10, p90 = p50 * np.exp(-Z90 * sigma), p50 * np.exp(Z90 * sigma)
         err = p50 / c.reported - 1.0
         ok = bool(p10 <= c.reported <= p90)
-        rows.append({"id": c.id, "metric": c.metric, "reported": c.reported, "p10": float(p10), "p50": float(p50),
-                     "p90": float(p90), "error_p50": float(err), "inside_p10_p90": ok, "held_out": held_out(c),
-                     "residual_factor": float(np.exp(-med))})
+        rows.append(
+            {
+                "id": c.id,
+                "metric": c.metric,
+                "reported": c.reported,
+                "p10": float(p10),
+                "p50": float(p50),
+                "p90": float(p90),
+                "error_p50": float(err),
+                "inside_p10_p90": ok,
+                "held_out": held_out(c),
+                "residual_factor": float(np.exp(-med)),
+            }
+        )
         errs.append(abs(err))
         inside.append(ok)
     med_all, sigma_all = residual_fit([logs[i] for i in fit_ids])
-    return {"median_abs_error": float(np.median(errs)), "mean_abs_error": float(np.mean(errs)),
-            "coverage_p10_p90": float(np.mean(inside)), "runs": len(checks), "fitted_on": len(fit_ids),
-            "residual_all_runs": float(np.exp(-med_all)), "sigma_all_runs": sigma_all,
-            "method": "leave-one-out: for each run, the residual (median of log reported/predicted) and its spread "
-                      "(sample standard deviation) are fitted on the other runs, excluding held-out sources; the band is "
-                      "P50 x exp(+-1.28 sigma)",
-            "rows": rows}
+    return {
+        "median_abs_error": float(np.median(errs)),
+        "mean_abs_error": float(np.mean(errs)),
+        "coverage_p10_p90": float(np.mean(inside)),
+        "runs": len(checks),
+        "fitted_on": len(fit_ids),
+        "residual_all_runs": float(np.exp(-med_all)),
+        "sigma_all_runs": sigma_all,
+        "method": "leave-one-out: for each run, the residual (median of log reported/predicted) and its spread "
+        "(sample standard deviation) are fitted on the other runs, excluding held-out sources; the band is "
+        "P50 x exp(+-1.28 sigma)",
+        "rows": rows,
+    }

@@ -19,28 +19,44 @@ SIX_N = 6.0
 def best_published_mfu(acc) -> dict[str, Any]:
     """The highest MFU any public measurement in traincost's data reports for this accelerator
     generation (16-bit), with the row it comes from."""
-    rows = [r for r in catalog.measurements()["rows"] if (r.get("measured") or {}).get("mfu")
-            and (r.get("precision") or "bf16") != "fp8"]
+    rows = [
+        r
+        for r in catalog.measurements()["rows"]
+        if (r.get("measured") or {}).get("mfu") and (r.get("precision") or "bf16") != "fp8"
+    ]
     gen_of = {a.id: a.generation for a in catalog.accelerators().values()}
     same = [r for r in rows if gen_of.get(r["hardware"]) == acc.generation]
     pool = same or rows
     best = max(pool, key=lambda r: r["measured"]["mfu"])
-    return {"mfu": float(best["measured"]["mfu"]), "row": best["id"], "source": best["source"],
-            "scope": acc.generation if same else "any accelerator (none measured for this generation)"}
+    return {
+        "mfu": float(best["measured"]["mfu"]),
+        "row": best["id"],
+        "source": best["source"],
+        "scope": acc.generation if same else "any accelerator (none measured for this generation)",
+    }
 
 
 def _check_claim(req) -> None:
     if req.gpu_hours is None and req.days is None and req.cost is None:
-        raise InputError("claim", "give --gpu-hours H, --days D with --gpus N, or --cost USD (any combination)")
+        raise InputError(
+            "claim", "give --gpu-hours H, --days D with --gpus N, or --cost USD (any combination)"
+        )
     if req.days is not None and req.gpus is None:
         raise InputError("gpus", "--days needs --gpus (the number of accelerators the claim assumes)")
 
 
 def _estimate_for(est, gpus: int, hours: float) -> dict[str, Any]:
     rg = est.ranges["gpu_hours"]
-    return {"gpus": gpus, "gpu_hours": est.time.gpu_hours, "gpu_hours_p10": rg["p10"], "gpu_hours_p50": rg["p50"],
-            "gpu_hours_p90": rg["p90"], "mfu": est.throughput.mfu, "layout": est.throughput.layout,
-            "claim_vs_p50": hours / rg["p50"]}
+    return {
+        "gpus": gpus,
+        "gpu_hours": est.time.gpu_hours,
+        "gpu_hours_p10": rg["p10"],
+        "gpu_hours_p50": rg["p50"],
+        "gpu_hours_p90": rg["p90"],
+        "mfu": est.throughput.mfu,
+        "layout": est.throughput.layout,
+        "claim_vs_p50": hours / rg["p50"],
+    }
 
 
 def run_audit(flags: dict) -> AuditOutput:
@@ -62,14 +78,35 @@ def run_audit(flags: dict) -> AuditOutput:
     top = worst(verdicts)
     mfu = flops / (hours * 3600.0 * peak)
     gpus = req.gpus or int(scenario_default("gpus")[0])
-    est = estimate(model=model_ref, tokens=tokens, seq_len=seq_len, gpu=acc.id, gpus=gpus, precision=req.precision,
-                   price=req.price or 1.0, engineers=0)
-    implied = {"mfu": mfu, "tflops_per_gpu": mfu * peak / 1e12,
-               "mfu_6nd": SIX_N * arch.active_params * tokens / (hours * 3600.0 * peak), "gpu_hours": hours}
+    est = estimate(
+        model=model_ref,
+        tokens=tokens,
+        seq_len=seq_len,
+        gpu=acc.id,
+        gpus=gpus,
+        precision=req.precision,
+        price=req.price or 1.0,
+        engineers=0,
+    )
+    implied = {
+        "mfu": mfu,
+        "tflops_per_gpu": mfu * peak / 1e12,
+        "mfu_6nd": SIX_N * arch.active_params * tokens / (hours * 3600.0 * peak),
+        "gpu_hours": hours,
+    }
     if "price_per_gpu_hour_implied" in claim:
         implied["price_per_gpu_hour"] = claim["price_per_gpu_hour_implied"]
     return AuditOutput(
-        model=entry.id if entry else arch.name, tokens=tokens, seq_len=seq_len, gpu=acc.id, claim=claim, flops_total=flops,
-        implied=implied, verdict=top["verdict"], reason=top["reason"], best_published_mfu=best, verdicts=verdicts,
+        model=entry.id if entry else arch.name,
+        tokens=tokens,
+        seq_len=seq_len,
+        gpu=acc.id,
+        claim=claim,
+        flops_total=flops,
+        implied=implied,
+        verdict=top["verdict"],
+        reason=top["reason"],
+        best_published_mfu=best,
+        verdicts=verdicts,
         estimate=_estimate_for(est, gpus, hours),
     )

@@ -49,7 +49,9 @@ def global_batch(req, n_gpus: int, seq_len: int, assumptions: list[Assumption]) 
     b = 1 << max(0, round(math.log2(tokens / seq_len)))
     if b % n_gpus and n_gpus % b:  # e.g. 440 GPUs: a multiple of the GPU count, so every layout can split it
         b = math.ceil(b / n_gpus) * n_gpus
-    assumptions.append(Assumption(field="global_batch", value=b, source=f"{b * seq_len / 1e6:.1f}M tokens; {d['source']}"))
+    assumptions.append(
+        Assumption(field="global_batch", value=b, source=f"{b * seq_len / 1e6:.1f}M tokens; {d['source']}")
+    )
     return b
 
 
@@ -58,7 +60,8 @@ def _resolve_arch(req, pick, arch, seq_len: int):
     arch, entry = (arch, None) if arch is not None else catalog.resolve_model(pick("model"), hub=hub)
     if arch.max_position_embeddings and seq_len > arch.max_position_embeddings:
         raise InputError(
-            "seq_len", f"{seq_len} is longer than {arch.name}'s maximum context of {arch.max_position_embeddings} tokens"
+            "seq_len",
+            f"{seq_len} is longer than {arch.name}'s maximum context of {arch.max_position_embeddings} tokens",
         )
     return arch, entry
 
@@ -76,15 +79,22 @@ def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True, a
     gb = global_batch(req, n, seq_len, assumptions) if plan else 0  # the batch matters only to the planner
     train = frameworks.training(getattr(req, "framework", None), optimizer)
     if getattr(req, "framework", None) is None:
-        assumptions.append(Assumption(field="framework", value=train.framework,
-                                      source=frameworks.resolve(None)[1]["name"] + " (data/frameworks.yaml default)"))
+        assumptions.append(
+            Assumption(
+                field="framework",
+                value=train.framework,
+                source=frameworks.resolve(None)[1]["name"] + " (data/frameworks.yaml default)",
+            )
+        )
     prob = Problem(arch, acc, n, seq_len, gb, efficiency_for(acc), train, dtype)
     if acc.measured:  # say which numbers came from `traincost probe`
         assumptions.append(Assumption(field="efficiency", value="measured", source=prob.eff.source))
     return prob, entry, optimizer
 
 
-def cloud_price(sc, acc, assumptions: list[Assumption], notes: list[str] | None = None, days: float | None = None):
+def cloud_price(
+    sc, acc, assumptions: list[Assumption], notes: list[str] | None = None, days: float | None = None
+):
     """USD per accelerator-hour: the user's --price; without provider and tier, the effective market price
     (money/market.py) with its band; else the offer a buyer would take (money/prices.py)."""
     if sc.price is not None:
@@ -92,14 +102,19 @@ def cloud_price(sc, acc, assumptions: list[Assumption], notes: list[str] | None 
     if sc.provider is None and sc.pricing in (None, "market"):
         m = market.effective(acc, days)
         if m is None:
-            raise InputError("price", f"no price for {acc.id} or any comparable accelerator in the catalog; pass --price")
+            raise InputError(
+                "price", f"no price for {acc.id} or any comparable accelerator in the catalog; pass --price"
+            )
         assumptions.append(Assumption(field="price", value=round(m.value, 4), source=m.source))
         if m.estimated_from and notes is not None:
             notes.append(f"Price is an ESTIMATE: {m.source}.")
         return m.value, m.source, None, None, "market", (m.low, m.high)
     if sc.pricing == "market":
-        raise InputError("pricing", "market is the effective price across providers; drop --provider, or choose a tier "
-                                    "(on-demand, capacity-block, contract, 1y, 3y, spot)")
+        raise InputError(
+            "pricing",
+            "market is the effective price across providers; drop --provider, or choose a tier "
+            "(on-demand, capacity-block, contract, 1y, 3y, spot)",
+        )
     ch = prices.select(acc, sc.provider, sc.pricing, sc.region)
     if ch.note and notes is not None:
         notes.append(f"Price: {ch.note}.")

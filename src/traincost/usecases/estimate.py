@@ -53,7 +53,9 @@ def _config_arch(scenario: Scenario, arch):
     if arch is not None or scenario.config is None:
         return arch
     try:
-        return from_hf_config(scenario.config, name=str(scenario.config.get("_name_or_path") or "custom config"))
+        return from_hf_config(
+            scenario.config, name=str(scenario.config.get("_name_or_path") or "custom config")
+        )
     except InputError as e:
         raise InputError("config", e.message) from None
 
@@ -68,7 +70,9 @@ def _planned(scenario: Scenario, prob, assumptions: list[Assumption], notes: lis
         real = scenario.realization
     else:
         real = float(real_cat["value"])
-        assumptions.append(Assumption(field="realization", value=real, source=" ".join(str(real_cat["source"]).split())))
+        assumptions.append(
+            Assumption(field="realization", value=real, source=" ".join(str(real_cat["source"]).split()))
+        )
     mfu = best.mfu * real
     notes.append(
         f"MFU {mfu:.1%} = {best.mfu:.1%} predicted for the fastest layout that fits ({fmt_layout(best.layout)}, "
@@ -77,15 +81,21 @@ def _planned(scenario: Scenario, prob, assumptions: list[Assumption], notes: lis
         "evaluation and input pauses (fitted leave-one-out: `traincost validate`). HFU is on the same basis."
     )
     if not prob.eff.calibrated:
-        notes.append(f"The performance model is not calibrated for {prob.acc.generation} accelerators: treat it as a rough guide.")
+        notes.append(
+            f"The performance model is not calibrated for {prob.acc.generation} accelerators: treat it as a rough guide."
+        )
     return Throughput(mfu, "planner", best.tokens_per_s * real, best, real)
 
 
-def _throughput(scenario: Scenario, prob, peak: float, fl, assumptions: list[Assumption], notes: list[str]) -> Throughput:
+def _throughput(
+    scenario: Scenario, prob, peak: float, fl, assumptions: list[Assumption], notes: list[str]
+) -> Throughput:
     """The planner's best layout, unless the user states an MFU."""
     if scenario.mfu is None:
         return _planned(scenario, prob, assumptions, notes)
-    return Throughput(scenario.mfu, "user", run.tokens_per_second(prob.n_gpus, peak, scenario.mfu, fl.training))
+    return Throughput(
+        scenario.mfu, "user", run.tokens_per_second(prob.n_gpus, peak, scenario.mfu, fl.training)
+    )
 
 
 def _solve_range(scenario: Scenario, prob, solve_days: float) -> tuple[float, float] | None:
@@ -99,7 +109,9 @@ def _solve_range(scenario: Scenario, prob, solve_days: float) -> tuple[float, fl
     return (solve_days * math.exp(-Z90 * sigma), solve_days * math.exp(Z90 * sigma)) if sigma else None
 
 
-def _price(scenario: Scenario, acc, assumptions: list[Assumption], notes: list[str], solve_days: float) -> tuple:
+def _price(
+    scenario: Scenario, acc, assumptions: list[Assumption], notes: list[str], solve_days: float
+) -> tuple:
     """(price, source, region, provider, pricing, band): the cloud price, or none for owned hardware alone."""
     if scenario.on_prem and not scenario.compare_ownership:
         return None, "owned hardware", None, None, None, None
@@ -144,13 +156,24 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
     domain_tokens, tokens = tokens, extras.trained_tokens(scenario, tokens, notes)
     fl = prob.arch.flops_per_token(prob.seq_len, causal=True)
     if prob.dtype != (scenario.precision or "bf16"):
-        notes.append(f"{prob.acc.name} has no {scenario.precision or 'bf16'} tensor cores; using its {prob.dtype} peak.")
+        notes.append(
+            f"{prob.acc.name} has no {scenario.precision or 'bf16'} tensor cores; using its {prob.dtype} peak."
+        )
     peak = prob.acc.peak_flops(prob.dtype)
     thr = _throughput(scenario, prob, peak, fl, assumptions, notes)
     solve_days = run.wall_clock_days(tokens, thr.tokens_per_s)
-    price, price_src, region, provider, pricing, band = _price(scenario, prob.acc, assumptions, notes, solve_days)
-    facts = RunFacts(prob.acc, prob.n_gpus, prob.arch.params, prob.arch.vocab_size, tokens, solve_days,
-                     _solve_range(scenario, prob, solve_days))
+    price, price_src, region, provider, pricing, band = _price(
+        scenario, prob.acc, assumptions, notes, solve_days
+    )
+    facts = RunFacts(
+        prob.acc,
+        prob.n_gpus,
+        prob.arch.params,
+        prob.arch.vocab_size,
+        tokens,
+        solve_days,
+        _solve_range(scenario, prob, solve_days),
+    )
     quote = PriceFacts(price, price_src, region, user=scenario.price is not None, band=band)
 
     def priced_for(own: bool):
@@ -159,7 +182,9 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
 
     owned = bool(scenario.on_prem)
     P, ctx, priced = priced_for(owned)
-    check_finishes(priced.time, priced.reliability, prob.n_gpus, user_rate=scenario.interruption_rate is not None)
+    check_finishes(
+        priced.time, priced.reliability, prob.n_gpus, user_rate=scenario.interruption_rate is not None
+    )
     pct = scenario.budget_percentile if scenario.budget_percentile is not None else DEFAULT_PERCENTILE
     rng_out = ranges(P, ctx, n=scenario.samples or DEFAULT_SAMPLES, seed=scenario.seed or 0, percentile=pct)
     rng_out["drivers"] = drivers(P, ctx)  # the assumption that matters most, for the answer
@@ -168,12 +193,19 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
     _record_params(priced, assumptions)
     notes.extend(priced.notes)
     if not owned:
-        notes.append("Cloud price: energy, facility and hardware are inside the hourly price; they are not added again.")
+        notes.append(
+            "Cloud price: energy, facility and hardware are inside the hourly price; they are not added again."
+        )
     parts = Parts(tokens, fl, peak, thr, priced, pilots, (price, price_src, provider, pricing), rng_out)
     return assemble(
-        prob, entry, parts, comparison=comparison, ownership=ownership,
+        prob,
+        entry,
+        parts,
+        comparison=comparison,
+        ownership=ownership,
         quality=extras.quality(scenario, prob.arch, entry, domain_tokens, assumptions),
         serving=extras.serving(scenario, prob.arch, prob.acc, price, assumptions),
         projection=extras.projection(scenario, priced, assumptions),
-        assumptions=assumptions, notes=notes,
+        assumptions=assumptions,
+        notes=notes,
     )

@@ -20,10 +20,15 @@ from traincost.usecases.results import (
 
 def _model_info(arch, entry) -> ModelInfo:
     return ModelInfo(
-        name=entry.id if entry else arch.name, display_name=entry.display_name if entry else arch.name,
-        model_type=arch.model_type, params=arch.params, active_params=arch.active_params,
-        embedding_params=arch.embedding_params, non_embedding_params=arch.non_embedding_params,
-        layers=arch.num_layers, hidden_size=arch.hidden_size,
+        name=entry.id if entry else arch.name,
+        display_name=entry.display_name if entry else arch.name,
+        model_type=arch.model_type,
+        params=arch.params,
+        active_params=arch.active_params,
+        embedding_params=arch.embedding_params,
+        non_embedding_params=arch.non_embedding_params,
+        layers=arch.num_layers,
+        hidden_size=arch.hidden_size,
         source=entry.source if entry else "config file",
     )
 
@@ -31,19 +36,29 @@ def _model_info(arch, entry) -> ModelInfo:
 def _flops_info(fl, tokens: float) -> FlopsInfo:
     fwd = fl.breakdown
     return FlopsInfo(
-        per_token=fl.training, per_token_hardware=fl.hardware, six_n_per_token=fl.six_n,
-        forward_per_token=fl.forward, total=fl.training * tokens,
-        attention_share=fwd.attention_core / fwd.total, causal=True,
+        per_token=fl.training,
+        per_token_hardware=fl.hardware,
+        six_n_per_token=fl.six_n,
+        forward_per_token=fl.forward,
+        total=fl.training * tokens,
+        attention_share=fwd.attention_core / fwd.total,
+        causal=True,
     )
 
 
 def _throughput_info(prob, thr, peak: float) -> ThroughputInfo:
     best = thr.best
     return ThroughputInfo(
-        mfu=thr.mfu, mfu_basis=thr.basis, tokens_per_s=thr.tokens_per_s, tokens_per_s_per_gpu=thr.tokens_per_s / prob.n_gpus,
-        tflops_per_gpu=thr.mfu * peak / 1e12, hfu=best.hfu * thr.realization if best else None,
-        layout=best.layout if best else None, step_time_s=best.step_time_s if best else None,
-        memory_gib=best.memory_gib["total"] if best else None, global_batch=prob.global_batch or None,
+        mfu=thr.mfu,
+        mfu_basis=thr.basis,
+        tokens_per_s=thr.tokens_per_s,
+        tokens_per_s_per_gpu=thr.tokens_per_s / prob.n_gpus,
+        tflops_per_gpu=thr.mfu * peak / 1e12,
+        hfu=best.hfu * thr.realization if best else None,
+        layout=best.layout if best else None,
+        step_time_s=best.step_time_s if best else None,
+        memory_gib=best.memory_gib["total"] if best else None,
+        global_batch=prob.global_batch or None,
         framework=prob.train.framework if best else None,
     )
 
@@ -52,10 +67,15 @@ def _cost_info(priced, pilots: dict | None, quote: tuple) -> CostInfo:
     price, price_src, provider, pricing = quote
     owned = priced.ownership == "owned"
     pilots_usd = pilots["usd"] if pilots else 0.0
-    return CostInfo(**{**priced.cost, "total_usd": priced.cost["total_usd"] + pilots_usd},
-                    pilots_usd=pilots_usd, ownership=priced.ownership, price_per_gpu_hour=None if owned else price,
-                    price_source=price_src if not owned else "owned hardware (see bill)", provider=provider,
-                    pricing=pricing)
+    return CostInfo(
+        **{**priced.cost, "total_usd": priced.cost["total_usd"] + pilots_usd},
+        pilots_usd=pilots_usd,
+        ownership=priced.ownership,
+        price_per_gpu_hour=None if owned else price,
+        price_source=price_src if not owned else "owned hardware (see bill)",
+        provider=provider,
+        pricing=pricing,
+    )
 
 
 @dataclass(frozen=True)
@@ -76,7 +96,14 @@ class Parts:
 def assemble(prob, entry, parts: Parts, **rest: Any) -> Estimate:
     """The Estimate; `rest` carries comparison, ownership, quality, serving, projection, assumptions, notes."""
     acc = prob.acc
-    tokens, fl, peak, thr, priced, pilots = parts.tokens, parts.fl, parts.peak, parts.thr, parts.priced, parts.pilots
+    tokens, fl, peak, thr, priced, pilots = (
+        parts.tokens,
+        parts.fl,
+        parts.peak,
+        parts.thr,
+        parts.priced,
+        parts.pilots,
+    )
     quote, rng_out = parts.quote, parts.rng_out
     return Estimate(
         model=_model_info(prob.arch, entry),
@@ -84,14 +111,22 @@ def assemble(prob, entry, parts: Parts, **rest: Any) -> Estimate:
         seq_len=prob.seq_len,
         flops=_flops_info(fl, tokens),
         hardware=HardwareInfo(
-            gpu=acc.id, name=acc.name, count=prob.n_gpus, precision=prob.dtype, peak_tflops=peak / 1e12,
-            memory_gb=acc.memory_gb, source=acc.sources.get("peak_tflops", ""),
+            gpu=acc.id,
+            name=acc.name,
+            count=prob.n_gpus,
+            precision=prob.dtype,
+            peak_tflops=peak / 1e12,
+            memory_gb=acc.memory_gb,
+            source=acc.sources.get("peak_tflops", ""),
         ),
         throughput=_throughput_info(prob, thr, peak),
         time=TimeInfo(**priced.time),
         cost=_cost_info(priced, pilots, quote),
         bill=[BillLine(**vars(x)) for x in priced.lines] + ([BillLine(**pilots)] if pilots else []),
-        energy=priced.energy, carbon=priced.carbon, storage=priced.storage, reliability=priced.reliability,
+        energy=priced.energy,
+        carbon=priced.carbon,
+        storage=priced.storage,
+        reliability=priced.reliability,
         answer=extras.answer(rng_out, priced),
         ranges=rng_out,
         **rest,

@@ -19,12 +19,16 @@ from traincost.usecases.results import Assumption
 def trained_tokens(sc, tokens: float, notes: list[str]) -> float:
     """--tokens counts domain tokens; a replay share of general data comes on top and costs compute."""
     if sc.replay and sc.kind == "from-scratch":
-        notes.append("Replay applies to continued pre-training only; --replay is ignored for --kind from-scratch.")
+        notes.append(
+            "Replay applies to continued pre-training only; --replay is ignored for --kind from-scratch."
+        )
     if not sc.replay or sc.kind == "from-scratch":
         return tokens
     trained = tokens / (1.0 - sc.replay)
-    notes.append(f"Replay: {sc.replay:.0%} of the trained tokens are general data, so {trained:.4g} tokens are trained "
-                 f"for {tokens:.4g} domain tokens (trained = domain / (1 - replay)).")
+    notes.append(
+        f"Replay: {sc.replay:.0%} of the trained tokens are general data, so {trained:.4g} tokens are trained "
+        f"for {tokens:.4g} domain tokens (trained = domain / (1 - replay))."
+    )
     return trained
 
 
@@ -94,12 +98,21 @@ def projection(sc, priced, assumptions: list[Assumption]) -> dict[str, Any] | No
     factor = 2.0 ** (-years / doubling)
     compute = priced.cost["compute_usd"] * factor
     total = priced.cost["total_usd"] - priced.cost["compute_usd"] + compute
-    assumptions.append(Assumption(field="price_performance_doubling_years", value=doubling, source=p["source"]))
-    return {"year": sc.year, "base_year": base_year, "doubling_years": doubling, "factor": factor,
-            "compute_usd": compute, "total_usd": total,
-            "range_factor": [2.0 ** (-years / fast), 2.0 ** (-years / slow)] if years >= 0 else
-                            [2.0 ** (-years / slow), 2.0 ** (-years / fast)],
-            "note": "only compute (the accelerator-hour price or hardware) is projected; energy, storage and staff are not"}
+    assumptions.append(
+        Assumption(field="price_performance_doubling_years", value=doubling, source=p["source"])
+    )
+    return {
+        "year": sc.year,
+        "base_year": base_year,
+        "doubling_years": doubling,
+        "factor": factor,
+        "compute_usd": compute,
+        "total_usd": total,
+        "range_factor": [2.0 ** (-years / fast), 2.0 ** (-years / slow)]
+        if years >= 0
+        else [2.0 ** (-years / slow), 2.0 ** (-years / fast)],
+        "note": "only compute (the accelerator-hour price or hardware) is projected; energy, storage and staff are not",
+    }
 
 
 def answer(rng: dict[str, Any], priced) -> dict[str, Any]:
@@ -107,13 +120,18 @@ def answer(rng: dict[str, Any], priced) -> dict[str, Any]:
     estimate (every input at its central value) sits below it because costs are convex in the uncertain
     inputs (failures, right-skewed price and throughput ranges) and is shown for reference only."""
     at = rng["at_percentile"]
-    return {"basis": "median (P50) of the Monte Carlo", "cost_usd": rng["cost_usd"]["p50"],
-            "wall_clock_days": rng["wall_clock_days"]["p50"], "gpu_hours": rng["gpu_hours"]["p50"],
-            "point_estimate_usd": priced.cost["total_usd"],
-            "point_estimate_note": "every input at its central value; below the median because costs grow faster than "
-                                   "linearly with the uncertain inputs (failures, skewed price and throughput ranges)",
-            "budget_percentile": at["percentile"], "budget_usd": at["cost_usd"],
-            "days_at_percentile": at["wall_clock_days"]}
+    return {
+        "basis": "median (P50) of the Monte Carlo",
+        "cost_usd": rng["cost_usd"]["p50"],
+        "wall_clock_days": rng["wall_clock_days"]["p50"],
+        "gpu_hours": rng["gpu_hours"]["p50"],
+        "point_estimate_usd": priced.cost["total_usd"],
+        "point_estimate_note": "every input at its central value; below the median because costs grow faster than "
+        "linearly with the uncertain inputs (failures, skewed price and throughput ranges)",
+        "budget_percentile": at["percentile"],
+        "budget_usd": at["cost_usd"],
+        "days_at_percentile": at["wall_clock_days"],
+    }
 
 
 def ownership(own, cloud_price: float, pricing: str | None) -> dict[str, Any]:
@@ -122,7 +140,10 @@ def ownership(own, cloud_price: float, pricing: str | None) -> dict[str, Any]:
     u = break_even_utilization(d["fixed_usd_per_gpu_year"], d["energy_usd_per_gpu_hour"], cloud_price)
     hours = own.time["gpu_hours"]
     owned_hw = own.cost["compute_usd"] + own.cost["energy_usd"] + own.cost["facility_usd"]
-    d.update(cloud_usd_per_gpu_hour=cloud_price, cloud_pricing=pricing,
-             owned_usd_per_gpu_hour=owned_hw / hours if hours else None,
-             break_even_utilization=None if math.isinf(u) else u)
+    d.update(
+        cloud_usd_per_gpu_hour=cloud_price,
+        cloud_pricing=pricing,
+        owned_usd_per_gpu_hour=owned_hw / hours if hours else None,
+        break_even_utilization=None if math.isinf(u) else u,
+    )
     return d

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from traincost import catalog
 from traincost.errors import InputError
+from traincost.parallel.efficiency import efficiency_for
 from traincost.parallel.layout_rules import check_layout_fits_model
 from traincost.parallel.plan import search, suggest
 from traincost.schema import PlanRequest, make_request
@@ -34,17 +35,26 @@ def run_plan(flags: dict, top: int | str = DEFAULT_TOP) -> PlanOutput:
     fixed = {k: getattr(req, k) for k in LAYOUT_FIELDS if getattr(req, k) is not None}
     check_fixed(prob, fixed)
     res = search(prob, fixed, top=top_n)
-    suggestions = suggest(prob, catalog.accelerators(), catalog.efficiency) if res.best is None and res.evaluated else []
+    suggestions = (
+        suggest(prob, catalog.accelerators(), efficiency_for) if res.best is None and res.evaluated else []
+    )
     eff = prob.eff
     return PlanOutput(
-        model=entry.id if entry else prob.arch.name, gpu=prob.acc.id, gpus=prob.n_gpus, seq_len=prob.seq_len,
+        model=entry.id if entry else prob.arch.name,
+        gpu=prob.acc.id,
+        gpus=prob.n_gpus,
+        seq_len=prob.seq_len,
         global_batch={"sequences": prob.global_batch, "tokens": prob.global_batch * prob.seq_len},
-        precision=prob.dtype, optimizer=optimizer, framework=prob.train.framework,
+        precision=prob.dtype,
+        optimizer=optimizer,
+        framework=prob.train.framework,
         best=res.best.to_dict() if res.best else None,
         alternatives=[r.to_dict() for r in res.top[1:]] if res.best else [r.to_dict() for r in res.top],
         search={"evaluated": res.evaluated, "fitting": res.fitting, "seconds": res.seconds, "fixed": fixed},
         calibration={"generation": prob.acc.generation, "calibrated": eff.calibrated, "source": eff.source},
-        why_not=res.why_not, suggestions=suggestions, assumptions=assumptions,
+        why_not=res.why_not,
+        suggestions=suggestions,
+        assumptions=assumptions,
     )
 
 
@@ -60,9 +70,14 @@ def check_fixed(prob, fixed: dict) -> None:
     if prod and n % prod:
         raise InputError(next(iter(dims)), f"the fixed sizes {dims} must divide the number of GPUs ({n})")
     if "dp" in fixed and prob.global_batch % fixed["dp"]:
-        raise InputError("global_batch", f"{prob.global_batch} sequences must divide evenly over dp={fixed['dp']}")
+        raise InputError(
+            "global_batch", f"{prob.global_batch} sequences must divide evenly over dp={fixed['dp']}"
+        )
     if "micro_batch" in fixed and "dp" in fixed and (prob.global_batch // fixed["dp"]) % fixed["micro_batch"]:
-        raise InputError("micro_batch", f"must divide the per-replica batch of {prob.global_batch // fixed['dp']} sequences")
+        raise InputError(
+            "micro_batch",
+            f"must divide the per-replica batch of {prob.global_batch // fixed['dp']} sequences",
+        )
     if fixed.get("ep", 1) > 1 and prob.arch.moe is None:
         raise InputError("ep", f"{prob.arch.name} has no experts; expert parallelism needs an MoE model")
     check_layout_fits_model(prob.arch, prob.seq_len, fixed)

@@ -16,11 +16,20 @@ from traincost.present import documents
 from traincost.usecases.estimate import estimate
 from traincost.usecases.results import Estimate
 
-CLUSTER_SWEEP = (64, 128, 256, 512, 1024, 2048)  # presentation: cluster sizes of the cost-vs-days chart (whole nodes)
+CLUSTER_SWEEP = (
+    64,
+    128,
+    256,
+    512,
+    1024,
+    2048,
+)  # presentation: cluster sizes of the cost-vs-days chart (whole nodes)
 # presentation: Monte Carlo draws per chart point; the charts plot the point estimate and the P10-P90 of days,
 # which settle within a few per cent at these counts, and fewer draws keep a report fast
 SWEEP_SAMPLES = 500
-MODEL_SIZE_SAMPLES = 200  # presentation: draws per model of the model-size chart (it plots the point estimate)
+MODEL_SIZE_SAMPLES = (
+    200  # presentation: draws per model of the model-size chart (it plots the point estimate)
+)
 SWEEP_MAX_MODELS = 4  # presentation: lines on the cost-vs-days chart
 MODEL_SIZE_MAX = 5  # presentation: the smallest models of the family on the model-size chart
 
@@ -39,11 +48,20 @@ def cluster_sweep(base: dict, model: str, gpu: str | None) -> list[dict[str, flo
     out = []
     for n in CLUSTER_SWEEP:
         try:
-            r = estimate({**base, "model": model, **({"gpu": gpu} if gpu else {}), "gpus": n, "samples": SWEEP_SAMPLES})
+            r = estimate(
+                {**base, "model": model, **({"gpu": gpu} if gpu else {}), "gpus": n, "samples": SWEEP_SAMPLES}
+            )
         except InputError:
             continue
-        out.append({"gpus": n, "days": r.time.wall_clock_days, "cost": r.cost.total_usd,
-                    "days_p10": r.ranges["wall_clock_days"]["p10"], "days_p90": r.ranges["wall_clock_days"]["p90"]})
+        out.append(
+            {
+                "gpus": n,
+                "days": r.time.wall_clock_days,
+                "cost": r.cost.total_usd,
+                "days_p10": r.ranges["wall_clock_days"]["p10"],
+                "days_p90": r.ranges["wall_clock_days"]["p90"],
+            }
+        )
     return out
 
 
@@ -65,7 +83,9 @@ def _model_sizes(r: Estimate, sweep_base: dict) -> list[tuple[str, float, float]
     rows = []
     for m in sorted(fam, key=lambda m: m.arch.params)[:MODEL_SIZE_MAX]:
         try:
-            e = estimate({**sweep_base, "model": m.id, "gpus": r.hardware.count, "samples": MODEL_SIZE_SAMPLES})
+            e = estimate(
+                {**sweep_base, "model": m.id, "gpus": r.hardware.count, "samples": MODEL_SIZE_SAMPLES}
+            )
         except InputError:
             continue
         rows.append((m.id, e.cost.total_usd, e.quality["loss"]))
@@ -77,19 +97,30 @@ def chart_data(r: Estimate, base: dict, compare: dict | None = None, sweep: bool
     cats: dict[str, float] = {}
     for line in r.bill:
         cats[line.category] = cats.get(line.category, 0.0) + line.usd
-    out: dict[str, Any] = {"categories": {k: v for k, v in cats.items() if v > 0}, "histogram": r.ranges["cost_histogram"],
-                           "marks": {k.upper(): r.ranges["cost_usd"][k] for k in ("p10", "p50", "p90")},
-                           "samples": r.ranges["samples"], "gpu": r.hardware.gpu}
+    out: dict[str, Any] = {
+        "categories": {k: v for k, v in cats.items() if v > 0},
+        "histogram": r.ranges["cost_histogram"],
+        "marks": {k.upper(): r.ranges["cost_usd"][k] for k in ("p10", "p50", "p90")},
+        "samples": r.ranges["samples"],
+        "gpu": r.hardware.gpu,
+    }
     sweep_base = {k: v for k, v in base.items() if k not in ("gpus", "model", "candidates", "config")}
     if sweep:
-        models = [r.model.name] if not compare else list(dict.fromkeys(
-            c["model"]["name"] for c in compare["candidates"] if "cost" in c))
+        models = (
+            [r.model.name]
+            if not compare
+            else list(dict.fromkeys(c["model"]["name"] for c in compare["candidates"] if "cost" in c))
+        )
         if base.get("config") is not None and not compare:
             models = []  # a custom config: no catalog name to sweep
         out["sweep"] = {m: cluster_sweep(sweep_base, m, r.hardware.gpu) for m in models[:SWEEP_MAX_MODELS]}
     rows: list[tuple[str, float, float]] = []
     if compare:
-        rows = [(c["label"], c["cost"]["total_usd"], c["quality"]["loss"]) for c in compare["candidates"] if "cost" in c]
+        rows = [
+            (c["label"], c["cost"]["total_usd"], c["quality"]["loss"])
+            for c in compare["candidates"]
+            if "cost" in c
+        ]
     elif sweep:
         rows = _model_sizes(r, sweep_base)
     out["model_sizes"] = rows
@@ -116,4 +147,6 @@ def write_report(scenario_path: str | None, out: str, overrides: dict | None = N
     data = read_scenario_file(scenario_path) if scenario_path else {}
     cands = data.pop("candidates", None)
     base = {**data, **(overrides or {})}
-    return documents.write_document(build_report(base, expand(base, candidates=cands) if cands else None), path)
+    return documents.write_document(
+        build_report(base, expand(base, candidates=cands) if cands else None), path
+    )

@@ -13,6 +13,7 @@ class _Out(BaseModel):
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
+
 class Assumption(_Out):
     field: str
     value: Any
@@ -82,7 +83,9 @@ class CostInfo(_Out):
     total_usd: float
     ownership: str  # cloud | owned
     capital_usd: float = 0.0  # owned: cost of capital on the average book value
-    programme_usd: float = 0.0  # pilots, evaluation, data preparation, bring-up, idle reserved days, support, egress
+    programme_usd: float = (
+        0.0  # pilots, evaluation, data preparation, bring-up, idle reserved days, support, egress
+    )
     price_per_gpu_hour: float | None
     price_source: str
     provider: str | None = None
@@ -118,7 +121,9 @@ class Estimate(_Out):
     reliability: dict[str, float]
     comparison: dict[str, dict[str, float]] | None = None  # cloud vs owned, with --compare-ownership
     ownership: dict[str, Any] | None = None  # owned hardware: break-even utilization, buy for this run
-    answer: dict[str, Any] | None = None  # the figure that is the answer (the median), and the budget at a percentile
+    answer: dict[str, Any] | None = (
+        None  # the figure that is the answer (the median), and the budget at a percentile
+    )
     ranges: dict[str, Any] | None = None  # P10/P50/P90 of the headline figures (Monte Carlo)
     quality: dict[str, Any] | None = None  # expected loss from scaling laws (an estimate)
     serving: dict[str, Any] | None = None  # with --serve
@@ -154,7 +159,9 @@ class PlanOutput(_Out):
         d = self.model_dump(mode="json")
         chosen = self.best or (self.alternatives[0] if self.alternatives else None)
         if chosen:  # the chosen layout's fields at the top level, as the plan contract names them
-            d.update({k: chosen[k] for k in ("layout", "step_time_s", "throughput", "memory", "time_breakdown")})
+            d.update(
+                {k: chosen[k] for k in ("layout", "step_time_s", "throughput", "memory", "time_breakdown")}
+            )
         return d
 
 

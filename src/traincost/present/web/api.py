@@ -36,8 +36,13 @@ class _Refusal(Exception):
 
 
 def _error(field: str, msg: str, status: int = HTTPStatus.UNPROCESSABLE_ENTITY) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"detail": [{"loc": ["body", field], "msg": msg, "type": "value_error"}],
-                                                     "error": f"{field}: {msg}"})
+    return JSONResponse(
+        status_code=status,
+        content={
+            "detail": [{"loc": ["body", field], "msg": msg, "type": "value_error"}],
+            "error": f"{field}: {msg}",
+        },
+    )
 
 
 def _jsonable(x: Any) -> Any:
@@ -58,15 +63,26 @@ class Runner:
         try:
             status, value = self.pool.run(kind, payload)
         except WorkerBusy:
-            raise _Refusal(HTTPStatus.SERVICE_UNAVAILABLE, "request",
-                           f"the server is busy ({self.workers} requests running); retry in a few seconds") from None
+            raise _Refusal(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                "request",
+                f"the server is busy ({self.workers} requests running); retry in a few seconds",
+            ) from None
         except WorkerStopped as e:
-            why = (f"took longer than {self.timeout_s:g} s" if str(e) == "deadline"
-                   else f"ran out of its {self.mem_bytes // GIB} GiB of memory")
-            raise _Refusal(HTTPStatus.SERVICE_UNAVAILABLE, "request",
-                           f"{why} and was stopped; ask for fewer candidates or samples") from None
+            why = (
+                f"took longer than {self.timeout_s:g} s"
+                if str(e) == "deadline"
+                else f"ran out of its {self.mem_bytes // GIB} GiB of memory"
+            )
+            raise _Refusal(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                "request",
+                f"{why} and was stopped; ask for fewer candidates or samples",
+            ) from None
         except WorkerBug as e:
-            raise _Refusal(HTTPStatus.INTERNAL_SERVER_ERROR, "internal", f"internal error ({e}); please report it") from None
+            raise _Refusal(
+                HTTPStatus.INTERNAL_SERVER_ERROR, "internal", f"internal error ({e}); please report it"
+            ) from None
         if status == "input":
             raise InputError(*value)
         return value
@@ -90,9 +106,14 @@ def register_errors(app: FastAPI) -> None:
         loc = [str(x) for x in first.get("loc", ()) if x not in ("body",)]
         msg = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
         if first.get("type") == "json_invalid":  # the loc is a character position, not a field
-            loc, msg = [], f"not valid JSON (at character {first.get('loc', ('', '?'))[-1]}: {(first.get('ctx') or {}).get('error', msg)})"
-        content = {"detail": [{k: v for k, v in err.items() if k in ("loc", "msg", "type")} for err in errs],
-                   "error": f"{'.'.join(loc) or 'body'}: {msg}"}
+            loc, msg = (
+                [],
+                f"not valid JSON (at character {first.get('loc', ('', '?'))[-1]}: {(first.get('ctx') or {}).get('error', msg)})",
+            )
+        content = {
+            "detail": [{k: v for k, v in err.items() if k in ("loc", "msg", "type")} for err in errs],
+            "error": f"{'.'.join(loc) or 'body'}: {msg}",
+        }
         return JSONResponse(status_code=HTTPStatus.UNPROCESSABLE_ENTITY, content=_jsonable(content))
 
 
@@ -115,19 +136,32 @@ def register_api(app: FastAPI, heavy: Runner) -> None:
         overrides = [c.model_dump(exclude_none=True) for c in req.candidates] if req.candidates else None
         cands = expand(base, req.models, req.gpus_list, req.hardware, req.providers, overrides)
         if len(cands) > MAX_CANDIDATES:
-            raise InputError("candidates", f"at most {MAX_CANDIDATES} candidates per request (got {len(cands)})")
+            raise InputError(
+                "candidates", f"at most {MAX_CANDIDATES} candidates per request (got {len(cands)})"
+            )
         from traincost.schema import make_request
 
         for c in cands:
             make_request(WebScenario, c)  # every candidate passes the web rules too
-        return heavy("compare", {"base": base, "candidates": cands, "deadline": req.deadline, "budget": req.budget,
-                                 "partners": req.partners, "target_loss": req.target_loss})
+        return heavy(
+            "compare",
+            {
+                "base": base,
+                "candidates": cands,
+                "deadline": req.deadline,
+                "budget": req.budget,
+                "partners": req.partners,
+                "target_loss": req.target_loss,
+            },
+        )
 
     @app.post("/api/audit", summary="Check a claim: implied MFU and a verdict")
     def api_audit(req: WebAuditRequest) -> dict[str, Any]:
         return heavy("audit", req.model_dump(exclude_none=True))
 
-    register(app, WebScenario, CompareRequest, heavy)  # downloads: bill CSV/XLSX, report HTML (bounded workers)
+    register(
+        app, WebScenario, CompareRequest, heavy
+    )  # downloads: bill CSV/XLSX, report HTML (bounded workers)
     _register_light(app)
 
 
@@ -136,13 +170,21 @@ def _register_light(app: FastAPI) -> None:
 
     @app.get("/api/catalog", summary="Models, accelerators and providers for the form")
     async def api_catalog() -> dict[str, Any]:
-        models = [{"id": m.id, "name": m.display_name, "params": m.arch.params, "family": m.family}
-                  for m in catalog.models().values()]
-        accs = [{"id": a.id, "name": a.name, "memory_gb": a.memory_gb, "node_size": a.node_size}
-                for a in catalog.accelerators().values()]
+        models = [
+            {"id": m.id, "name": m.display_name, "params": m.arch.params, "family": m.family}
+            for m in catalog.models().values()
+        ]
+        accs = [
+            {"id": a.id, "name": a.name, "memory_gb": a.memory_gb, "node_size": a.node_size}
+            for a in catalog.accelerators().values()
+        ]
         providers = sorted({p.provider for p in catalog.prices()})
-        return {"models": models, "accelerators": accs, "providers": providers,
-                "defaults": {k: v["value"] for k, v in catalog.defaults()["scenario"].items()}}
+        return {
+            "models": models,
+            "accelerators": accs,
+            "providers": providers,
+            "defaults": {k: v["value"] for k, v in catalog.defaults()["scenario"].items()},
+        }
 
     @app.get("/healthz", include_in_schema=False)
     async def health() -> dict[str, str]:

@@ -31,7 +31,13 @@ from traincost.present.web.schemas import (
 from traincost.present.web.workers import WorkerPool
 
 __all__ = [
-    "MAX_BODY", "MAX_CANDIDATES", "MAX_SAMPLES", "CompareRequest", "WebAuditRequest", "WebPlanRequest", "WebScenario",
+    "MAX_BODY",
+    "MAX_CANDIDATES",
+    "MAX_SAMPLES",
+    "CompareRequest",
+    "WebAuditRequest",
+    "WebPlanRequest",
+    "WebScenario",
     "create_app",
 ]
 
@@ -42,7 +48,9 @@ WORKER_MEMORY = 3 * 1024**3  # input limit (docs/limits.md): address space of a 
 QUEUE_WAIT_S = 5.0  # seconds a request waits for an idle worker before the server answers busy (503)
 
 
-def create_app(timeout_s: float = TIMEOUT_S, workers: int = WORKERS, queue_wait_s: float = QUEUE_WAIT_S) -> FastAPI:
+def create_app(
+    timeout_s: float = TIMEOUT_S, workers: int = WORKERS, queue_wait_s: float = QUEUE_WAIT_S
+) -> FastAPI:
     pool = WorkerPool(size=workers, timeout_s=timeout_s, queue_wait_s=queue_wait_s, mem_bytes=WORKER_MEMORY)
 
     @contextlib.asynccontextmanager
@@ -50,8 +58,12 @@ def create_app(timeout_s: float = TIMEOUT_S, workers: int = WORKERS, queue_wait_
         yield
         pool.close()
 
-    app = FastAPI(title="traincost", version=__version__, lifespan=lifespan,
-                  description="What an LLM training run will cost, and why. The same schemas as the traincost CLI.")
+    app = FastAPI(
+        title="traincost",
+        version=__version__,
+        lifespan=lifespan,
+        description="What an LLM training run will cost, and why. The same schemas as the traincost CLI.",
+    )
     app.state.pool = pool
     app.add_middleware(BodyGuard, max_body=MAX_BODY)
     register_errors(app)

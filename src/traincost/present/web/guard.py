@@ -87,7 +87,14 @@ class BodyGuard:
         headers = dict(scope.get("headers") or [])
         size = headers.get(b"content-length")
         if size is not None and (not size.isdigit() or int(size) > self.max_body):
-            return await self._send(send, *_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body", f"request body over {self.max_body // 1024} KiB"))
+            return await self._send(
+                send,
+                *_error(
+                    HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "body",
+                    f"request body over {self.max_body // 1024} KiB",
+                ),
+            )
         body = bytearray()
         more = True
         while more:
@@ -97,7 +104,14 @@ class BodyGuard:
             body += msg.get("body", b"")
             more = msg.get("more_body", False)
             if len(body) > self.max_body:  # stop reading: the rest is never received
-                return await self._send(send, *_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body", f"request body over {self.max_body // 1024} KiB"))
+                return await self._send(
+                    send,
+                    *_error(
+                        HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                        "body",
+                        f"request body over {self.max_body // 1024} KiB",
+                    ),
+                )
         ctype = headers.get(b"content-type", b"")
         if body and b"json" in ctype:
             bad = check_json(bytes(body), self.max_depth)
@@ -116,7 +130,15 @@ class BodyGuard:
 
     @staticmethod
     async def _send(send, status: int, payload: bytes) -> None:
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
-                                (b"connection", b"close")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(payload)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": payload})

@@ -24,28 +24,39 @@ def answer_of(kind: str, result: Any) -> dict[str, Any]:
     """{headline, text} of a result, for the page (the terminal's first paragraph)."""
     from traincost.present import answer
 
-    fn = {"estimate": answer.estimate_paragraph, "compare": answer.compare_paragraph, "plan": answer.plan_paragraph,
-          "audit": answer.audit_paragraph}[kind]
+    fn = {
+        "estimate": answer.estimate_paragraph,
+        "compare": answer.compare_paragraph,
+        "plan": answer.plan_paragraph,
+        "audit": answer.audit_paragraph,
+    }[kind]
     head, body = fn(result)
     return {"headline": head, "text": " ".join(s for s in body if s)}
 
 
-def register(app: FastAPI, scenario_model: type, compare_model: type, heavy: Callable[[str, dict], Any]) -> None:
+def register(
+    app: FastAPI, scenario_model: type, compare_model: type, heavy: Callable[[str, dict], Any]
+) -> None:
     """Add the download endpoints to `app`; `scenario_model` and `compare_model` are the web request schemas and
     `heavy` runs a job in a bounded worker process (the same time and memory limits as the API)."""
 
     def csv_endpoint(req: scenario_model) -> Response:  # type: ignore[valid-type]
         body = heavy("bill_csv", req.model_dump(exclude_none=True))
         name = f"traincost-bill-{_slug(req.model_dump())}.csv"
-        return Response(body, media_type="text/csv", headers={"content-disposition": f'attachment; filename="{name}"'})
+        return Response(
+            body, media_type="text/csv", headers={"content-disposition": f'attachment; filename="{name}"'}
+        )
 
     def xlsx_endpoint(req: scenario_model) -> Response:  # type: ignore[valid-type]
         import base64
 
         data = base64.b64decode(heavy("bill_xlsx", req.model_dump(exclude_none=True)))
         name = f"traincost-bill-{_slug(req.model_dump())}.xlsx"
-        return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"content-disposition": f'attachment; filename="{name}"'})
+        return Response(
+            data,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"content-disposition": f'attachment; filename="{name}"'},
+        )
 
     def report_endpoint(req: compare_model) -> Response:  # type: ignore[valid-type]
         base = req.scenario.model_dump(exclude_none=True)
@@ -62,14 +73,26 @@ def register(app: FastAPI, scenario_model: type, compare_model: type, heavy: Cal
             base["samples"] = REPORT_SAMPLES
         html = heavy("report_html", {"base": base, "candidates": cands})
         name = f"traincost-report-{_slug(base)}.html"
-        return Response(html, media_type="text/html", headers={"content-disposition": f'attachment; filename="{name}"'})
+        return Response(
+            html, media_type="text/html", headers={"content-disposition": f'attachment; filename="{name}"'}
+        )
 
-    app.post("/api/export/bill.csv", summary="The bill as CSV (the same request as /api/estimate)",
-             response_class=Response)(csv_endpoint)
-    app.post("/api/export/bill.xlsx", summary="The bill, ranges and assumptions as an Excel workbook (needs openpyxl)",
-             response_class=Response)(xlsx_endpoint)
-    app.post("/api/export/report.html", summary="The report as one self-contained HTML file (the request of /api/compare; "
-             "candidates optional)", response_class=Response)(report_endpoint)
+    app.post(
+        "/api/export/bill.csv",
+        summary="The bill as CSV (the same request as /api/estimate)",
+        response_class=Response,
+    )(csv_endpoint)
+    app.post(
+        "/api/export/bill.xlsx",
+        summary="The bill, ranges and assumptions as an Excel workbook (needs openpyxl)",
+        response_class=Response,
+    )(xlsx_endpoint)
+    app.post(
+        "/api/export/report.html",
+        summary="The report as one self-contained HTML file (the request of /api/compare; "
+        "candidates optional)",
+        response_class=Response,
+    )(report_endpoint)
 
 
 __all__ = ["register", "answer_of", "InputError"]

@@ -31,10 +31,18 @@ def _gpu_names() -> set[str]:
 
 
 # what the web API accepts, stated in the OpenAPI document so generated requests use real names
-CatalogModel = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LEN, json_schema_extra=_enum(lambda: catalog.models()))]
+CatalogModel = Annotated[
+    str, Field(min_length=1, max_length=MAX_NAME_LEN, json_schema_extra=_enum(lambda: catalog.models()))
+]
 GpuName = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LEN, json_schema_extra=_enum(_gpu_names))]
-ProviderName = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LEN,
-                                    json_schema_extra=_enum(lambda: {p.provider for p in catalog.prices()}))]
+ProviderName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_NAME_LEN,
+        json_schema_extra=_enum(lambda: {p.provider for p in catalog.prices()}),
+    ),
+]
 
 
 class _NoServerFiles(BaseModel):
@@ -112,7 +120,9 @@ class CompareRequest(_NoServerFiles):
     deadline: Annotated[str, Field(min_length=1, max_length=MAX_SHORT_TEXT)] | None = None
     budget: Annotated[str, Field(min_length=1, max_length=MAX_SHORT_TEXT)] | None = None
     partners: Annotated[str, Field(min_length=1, max_length=MAX_PARTNERS_TEXT)] | None = None
-    target_loss: Annotated[str, Field(min_length=1, max_length=MAX_SHORT_TEXT)] | None = None  # cheapest (model, tokens) reaching this domain loss
+    target_loss: Annotated[str, Field(min_length=1, max_length=MAX_SHORT_TEXT)] | None = (
+        None  # cheapest (model, tokens) reaching this domain loss
+    )
 
     @field_validator("models", "hardware", "providers", "gpus_list", "candidates", mode="after")
     @classmethod

@@ -80,8 +80,14 @@ def _compare(payload: dict[str, Any]) -> dict[str, Any]:
     from traincost.decide.compare import run_compare
     from traincost.present.web.routes import answer_of
 
-    res = run_compare(payload["base"], payload["candidates"], payload.get("deadline"), payload.get("budget"),
-                      payload.get("partners"), target_loss=payload.get("target_loss"))
+    res = run_compare(
+        payload["base"],
+        payload["candidates"],
+        payload.get("deadline"),
+        payload.get("budget"),
+        payload.get("partners"),
+        target_loss=payload.get("target_loss"),
+    )
     return {**res, "answer_text": answer_of("compare", res)}
 
 
@@ -109,8 +115,15 @@ def _report_html(payload: dict[str, Any]) -> str:
     return report_html(payload["base"], payload.get("candidates"))
 
 
-_JOBS = {"estimate": _estimate, "plan": _plan, "audit": _audit, "compare": _compare, "bill_csv": _bill_csv,
-         "bill_xlsx": _bill_xlsx, "report_html": _report_html}
+_JOBS = {
+    "estimate": _estimate,
+    "plan": _plan,
+    "audit": _audit,
+    "compare": _compare,
+    "bill_csv": _bill_csv,
+    "bill_xlsx": _bill_xlsx,
+    "report_html": _report_html,
+}
 
 
 def _worker_main(mem_bytes: int) -> None:  # pragma: no cover - runs in the child process
@@ -152,11 +165,23 @@ class _Worker:
 
     def __init__(self, mem_bytes: int):
         src = str(Path(__file__).resolve().parents[3])  # the folder holding the traincost package
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH")) if p),
-               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH")) if p),
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "traincost.present.web.workers", str(mem_bytes)], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True, encoding="utf-8", bufsize=1)
+            [sys.executable, "-m", "traincost.present.web.workers", str(mem_bytes)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            text=True,
+            encoding="utf-8",
+            bufsize=1,
+        )
         self.answers: queue.Queue[Any] = queue.Queue()
         self.ready = False
         threading.Thread(target=self._read, daemon=True).start()
@@ -193,9 +218,19 @@ class _Worker:
 class WorkerPool:
     """`size` worker processes; `run()` gives a job to an idle one and waits at most `timeout_s`."""
 
-    def __init__(self, size: int = 2, timeout_s: float = POOL_TIMEOUT_S, queue_wait_s: float = POOL_QUEUE_WAIT_S,
-                 mem_bytes: int = POOL_MEMORY):
-        self.size, self.timeout_s, self.queue_wait_s, self.mem_bytes = size, timeout_s, queue_wait_s, mem_bytes
+    def __init__(
+        self,
+        size: int = 2,
+        timeout_s: float = POOL_TIMEOUT_S,
+        queue_wait_s: float = POOL_QUEUE_WAIT_S,
+        mem_bytes: int = POOL_MEMORY,
+    ):
+        self.size, self.timeout_s, self.queue_wait_s, self.mem_bytes = (
+            size,
+            timeout_s,
+            queue_wait_s,
+            mem_bytes,
+        )
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._started = False
