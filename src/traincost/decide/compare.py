@@ -4,15 +4,13 @@ pre-training against training from scratch, split the bill among partners, and s
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from traincost import catalog
+from traincost.decide.compare_csv import CSV_COLUMNS, to_csv  # noqa: F401 - re-exported for the CLI
 from traincost.decide.compare_inputs import (  # noqa: F401 - re-exported for the CLI and the API
     MAX_BUDGET_USD,
     MAX_DEADLINE_DAYS,
@@ -23,10 +21,20 @@ from traincost.decide.compare_inputs import (  # noqa: F401 - re-exported for th
     parse_target_loss,
     split_list,
 )
-from traincost.decide.cpt_decision import decide, tokens_for_loss
+from traincost.decide.cpt_decision import decide
+from traincost.decide.solvers import (  # noqa: F401 - re-exported for the CLI, the API and the tests
+    BISECTION_RATIO,
+    BISECTION_STEPS,
+    MAX_GPUS,
+    MIN_BUDGET_TOKENS,
+    PROBE_SAMPLES,
+    SEARCH_SAMPLES,
+    solve_budget,
+    solve_deadline,
+    solve_target_loss,
+)
 from traincost.errors import InputError
 from traincost.money import prices
-from traincost.parallel.plan import fmt_layout
 from traincost.schema import Scenario, make_scenario
 from traincost.usecases.estimate import estimate
 from traincost.usecases.results import Estimate
@@ -34,13 +42,6 @@ from traincost.usecases.results import Estimate
 MAX_CANDIDATES = (
     200  # input limit: a comparison answers in minutes, not hours (each candidate is an estimate)
 )
-MAX_GPUS = 65536  # 2^16: the deadline search's largest cluster, above the largest published training runs
-# algorithm settings: Monte Carlo draws per step of a search (P50 settles to ~2%), and for a quick probe run
-SEARCH_SAMPLES = 2000
-PROBE_SAMPLES = 200  # the from-scratch comparison and the target-loss probe need the median only
-MIN_BUDGET_TOKENS = 1e8  # the budget search's smallest run: 100M tokens
-BISECTION_STEPS = 40  # the budget bisection's step cap (2^-40 of the log range)
-BISECTION_RATIO = 1.01  # the budget bisection stops within 1% in tokens
 
 
 def expand(
@@ -128,85 +129,6 @@ def pareto_front(points: list[tuple[float, float]]) -> list[bool]:
         dominated = any((x <= a and y <= b) and (x < a or y < b) for j, (x, y) in enumerate(points) if j != i)
         out.append(not dominated)
     return out
-
-
-def solve_deadline(sc: Scenario, days: float) -> tuple[Estimate | None, int | None]:
-    """Smallest cluster, in whole nodes, whose wall-clock time (failures included) at --budget-percentile
-    (default 50: the median, the answer traincost gives) meets the
-    deadline. Doubling search, then bisection on the node count."""
-    gpu = sc.gpu or catalog.defaults()["scenario"]["gpu"]["value"]
-    extra = catalog.load_hardware_file(sc.hardware_file) if sc.hardware_file else None
-    node = catalog.resolve_accelerator(gpu, extra).node_size
-
-    def days_at(nodes: int) -> tuple[float, Estimate | None]:
-        try:
-            r = estimate(sc, gpus=nodes * node, samples=sc.samples or SEARCH_SAMPLES)
-        except InputError:
-            return math.inf, None
-        return r.ranges["at_percentile"]["wall_clock_days"], r  # at --budget-percentile (default: the median)
-
-    hi, r_hi = 1, None
-    while hi * node <= MAX_GPUS:
-        d, r = days_at(hi)
-        if d <= days:
-            r_hi = r
-            break
-        hi *= 2
-    if r_hi is None:
-        return None, None
-    lo = hi // 2
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        d, r = days_at(mid)
-        if d <= days:
-            hi, r_hi = mid, r
-        else:
-            lo = mid
-    return estimate(sc, gpus=hi * node), hi * node
-
-
-def solve_budget(sc: Scenario, budget: float) -> tuple[Estimate | None, float | None]:
-    """Most training tokens whose total cost at --budget-percentile (default 50: the median) stays within the
-    budget (bisection in log space; the same seeded samples at every step, so the cost is smooth in tokens)."""
-    lo, hi = MIN_BUDGET_TOKENS, 1e15
-
-    def cost(tokens: float) -> float:  # at --budget-percentile (default: the median), not the point estimate
-        return estimate(sc, tokens=tokens, samples=sc.samples or SEARCH_SAMPLES).ranges["at_percentile"][
-            "cost_usd"
-        ]
-
-    if cost(lo) > budget:
-        return None, None
-    for _ in range(BISECTION_STEPS):
-        mid = math.sqrt(lo * hi)
-        if cost(mid) <= budget:
-            lo = mid
-        else:
-            hi = mid
-        if hi / lo < BISECTION_RATIO:
-            break
-    tokens = float(f"{lo:.3g}")
-    return estimate(sc, tokens=tokens, samples=sc.samples or SEARCH_SAMPLES), tokens
-
-
-def solve_target_loss(sc: Scenario, target: float) -> tuple[Estimate | None, dict[str, Any]]:
-    """Fewest domain tokens whose P50 domain loss reaches the target (CPT law), and their cost."""
-    probe = estimate(sc, samples=PROBE_SAMPLES)
-    t = tokens_for_loss(probe.to_dict(), target, sc.seed or 0)
-    if t is None:
-        return None, {
-            "target_loss": target,
-            "feasible": False,
-            "error": "the CPT law's floor for this model is above the target (or it is not a CPT run)",
-        }
-    if t == 0:
-        return None, {
-            "target_loss": target,
-            "feasible": True,
-            "tokens": 0.0,
-            "error": "the base model already reaches the target: no CPT needed",
-        }
-    return estimate(sc, tokens=t), {"target_loss": target, "tokens": t, "feasible": True}
 
 
 def check_candidates(scenarios: list[Scenario]) -> None:
@@ -379,85 +301,3 @@ def _from_scratch(sc: Scenario, r: Estimate) -> dict[str, Any] | None:
         "wall_clock_days": s.time.wall_clock_days,
         "ratio_to_cpt": s.cost.total_usd / r.cost.total_usd,
     }
-
-
-CSV_COLUMNS = [
-    "label",
-    "model",
-    "gpu",
-    "gpus",
-    "provider",
-    "layout",
-    "wall_clock_days",
-    "days_p10",
-    "days_p90",
-    "gpu_hours",
-    "cost_usd",
-    "cost_p10",
-    "cost_p90",
-    "energy_mwh",
-    "co2_t",
-    "loss",
-    "tokens_per_param",
-    "serving_cost_usd",
-    "from_scratch_cost_usd",
-    "pareto",
-    "domain_loss_p10",
-    "domain_loss_p90",
-    "domain_gain_p50",
-    "general_loss_change_p50",
-    "cost_per_domain_gain_usd",
-]
-
-
-def to_csv(result: dict[str, Any]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(CSV_COLUMNS)
-    for r in result["candidates"]:
-        if "cost" not in r:
-            w.writerow([r["label"]] + [""] * (len(CSV_COLUMNS) - 1))
-            continue
-        lay = r["throughput"].get("layout")
-        w.writerow(
-            [
-                r["label"],
-                r["model"]["name"],
-                r["hardware"]["gpu"],
-                r["hardware"]["count"],
-                r["cost"].get("provider") or "",
-                fmt_layout(lay) if lay else "",
-                f"{r['time']['wall_clock_days']:.3f}",
-                f"{r['ranges']['wall_clock_days']['p10']:.3f}",
-                f"{r['ranges']['wall_clock_days']['p90']:.3f}",
-                f"{r['time']['gpu_hours']:.0f}",
-                f"{r['cost']['total_usd']:.0f}",
-                f"{r['ranges']['cost_usd']['p10']:.0f}",
-                f"{r['ranges']['cost_usd']['p90']:.0f}",
-                f"{r['energy']['kwh'] / 1000:.1f}",
-                f"{r['carbon']['total_t']:.2f}",
-                f"{r['quality']['loss']:.4f}",
-                f"{r['quality']['tokens_per_param']:.1f}",
-                f"{r['serving']['cost_usd']:.0f}" if r.get("serving") else "",
-                f"{r['from_scratch']['cost_usd']:.0f}" if r.get("from_scratch") else "",
-                r.get("pareto", False),
-                *_cpt_cells(r),
-            ]
-        )
-    return buf.getvalue()
-
-
-def _cpt_cells(r: dict[str, Any]) -> list[str]:
-    q, d = r.get("quality") or {}, r.get("decision") or {}
-
-    def f(x, fmt="{:.4f}"):
-        return fmt.format(x) if x is not None else ""
-
-    dl, g, gc = q.get("domain_loss") or {}, q.get("domain_gain") or {}, q.get("general_loss_change") or {}
-    return [
-        f(dl.get("p10")),
-        f(dl.get("p90")),
-        f(g.get("p50")),
-        f(gc.get("p50")),
-        f(d.get("cost_per_domain_gain_usd"), "{:.0f}"),
-    ]

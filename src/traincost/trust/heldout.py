@@ -223,6 +223,52 @@ def _med(xs: list[float]) -> float | None:
     return float(np.median(xs)) if xs else None
 
 
+def _score_row(pr, fits_by_gen: dict) -> dict:
+    gen, src = pr.prob.acc.generation, pr.row["source"]
+    ins, fits = predict(pr, pr.prob.eff)
+    loso_fit = (fits_by_gen.get(gen) or {}).get(src)
+    held = predict(pr, with_constants(pr.prob.eff, loso_fit["constants"]))[0] if loso_fit else None
+    return {
+        "id": pr.row["id"],
+        "source": src,
+        "generation": gen,
+        "measured": pr.measured,
+        "predicted_in_sample": ins,
+        "error_in_sample": ins / pr.measured - 1.0,
+        "predicted_held_out": held,
+        "error_held_out": None if held is None else held / pr.measured - 1.0,
+        "fits": fits,
+    }
+
+
+def _summary(rs: list[dict]) -> dict:
+    return {
+        "rows": len(rs),
+        "median_abs_error": _med([abs(r["error_held_out"]) for r in rs if r["error_held_out"] is not None]),
+        "in_sample_median_abs_error": _med([abs(r["error_in_sample"]) for r in rs]),
+    }
+
+
+def _by_source(out_rows: list[dict]) -> dict:
+    return {
+        s: _summary([r for r in out_rows if r["source"] == s])
+        | {"generations": sorted({r["generation"] for r in out_rows if r["source"] == s})}
+        for s in sorted({r["source"] for r in out_rows})
+    }
+
+
+def _by_generation(out_rows: list[dict]) -> dict:
+    by_gen = {}
+    for gen in sorted({r["generation"] for r in out_rows}):
+        rs = [r for r in out_rows if r["generation"] == gen]
+        by_gen[gen] = _summary(rs) | {
+            "by_source": {
+                s: _summary([r for r in rs if r["source"] == s]) for s in sorted({r["source"] for r in rs})
+            }
+        }
+    return by_gen
+
+
 def report(rows: list[dict] | None = None) -> dict:
     """Held-out (leave-one-source-out, constants from data/heldout.yaml) and in-sample (data/efficiency.yaml)
     errors of tokens/s/GPU, per source and per generation, and the rows the memory model says would not fit."""
@@ -231,50 +277,9 @@ def report(rows: list[dict] | None = None) -> dict:
 
     prepared = prepare(throughput_rows() if rows is None else rows)
     fits_by_gen = catalog.heldout_fits().get("generations") or {}
-    out_rows, false_oom = [], []
-    for pr in prepared:
-        gen, src = pr.prob.acc.generation, pr.row["source"]
-        ins, fits = predict(pr, pr.prob.eff)
-        loso_fit = (fits_by_gen.get(gen) or {}).get(src)
-        held = predict(pr, with_constants(pr.prob.eff, loso_fit["constants"]))[0] if loso_fit else None
-        if not fits:
-            false_oom.append(pr.row["id"])
-        out_rows.append(
-            {
-                "id": pr.row["id"],
-                "source": src,
-                "generation": gen,
-                "measured": pr.measured,
-                "predicted_in_sample": ins,
-                "error_in_sample": ins / pr.measured - 1.0,
-                "predicted_held_out": held,
-                "error_held_out": None if held is None else held / pr.measured - 1.0,
-                "fits": fits,
-            }
-        )
-
-    def summary(rs: list[dict]) -> dict:
-        return {
-            "rows": len(rs),
-            "median_abs_error": _med(
-                [abs(r["error_held_out"]) for r in rs if r["error_held_out"] is not None]
-            ),
-            "in_sample_median_abs_error": _med([abs(r["error_in_sample"]) for r in rs]),
-        }
-
-    by_source = {
-        s: summary([r for r in out_rows if r["source"] == s])
-        | {"generations": sorted({r["generation"] for r in out_rows if r["source"] == s})}
-        for s in sorted({r["source"] for r in out_rows})
-    }
-    by_gen = {}
-    for gen in sorted({r["generation"] for r in out_rows}):
-        rs = [r for r in out_rows if r["generation"] == gen]
-        by_gen[gen] = summary(rs) | {
-            "by_source": {
-                s: summary([r for r in rs if r["source"] == s]) for s in sorted({r["source"] for r in rs})
-            }
-        }
+    out_rows = [_score_row(pr, fits_by_gen) for pr in prepared]
+    false_oom = [r["id"] for r in out_rows if not r["fits"]]
+    by_source = _by_source(out_rows)
     scored = {s: d["median_abs_error"] for s, d in by_source.items() if d["median_abs_error"] is not None}
     worst = max(scored, key=scored.get) if scored else None
     held_all = [abs(r["error_held_out"]) for r in out_rows if r["error_held_out"] is not None]
@@ -285,7 +290,7 @@ def report(rows: list[dict] | None = None) -> dict:
             "worst_source": worst,
             "worst_source_median_abs_error": scored.get(worst),
             "by_source": by_source,
-            "by_generation": by_gen,
+            "by_generation": _by_generation(out_rows),
             "method": "leave-one-source-out: constants fitted without the source "
             "(data/heldout.yaml, scripts/calibrate.py), then its rows predicted",
         },

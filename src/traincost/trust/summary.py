@@ -10,91 +10,105 @@ from typing import Any
 LOO_SAMPLES = 2000
 
 
+def _runs_section() -> dict[str, Any]:
+    from traincost.trust.validation import leave_one_out, run_published_validation, summarize_runs
+
+    rc = run_published_validation()
+    return {
+        "summary": summarize_runs(rc),
+        "rows": [
+            dict(
+                id=c.id,
+                name=c.name,
+                kind=c.kind,
+                metric=c.metric,
+                reported=c.reported,
+                p10=c.p10,
+                p50=c.p50,
+                p90=c.p90,
+                point=c.point,
+                error_p50=c.error,
+                inside_p10_p90=c.inside,
+                gpus=c.gpus,
+                gpus_stated=c.gpus_stated,
+                layout=c.layout,
+                note=c.note,
+            )
+            for c in rc
+        ],
+        "leave_one_out": leave_one_out(run_published_validation(samples=LOO_SAMPLES, realization=1.0)),
+    }
+
+
+def _throughput_section(tp_checks: list) -> dict[str, Any]:
+    from traincost.trust.validation import summarize
+
+    return {
+        "summary": summarize(tp_checks),
+        "rows": [
+            dict(
+                id=c.id,
+                source=c.source,
+                hardware=c.hardware,
+                gpus=c.gpus,
+                seq_len=c.seq_len,
+                measured_tokens_per_s_per_gpu=c.measured,
+                predicted_tokens_per_s_per_gpu=c.predicted,
+                error=c.error,
+                layout=c.layout,
+                note=c.note,
+            )
+            for c in tp_checks
+        ],
+    }
+
+
+def _add_held_out(out: dict[str, Any]) -> None:
+    """Out of sample: leave-one-source-out fits (data/heldout.yaml) next to the in-sample fit."""
+    from traincost.trust.heldout import report
+
+    rep = report()
+    out.update({k: rep[k] for k in ("held_out", "in_sample", "false_oom", "false_oom_rows")})
+    for r, h in zip(out.get("throughput", {}).get("rows", []), rep["rows"], strict=False):
+        if r["id"] == h["id"]:
+            r["predicted_held_out"], r["error_held_out"] = h["predicted_held_out"], h["error_held_out"]
+
+
+def _memory_section(mem_checks: list) -> dict[str, Any]:
+    import numpy as np
+
+    errs = [abs(c.error) for c in mem_checks]
+    return {
+        "summary": {
+            "rows": len(errs),
+            "median_abs_error": float(np.median(errs)),
+            "worst_abs_error": float(max(errs)),
+        },
+        "rows": [
+            dict(
+                id=c.id,
+                part=c.part,
+                measured_gib=c.measured_gib,
+                predicted_gib=c.predicted_gib,
+                error=c.error,
+            )
+            for c in mem_checks
+        ],
+    }
+
+
 def validation_report(runs: bool = True, throughput: bool = False, memory: bool = False) -> dict[str, Any]:
-    from traincost.trust.validation import (
-        leave_one_out,
-        run_memory_validation,
-        run_published_validation,
-        run_throughput_validation,
-        summarize,
-        summarize_runs,
-    )
+    from traincost.trust.validation import run_memory_validation, run_throughput_validation
 
     out: dict[str, Any] = {}
     if runs:
-        rc = run_published_validation()
-        out["runs"] = {
-            "summary": summarize_runs(rc),
-            "rows": [
-                dict(
-                    id=c.id,
-                    name=c.name,
-                    kind=c.kind,
-                    metric=c.metric,
-                    reported=c.reported,
-                    p10=c.p10,
-                    p50=c.p50,
-                    p90=c.p90,
-                    point=c.point,
-                    error_p50=c.error,
-                    inside_p10_p90=c.inside,
-                    gpus=c.gpus,
-                    gpus_stated=c.gpus_stated,
-                    layout=c.layout,
-                    note=c.note,
-                )
-                for c in rc
-            ],
-            "leave_one_out": leave_one_out(run_published_validation(samples=LOO_SAMPLES, realization=1.0)),
-        }
+        out["runs"] = _runs_section()
     tp_checks = run_throughput_validation() if throughput else []
     mem_checks = run_memory_validation() if memory else []
     if tp_checks:
-        out["throughput"] = {
-            "summary": summarize(tp_checks),
-            "rows": [
-                dict(
-                    id=c.id,
-                    source=c.source,
-                    hardware=c.hardware,
-                    gpus=c.gpus,
-                    seq_len=c.seq_len,
-                    measured_tokens_per_s_per_gpu=c.measured,
-                    predicted_tokens_per_s_per_gpu=c.predicted,
-                    error=c.error,
-                    layout=c.layout,
-                    note=c.note,
-                )
-                for c in tp_checks
-            ],
-        }
-    if throughput:  # out of sample: leave-one-source-out fits (data/heldout.yaml) next to the in-sample fit
-        from traincost.trust.heldout import report
-
-        rep = report()
-        out.update({k: rep[k] for k in ("held_out", "in_sample", "false_oom", "false_oom_rows")})
-        for r, h in zip(out.get("throughput", {}).get("rows", []), rep["rows"], strict=False):
-            if r["id"] == h["id"]:
-                r["predicted_held_out"], r["error_held_out"] = h["predicted_held_out"], h["error_held_out"]
+        out["throughput"] = _throughput_section(tp_checks)
+    if throughput:
+        _add_held_out(out)
     if mem_checks:
-        import numpy as np
-
-        errs = [abs(c.error) for c in mem_checks]
-        out["memory"] = {
-            "summary": {
-                "rows": len(errs),
-                "median_abs_error": float(np.median(errs)),
-                "worst_abs_error": float(max(errs)),
-            },
-            "rows": [
-                dict(
-                    id=c.id,
-                    part=c.part,
-                    measured_gib=c.measured_gib,
-                    predicted_gib=c.predicted_gib,
-                    error=c.error,
-                )
-                for c in mem_checks
-            ],
-        }
+        out["memory"] = _memory_section(mem_checks)
     return out

@@ -136,6 +136,37 @@ def _compare_ownership(scenario: Scenario, priced, price_for, price, pricing) ->
     return None, None
 
 
+CLOUD_NOTE = (
+    "Cloud price: energy, facility and hardware are inside the hourly price; they are not added again."
+)
+
+
+def _precision_note(scenario: Scenario, prob, notes: list[str]) -> None:
+    if prob.dtype != (scenario.precision or "bf16"):
+        notes.append(
+            f"{prob.acc.name} has no {scenario.precision or 'bf16'} tensor cores; using its {prob.dtype} peak."
+        )
+
+
+def _run_facts(scenario: Scenario, prob, tokens: float, solve_days: float) -> RunFacts:
+    return RunFacts(
+        prob.acc,
+        prob.n_gpus,
+        prob.arch.params,
+        prob.arch.vocab_size,
+        tokens,
+        solve_days,
+        _solve_range(scenario, prob, solve_days),
+    )
+
+
+def _ranges(scenario: Scenario, P, ctx) -> dict:
+    pct = scenario.budget_percentile if scenario.budget_percentile is not None else DEFAULT_PERCENTILE
+    rng_out = ranges(P, ctx, n=scenario.samples or DEFAULT_SAMPLES, seed=scenario.seed or 0, percentile=pct)
+    rng_out["drivers"] = drivers(P, ctx)  # the assumption that matters most, for the answer
+    return rng_out
+
+
 def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: Any) -> Estimate:
     """Estimate a training run.
 
@@ -155,25 +186,14 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
     notes: list[str] = []
     domain_tokens, tokens = tokens, extras.trained_tokens(scenario, tokens, notes)
     fl = prob.arch.flops_per_token(prob.seq_len, causal=True)
-    if prob.dtype != (scenario.precision or "bf16"):
-        notes.append(
-            f"{prob.acc.name} has no {scenario.precision or 'bf16'} tensor cores; using its {prob.dtype} peak."
-        )
+    _precision_note(scenario, prob, notes)
     peak = prob.acc.peak_flops(prob.dtype)
     thr = _throughput(scenario, prob, peak, fl, assumptions, notes)
     solve_days = run.wall_clock_days(tokens, thr.tokens_per_s)
     price, price_src, region, provider, pricing, band = _price(
         scenario, prob.acc, assumptions, notes, solve_days
     )
-    facts = RunFacts(
-        prob.acc,
-        prob.n_gpus,
-        prob.arch.params,
-        prob.arch.vocab_size,
-        tokens,
-        solve_days,
-        _solve_range(scenario, prob, solve_days),
-    )
+    facts = _run_facts(scenario, prob, tokens, solve_days)
     quote = PriceFacts(price, price_src, region, user=scenario.price is not None, band=band)
 
     def priced_for(own: bool):
@@ -185,17 +205,13 @@ def estimate(scenario: Scenario | dict | None = None, *, arch=None, **kwargs: An
     check_finishes(
         priced.time, priced.reliability, prob.n_gpus, user_rate=scenario.interruption_rate is not None
     )
-    pct = scenario.budget_percentile if scenario.budget_percentile is not None else DEFAULT_PERCENTILE
-    rng_out = ranges(P, ctx, n=scenario.samples or DEFAULT_SAMPLES, seed=scenario.seed or 0, percentile=pct)
-    rng_out["drivers"] = drivers(P, ctx)  # the assumption that matters most, for the answer
+    rng_out = _ranges(scenario, P, ctx)
     pilots = extras.pilots(scenario, priced, peak, thr.mfu, rng_out)
     comparison, ownership = _compare_ownership(scenario, priced, priced_for, price, pricing)
     _record_params(priced, assumptions)
     notes.extend(priced.notes)
     if not owned:
-        notes.append(
-            "Cloud price: energy, facility and hardware are inside the hourly price; they are not added again."
-        )
+        notes.append(CLOUD_NOTE)
     parts = Parts(tokens, fl, peak, thr, priced, pilots, (price, price_src, provider, pricing), rng_out)
     return assemble(
         prob,
