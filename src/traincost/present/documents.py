@@ -86,69 +86,47 @@ def _option_rows(r: Estimate) -> list[list[str]]:
     return rows
 
 
-def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], list[list[str]]]]:
+Table = tuple[str, list[str], list[list[str]]]
+
+
+def _answer_table(r: Estimate) -> Table:
     g = r.ranges
-    out = []
-    out.append(
-        (
-            "Answer",
-            ["figure", "P10", "P50", "P90", "point estimate"],
-            [
-                [
-                    "GPU-hours",
-                    f"{g['gpu_hours']['p10']:,.0f}",
-                    f"{g['gpu_hours']['p50']:,.0f}",
-                    f"{g['gpu_hours']['p90']:,.0f}",
-                    f"{r.time.gpu_hours:,.0f}",
-                ],
-                [
-                    "wall clock, days",
-                    f"{g['wall_clock_days']['p10']:,.1f}",
-                    f"{g['wall_clock_days']['p50']:,.1f}",
-                    f"{g['wall_clock_days']['p90']:,.1f}",
-                    f"{r.time.wall_clock_days:,.1f}",
-                ],
-                [
-                    "total cost",
-                    usd(g["cost_usd"]["p10"]),
-                    usd(g["cost_usd"]["p50"]),
-                    usd(g["cost_usd"]["p90"]),
-                    usd(r.cost.total_usd),
-                ],
-                [
-                    "energy, MWh",
-                    f"{g['energy_kwh']['p10'] / 1000:,.0f}",
-                    f"{g['energy_kwh']['p50'] / 1000:,.0f}",
-                    f"{g['energy_kwh']['p90'] / 1000:,.0f}",
-                    f"{r.energy['kwh'] / 1000:,.0f}",
-                ],
-                [
-                    "CO2e, t",
-                    f"{g['co2_t']['p10']:,.1f}",
-                    f"{g['co2_t']['p50']:,.1f}",
-                    f"{g['co2_t']['p90']:,.1f}",
-                    f"{r.carbon['total_t']:,.1f}",
-                ],
-            ],
-        )
+    rows = (
+        ("GPU-hours", "gpu_hours", r.time.gpu_hours, "{:,.0f}".format),
+        ("wall clock, days", "wall_clock_days", r.time.wall_clock_days, "{:,.1f}".format),
+        ("total cost", "cost_usd", r.cost.total_usd, usd),
+        ("energy, MWh", "energy_kwh", r.energy["kwh"], lambda x: f"{x / 1000:,.0f}"),
+        ("CO2e, t", "co2_t", r.carbon["total_t"], "{:,.1f}".format),
     )
-    out.append(
-        (
-            "Bill",
-            ["item", "quantity", "unit price", "USD", "source"],
+    return (
+        "Answer",
+        ["figure", "P10", "P50", "P90", "point estimate"],
+        [
+            [label, f(g[key]["p10"]), f(g[key]["p50"]), f(g[key]["p90"]), f(point)]
+            for label, key, point, f in rows
+        ],
+    )
+
+
+def _bill_table(r: Estimate) -> Table:
+    return (
+        "Bill",
+        ["item", "quantity", "unit price", "USD", "source"],
+        [
             [
-                [
-                    b.item,
-                    f"{b.quantity:,.2f} {b.unit}" if b.quantity < 10 else f"{b.quantity:,.0f} {b.unit}",
-                    "-" if not b.unit_price else usd(b.unit_price),
-                    usd(b.usd),
-                    b.source,
-                ]
-                for b in r.bill
+                b.item,
+                f"{b.quantity:,.2f} {b.unit}" if b.quantity < 10 else f"{b.quantity:,.0f} {b.unit}",
+                "-" if not b.unit_price else usd(b.unit_price),
+                usd(b.usd),
+                b.source,
             ]
-            + [["total", "", "", usd(r.cost.total_usd), ""]],
-        )
+            for b in r.bill
+        ]
+        + [["total", "", "", usd(r.cost.total_usd), ""]],
     )
+
+
+def _layout_table(r: Estimate) -> Table:
     th = r.throughput
     lay_rows = [
         [
@@ -180,33 +158,39 @@ def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], lis
             f"checkpoint every {rel['checkpoint_interval_min']:.0f} min",
         ]
     )
-    out.append(("Layout and run", ["", ""], lay_rows + _option_rows(r)))
+    return ("Layout and run", ["", ""], lay_rows + _option_rows(r))
+
+
+def _compare_table(compare: dict) -> Table:
+    rows = []
+    for c in compare["candidates"]:
+        if "cost" not in c:
+            rows.append([c["label"], "infeasible", "", "", "", ""])
+            continue
+        cg = c["ranges"]
+        rows.append(
+            [
+                c["label"],
+                fmt_layout(c["throughput"].get("layout")),
+                f"{c['time']['wall_clock_days']:,.1f} ({cg['wall_clock_days']['p10']:,.1f}-{cg['wall_clock_days']['p90']:,.1f})",
+                f"{usd(c['cost']['total_usd'])} ({usd(cg['cost_usd']['p10'])}-{usd(cg['cost_usd']['p90'])})",
+                f"{c['quality']['loss']:.3f}",
+                "yes" if c.get("pareto") else "",
+            ]
+        )
+    return (
+        "Comparison",
+        ["candidate", "layout", "days (P10-P90)", "cost (P10-P90)", "expected loss", "Pareto"],
+        rows,
+    )
+
+
+def _tables(r: Estimate, compare: dict | None) -> list[Table]:
+    out = [_answer_table(r), _bill_table(r), _layout_table(r)]
     if r.quality:
         out.append(_quality_table(r.quality))
     if compare:
-        rows = []
-        for c in compare["candidates"]:
-            if "cost" not in c:
-                rows.append([c["label"], "infeasible", "", "", "", ""])
-                continue
-            cg = c["ranges"]
-            rows.append(
-                [
-                    c["label"],
-                    fmt_layout(c["throughput"].get("layout")),
-                    f"{c['time']['wall_clock_days']:,.1f} ({cg['wall_clock_days']['p10']:,.1f}-{cg['wall_clock_days']['p90']:,.1f})",
-                    f"{usd(c['cost']['total_usd'])} ({usd(cg['cost_usd']['p10'])}-{usd(cg['cost_usd']['p90'])})",
-                    f"{c['quality']['loss']:.3f}",
-                    "yes" if c.get("pareto") else "",
-                ]
-            )
-        out.append(
-            (
-                "Comparison",
-                ["candidate", "layout", "days (P10-P90)", "cost (P10-P90)", "expected loss", "Pareto"],
-                rows,
-            )
-        )
+        out.append(_compare_table(compare))
     out.append(
         (
             "Assumptions",
@@ -220,7 +204,7 @@ def _tables(r: Estimate, compare: dict | None) -> list[tuple[str, list[str], lis
     return out
 
 
-def _quality_table(q: dict) -> tuple[str, list[str], list[list[str]]]:
+def _quality_table(q: dict) -> Table:
     """Expected quality (docs/cpt.md): CPT losses with P10-P90, or the from-scratch loss; never benchmark scores."""
     keys = (
         [("loss after training from scratch", "general_loss")]
