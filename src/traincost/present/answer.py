@@ -305,3 +305,29 @@ def prices_paragraph(rows) -> tuple[str, list[str]]:
             "(`traincost prices --gpu ID` shows it)."
         )
     return head, body
+
+
+QUALITY_ROWS_CPT = (
+    ("base model on the domain", "base_domain_loss"),
+    ("domain loss after CPT", "domain_loss"),
+    ("domain gain", "domain_gain"),
+    ("general-loss change (forgetting)", "general_loss_change"),
+)
+SIGNED_LOSSES = ("domain_gain", "general_loss_change")  # changes print with their sign
+
+
+def quality_rows(q: dict[str, Any]) -> list[list[str]]:
+    """Rows [name, P10, P50, P90] of the expected-quality block (docs/cpt.md): the CPT losses, or the loss
+    after training from scratch; the terminal and the reports show the same rows."""
+    keys = (
+        [("loss after training from scratch", "general_loss")]
+        if q["kind"] == "from-scratch"
+        else QUALITY_ROWS_CPT
+    )
+    rows = []
+    for name, key in keys:
+        v = q.get(key) or {}
+        if v:
+            fmt = "{:+.3f}" if key in SIGNED_LOSSES else "{:.3f}"
+            rows.append([name, *(fmt.format(v[p]) for p in ("p10", "p50", "p90"))])
+    return rows

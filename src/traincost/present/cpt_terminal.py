@@ -7,6 +7,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from traincost.present.answer import quality_rows
 from traincost.present.fit import Col, fit_table
 from traincost.units import human, usd
 
@@ -148,26 +149,8 @@ def print_quality(q: dict, con: Console) -> None:
     )
     for col in ("loss, nats/token", "P10", "P50", "P90"):
         t.add_column(col, justify="left" if col.startswith("loss") else "right", no_wrap=True)
-    rows = (
-        [("loss after training from scratch", "general_loss")]
-        if q["kind"] == "from-scratch"
-        else [
-            ("base model on the domain", "base_domain_loss"),
-            ("domain loss after CPT", "domain_loss"),
-            ("domain gain", "domain_gain"),
-            ("general-loss change (forgetting)", "general_loss_change"),
-        ]
-    )
-    for name, key in rows:
-        v = q.get(key) or {}
-        if v:
-            t.add_row(
-                name,
-                *(
-                    f"{v[p]:+.3f}" if key in ("domain_gain", "general_loss_change") else f"{v[p]:.3f}"
-                    for p in ("p10", "p50", "p90")
-                ),
-            )
+    for row in quality_rows(q):
+        t.add_row(*row)
     con.print(t)
     if q["kind"] != "from-scratch":
         con.print(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from traincost.errors import InputError
 from traincost.parallel.plan import fmt_layout
-from traincost.present.answer import estimate_text
+from traincost.present.answer import estimate_text, quality_rows
 from traincost.present.charts import compare_svg, estimate_svgs
 from traincost.units import human, usd
 
@@ -206,17 +206,7 @@ def _tables(r: Estimate, compare: dict | None) -> list[Table]:
 
 def _quality_table(q: dict) -> Table:
     """Expected quality (docs/cpt.md): CPT losses with P10-P90, or the from-scratch loss; never benchmark scores."""
-    keys = (
-        [("loss after training from scratch", "general_loss")]
-        if q["kind"] == "from-scratch"
-        else [
-            ("base model on the domain", "base_domain_loss"),
-            ("domain loss after CPT", "domain_loss"),
-            ("domain gain", "domain_gain"),
-            ("general-loss change (forgetting)", "general_loss_change"),
-        ]
-    )
-    rows = [[name, *(f"{q[k][p]:.3f}" for p in ("p10", "p50", "p90"))] for name, k in keys if q.get(k)]
+    rows = quality_rows(q)
     if q["kind"] != "from-scratch":
         rows.append(
             [
