@@ -155,67 +155,69 @@ AUDIT_OPTIONS = [
 ]
 
 
+SCENARIO_OPTIONS = [  # (flag, Scenario field, help) of the scenario fields as flags
+    ("--model", "model", "Catalog name (see `traincost models`) or path to a Hugging Face config.json."),
+    ("--tokens", "tokens", "Training tokens: 1T, 500B, 1.5e12, 2,000,000,000."),
+    ("--seq-len", "seq_len", "Sequence length in tokens (default 4096)."),
+    ("--gpu", "gpu", "Accelerator id (see `traincost hardware`)."),
+    ("--gpus", "gpus", "Number of accelerators."),
+    ("--mfu", "mfu", "Model FLOPs utilization in (0, 1]; default: predicted by the layout planner."),
+    ("--price", "price", "USD per GPU-hour; default: the catalog's dated price."),
+    ("--precision", "precision", "bf16 (default), fp16 or fp8."),
+    ("--global-batch", "global_batch", "Global batch in sequences (for the layout planner)."),
+    ("--global-batch-tokens", "global_batch_tokens", "Global batch in tokens, e.g. 4M."),
+    ("--optimizer", "optimizer", "adamw (default), adamw8bit, sgd, lion, adafactor."),
+    (
+        "--framework",
+        "framework",
+        "megatron-core (default; also NeMo), megatron-deepspeed, deepspeed or fsdp.",
+    ),
+    ("--hardware-file", "hardware_file", "Your own accelerators, in the shape of data/hardware.yaml."),
+    (
+        "--realization",
+        "realization",
+        "Share of the best layout's throughput a real run achieves (default: fitted).",
+    ),
+    ("--kind", "kind", "continued-pretraining (default for catalog models) or from-scratch."),
+    (
+        "--cpt-law",
+        "cpt_law",
+        "D-CPT law coefficients from pilot runs: E=..,A=..,alpha=..,B=..,beta=..[,ratio=..].",
+    ),
+    (
+        "--base-tokens",
+        "base_tokens",
+        "The base model's pre-training tokens (default: the model catalog, e.g. 15T for Llama 3.1).",
+    ),
+    (
+        "--replay",
+        "replay",
+        "Share of the trained tokens that is general (replay) data, on top of --tokens: trained = tokens/(1-replay).",
+    ),
+    ("--schedule", "schedule", "CPT learning-rate schedule: rewarm-decay (default), wsd or constant."),
+    (
+        "--domain",
+        "domain",
+        "Domain of the CPT data: specialist (default), finance, law, medicine, code, math, new-language, general.",
+    ),
+    (
+        "--domain-loss",
+        "domain_loss",
+        "The base model's measured loss on your domain (nats/token): sets the domain's distance.",
+    ),
+    ("--serve", "serve", "Generated tokens per month to serve after training (adds the serving cost)."),
+    ("--months", "months", "Months of serving (default 12)."),
+    ("--serve-gpu", "serve_gpu", "Accelerator for serving (default: the training one)."),
+    ("--serve-price", "serve_price", "USD per GPU-hour for serving."),
+    ("--year", "year", "Project the compute cost to this year (price-performance trend)."),
+    ("--samples", "samples", "Monte Carlo samples for the ranges (default 10,000)."),
+    ("--seed", "seed", "Monte Carlo seed (default 0)."),
+]
+
+
 def scenario_options(f):
     """The scenario fields as flags (the same names as in scenario files and the API)."""
-    opts = [
-        ("--model", "model", "Catalog name (see `traincost models`) or path to a Hugging Face config.json."),
-        ("--tokens", "tokens", "Training tokens: 1T, 500B, 1.5e12, 2,000,000,000."),
-        ("--seq-len", "seq_len", "Sequence length in tokens (default 4096)."),
-        ("--gpu", "gpu", "Accelerator id (see `traincost hardware`)."),
-        ("--gpus", "gpus", "Number of accelerators."),
-        ("--mfu", "mfu", "Model FLOPs utilization in (0, 1]; default: predicted by the layout planner."),
-        ("--price", "price", "USD per GPU-hour; default: the catalog's dated price."),
-        ("--precision", "precision", "bf16 (default), fp16 or fp8."),
-        ("--global-batch", "global_batch", "Global batch in sequences (for the layout planner)."),
-        ("--global-batch-tokens", "global_batch_tokens", "Global batch in tokens, e.g. 4M."),
-        ("--optimizer", "optimizer", "adamw (default), adamw8bit, sgd, lion, adafactor."),
-        (
-            "--framework",
-            "framework",
-            "megatron-core (default; also NeMo), megatron-deepspeed, deepspeed or fsdp.",
-        ),
-        ("--hardware-file", "hardware_file", "Your own accelerators, in the shape of data/hardware.yaml."),
-        (
-            "--realization",
-            "realization",
-            "Share of the best layout's throughput a real run achieves (default: fitted).",
-        ),
-        ("--kind", "kind", "continued-pretraining (default for catalog models) or from-scratch."),
-        (
-            "--cpt-law",
-            "cpt_law",
-            "D-CPT law coefficients from pilot runs: E=..,A=..,alpha=..,B=..,beta=..[,ratio=..].",
-        ),
-        (
-            "--base-tokens",
-            "base_tokens",
-            "The base model's pre-training tokens (default: the model catalog, e.g. 15T for Llama 3.1).",
-        ),
-        (
-            "--replay",
-            "replay",
-            "Share of the trained tokens that is general (replay) data, on top of --tokens: trained = tokens/(1-replay).",
-        ),
-        ("--schedule", "schedule", "CPT learning-rate schedule: rewarm-decay (default), wsd or constant."),
-        (
-            "--domain",
-            "domain",
-            "Domain of the CPT data: specialist (default), finance, law, medicine, code, math, new-language, general.",
-        ),
-        (
-            "--domain-loss",
-            "domain_loss",
-            "The base model's measured loss on your domain (nats/token): sets the domain's distance.",
-        ),
-        ("--serve", "serve", "Generated tokens per month to serve after training (adds the serving cost)."),
-        ("--months", "months", "Months of serving (default 12)."),
-        ("--serve-gpu", "serve_gpu", "Accelerator for serving (default: the training one)."),
-        ("--serve-price", "serve_price", "USD per GPU-hour for serving."),
-        ("--year", "year", "Project the compute cost to this year (price-performance trend)."),
-        ("--samples", "samples", "Monte Carlo samples for the ranges (default 10,000)."),
-        ("--seed", "seed", "Monte Carlo seed (default 0)."),
-    ]
     f = bill_options(f)
-    for flag, dest, help_ in reversed(opts):
+    for flag, dest, help_ in reversed(SCENARIO_OPTIONS):
         f = click.option(flag, dest, help=help_)(f)
     return f

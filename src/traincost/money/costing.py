@@ -50,7 +50,7 @@ class BillResult:
 
 def compute(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
     """Every number of the bill from parameter values (floats or equally long arrays)."""
-    n, nodes, acc = ctx.n_gpus, ctx.nodes, ctx.acc
+    n, nodes = ctx.n_gpus, ctx.nodes
     ckpt_bytes = ctx.params_count * v["checkpoint_bytes_per_param"]
     write_s = ckpt_bytes / (v["checkpoint_write_gb_s_per_node"] * 1e9 * nodes)
     busy_days = realism.paused_days(
@@ -64,81 +64,25 @@ def compute(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
     hours = days * 24.0
     gpu_hours = hours * n
 
-    it_kw = bill.cluster_power_kw(
-        n, v["tdp_w"], v["power_fraction"], acc.node_size, v["host_w_per_node"], v["network_power_share"]
-    )
-    kwh = bill.energy_kwh(it_kw, hours, v["pue"])
-    co2 = carbon.figures(v, n, hours, kwh, v["grid_intensity"], ctx.carbon_convention)
-    op_t = co2["operational_t"]
-    emb_t = bill.embodied_co2_t(
-        n,
-        v["embodied_kg_per_accelerator"],
-        acc.node_size,
-        v["embodied_kg_per_node_host"],
-        hours,
-        v["embodied_lifetime_years"],
-    )
-
-    raw = bill.dataset_bytes(ctx.tokens, v["bytes_per_token"])
-    tok = bill.dataset_bytes(ctx.tokens, bill.token_id_bytes(ctx.vocab))
-    months = days / bill.DAYS_PER_MONTH + v["evaluation_months"]
-    data_gb = (raw + tok) / 1e9
-    ckpt_gb = v["checkpoints_kept"] * ckpt_bytes / 1e9
-    st_data = bill.storage_cost(data_gb, months, v["storage_usd_per_gb_month"])
-    st_ckpt = bill.storage_cost(ckpt_gb, months, v["storage_usd_per_gb_month"])
-    staff_days = days + (v["preparation_months"] + v["evaluation_months"]) * bill.DAYS_PER_MONTH
-    staff_usd = bill.staff_cost(v["engineers"], v["engineer_cost_per_year"], staff_days)
-
+    e = _energy_and_carbon(v, ctx, hours)
+    it_kw = e["it_kw"]
     zero = 0.0 * days
     out: dict[str, Any] = {
-        "co2": co2,
+        "co2": e["co2"],
         "reliability": r,
         "busy_days": busy_days,
         "days": days,
         "hours": hours,
         "gpu_hours": gpu_hours,
         "it_kw": it_kw,
-        "kwh": kwh,
-        "operational_t": op_t,
-        "embodied_t": emb_t,
-        "raw_bytes": raw,
-        "tok_bytes": tok,
-        "ckpt_bytes": ckpt_bytes,
-        "write_s": write_s,
-        "months": months,
-        "data_gb": data_gb,
-        "ckpt_gb": ckpt_gb,
-        "storage_data_usd": st_data,
-        "storage_ckpt_usd": st_ckpt,
-        "staff_days": staff_days,
-        "staff_usd": staff_usd,
+        "kwh": e["kwh"],
+        "operational_t": e["operational_t"],
+        "embodied_t": e["embodied_t"],
     }
-    if not ctx.on_prem:
-        out.update(
-            compute_usd=bill.compute_cost(gpu_hours, v["price"]),
-            energy_usd=zero,
-            facility_usd=zero,
-            maintenance_usd=zero,
-            depreciation_usd=zero,
-        )
-    else:
-        peak = ownership.peak_kw(n, v["tdp_w"], acc.node_size, v["host_rated_w"], v["network_power_share"])
-        own = ownership.owned(v, n, acc.node_size, it_kw, peak, hours, ctx.depreciation, ctx.facility)
-        out.update(
-            compute_usd=own.depreciation_usd
-            + own.capital_usd
-            + own.maintenance_usd
-            + own.ops_usd
-            + own.software_usd,
-            energy_usd=own.energy_usd,
-            facility_usd=own.facility_usd,
-            maintenance_usd=own.maintenance_usd,
-            depreciation_usd=own.depreciation_usd,
-            capex_usd=own.capex_usd,
-            capital_usd=own.capital_usd,
-            owned=own,
-            peak_kw=peak,
-        )
+    out.update(_storage_and_staff(v, ctx, days, ckpt_bytes, write_s))
+    out.update(_hardware_usd(v, ctx, it_kw, hours, gpu_hours, zero))
+    st_data, st_ckpt, staff_usd = out["storage_data_usd"], out["storage_ckpt_usd"], out["staff_usd"]
+    raw = out["raw_bytes"]
     out["storage_usd"] = st_data + st_ckpt
     owned_hw = out["compute_usd"] + out["energy_usd"] + out["facility_usd"]
     unit = v["price"] if not ctx.on_prem else owned_hw / gpu_hours  # what one more accelerator-hour costs
@@ -163,6 +107,84 @@ def compute(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
     return out
 
 
+def _energy_and_carbon(v: dict[str, Any], ctx: Context, hours: Any) -> dict[str, Any]:
+    """The cluster's average IT power, the run's energy and its operational and embodied carbon (part of
+    :func:`compute`)."""
+    n, acc = ctx.n_gpus, ctx.acc
+    it_kw = bill.cluster_power_kw(
+        n, v["tdp_w"], v["power_fraction"], acc.node_size, v["host_w_per_node"], v["network_power_share"]
+    )
+    kwh = bill.energy_kwh(it_kw, hours, v["pue"])
+    co2 = carbon.figures(v, n, hours, kwh, v["grid_intensity"], ctx.carbon_convention)
+    op_t = co2["operational_t"]
+    emb_t = bill.embodied_co2_t(
+        n,
+        v["embodied_kg_per_accelerator"],
+        acc.node_size,
+        v["embodied_kg_per_node_host"],
+        hours,
+        v["embodied_lifetime_years"],
+    )
+    return {"it_kw": it_kw, "kwh": kwh, "co2": co2, "operational_t": op_t, "embodied_t": emb_t}
+
+
+def _storage_and_staff(
+    v: dict[str, Any], ctx: Context, days: Any, ckpt_bytes: Any, write_s: Any
+) -> dict[str, Any]:
+    """The dataset and checkpoint storage and the staff of the run (part of :func:`compute`)."""
+    raw = bill.dataset_bytes(ctx.tokens, v["bytes_per_token"])
+    tok = bill.dataset_bytes(ctx.tokens, bill.token_id_bytes(ctx.vocab))
+    months = days / bill.DAYS_PER_MONTH + v["evaluation_months"]
+    data_gb = (raw + tok) / 1e9
+    ckpt_gb = v["checkpoints_kept"] * ckpt_bytes / 1e9
+    staff_days = days + (v["preparation_months"] + v["evaluation_months"]) * bill.DAYS_PER_MONTH
+    return {
+        "raw_bytes": raw,
+        "tok_bytes": tok,
+        "ckpt_bytes": ckpt_bytes,
+        "write_s": write_s,
+        "months": months,
+        "data_gb": data_gb,
+        "ckpt_gb": ckpt_gb,
+        "storage_data_usd": bill.storage_cost(data_gb, months, v["storage_usd_per_gb_month"]),
+        "storage_ckpt_usd": bill.storage_cost(ckpt_gb, months, v["storage_usd_per_gb_month"]),
+        "staff_days": staff_days,
+        "staff_usd": bill.staff_cost(v["engineers"], v["engineer_cost_per_year"], staff_days),
+    }
+
+
+def _hardware_usd(
+    v: dict[str, Any], ctx: Context, it_kw: Any, hours: Any, gpu_hours: Any, zero: Any
+) -> dict[str, Any]:
+    """Compute, energy, facility, maintenance and depreciation: rented (cloud) or owned (part of :func:`compute`)."""
+    n, acc = ctx.n_gpus, ctx.acc
+    if not ctx.on_prem:
+        return dict(
+            compute_usd=bill.compute_cost(gpu_hours, v["price"]),
+            energy_usd=zero,
+            facility_usd=zero,
+            maintenance_usd=zero,
+            depreciation_usd=zero,
+        )
+    peak = ownership.peak_kw(n, v["tdp_w"], acc.node_size, v["host_rated_w"], v["network_power_share"])
+    own = ownership.owned(v, n, acc.node_size, it_kw, peak, hours, ctx.depreciation, ctx.facility)
+    return dict(
+        compute_usd=own.depreciation_usd
+        + own.capital_usd
+        + own.maintenance_usd
+        + own.ops_usd
+        + own.software_usd,
+        energy_usd=own.energy_usd,
+        facility_usd=own.facility_usd,
+        maintenance_usd=own.maintenance_usd,
+        depreciation_usd=own.depreciation_usd,
+        capex_usd=own.capex_usd,
+        capital_usd=own.capital_usd,
+        owned=own,
+        peak_kw=peak,
+    )
+
+
 def _bill_notes(v: dict[str, Any], ctx: Context, o: dict[str, Any], required_bw: float) -> list[str]:
     notes = []
     if ctx.acc.tdp_w is None:
@@ -176,34 +198,33 @@ def _bill_notes(v: dict[str, Any], ctx: Context, o: dict[str, Any], required_bw:
     return notes
 
 
+def _cloud_lines(v: dict[str, Any], ctx: Context, o: dict[str, Any]) -> list[bill.Line]:
+    """The rented accelerator-hours, and the energy the cloud price already includes."""
+    return [
+        bill.Line(
+            "compute",
+            f"{ctx.acc.id} accelerator-hours (with failure overhead)",
+            o["gpu_hours"],
+            "GPU-h",
+            v["price"],
+            o["compute_usd"],
+            ctx.price_source,
+        ),
+        bill.Line(
+            "energy",
+            "electricity, facility and hardware",
+            o["kwh"],
+            "kWh",
+            0.0,
+            0.0,
+            "included in the cloud price (not counted twice)",
+        ),
+    ]
+
+
 def _bill_lines(P: dict[str, Param], v: dict[str, Any], ctx: Context, o: dict[str, Any]) -> list[bill.Line]:
-    acc = ctx.acc
     lines: list[bill.Line] = []
-    if not ctx.on_prem:
-        lines.append(
-            bill.Line(
-                "compute",
-                f"{acc.id} accelerator-hours (with failure overhead)",
-                o["gpu_hours"],
-                "GPU-h",
-                v["price"],
-                o["compute_usd"],
-                ctx.price_source,
-            )
-        )
-        lines.append(
-            bill.Line(
-                "energy",
-                "electricity, facility and hardware",
-                o["kwh"],
-                "kWh",
-                0.0,
-                0.0,
-                "included in the cloud price (not counted twice)",
-            )
-        )
-    else:
-        lines.extend(owned_lines(v, ctx, o))
+    lines.extend(_cloud_lines(v, ctx, o) if not ctx.on_prem else owned_lines(v, ctx, o))
     lines.append(
         bill.Line(
             "storage",

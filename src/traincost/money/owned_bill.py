@@ -11,6 +11,62 @@ from traincost.units import one_line as _short
 def owned_lines(v: dict[str, Any], ctx, o: dict[str, Any]) -> list[bill.Line]:
     """The owned cluster's lines: depreciation, cost of capital, maintenance, operations, software,
     electricity and colocation (money/ownership.py)."""
+    own = o["owned"]
+    busy = own.busy_years
+    basis, dep_how, fac_desc = _owned_texts(v, ctx, o)
+    per_cluster_year = [  # (kind, description, USD, source) of the lines priced per cluster-year
+        ("compute", f"depreciation, {dep_how}", own.depreciation_usd, basis),
+        (
+            "compute",
+            f"cost of capital, {v['cost_of_capital']:.0%}/yr on (capex + resale) / 2",
+            own.capital_usd,
+            _short(P_SOURCE["cost_of_capital"]),
+        ),
+        (
+            "compute",
+            "maintenance and support",
+            own.maintenance_usd,
+            f"{v['maintenance_share_per_year']:.0%} of capex per year",
+        ),
+        (
+            "compute",
+            f"operations staff, 1 per {v['ops_gpus_per_engineer']:g} accelerators",
+            own.ops_usd,
+            f"${v['engineer_cost_per_year']:,.0f} loaded per engineer-year; "
+            + _short(P_SOURCE["ops_gpus_per_engineer"], 100),
+        ),
+        (
+            "compute",
+            "software licences and support",
+            own.software_usd,
+            f"${v['software_usd_per_gpu_year']:,.0f} per accelerator-year",
+        ),
+    ]
+    lines = [
+        bill.Line(k, d, busy, "cluster-years", usd / busy, usd, src) for k, d, usd, src in per_cluster_year
+    ]
+    lines.append(
+        bill.Line(
+            "energy",
+            "electricity",
+            o["kwh"],
+            "kWh",
+            v["electricity_usd_per_kwh"],
+            own.energy_usd,
+            f"IT {o['it_kw']:,.0f} kW average x PUE {v['pue']:.2f}, run hours only",
+        )
+    )
+    fac = own.facility_usd
+    lines.append(
+        bill.Line(
+            "facility", f"datacenter ({ctx.facility})", busy, "cluster-years", fac / busy, fac, fac_desc
+        )
+    )
+    return lines
+
+
+def _owned_texts(v: dict[str, Any], ctx, o: dict[str, Any]) -> tuple[str, str, str]:
+    """The basis of the cluster-years, how depreciation is taken and what the facility costs, in words."""
     own, util, life = o["owned"], v["utilization"], v["lifetime_years"]
     capex, busy = own.capex_usd, own.busy_years
     basis = (
@@ -28,73 +84,7 @@ def owned_lines(v: dict[str, Any], ctx, o: dict[str, Any]) -> list[bill.Line]:
         if ctx.facility == "colo"
         else f"build ${v['facility_build_usd_per_mw'] / 1e6:.1f}M/MW over {v['facility_lifetime_years']:g} years"
     )
-    L = bill.Line
-    return [
-        L(
-            "compute",
-            f"depreciation, {dep_how}",
-            busy,
-            "cluster-years",
-            own.depreciation_usd / busy,
-            own.depreciation_usd,
-            basis,
-        ),
-        L(
-            "compute",
-            f"cost of capital, {v['cost_of_capital']:.0%}/yr on (capex + resale) / 2",
-            busy,
-            "cluster-years",
-            own.capital_usd / busy,
-            own.capital_usd,
-            _short(P_SOURCE["cost_of_capital"]),
-        ),
-        L(
-            "compute",
-            "maintenance and support",
-            busy,
-            "cluster-years",
-            own.maintenance_usd / busy,
-            own.maintenance_usd,
-            f"{v['maintenance_share_per_year']:.0%} of capex per year",
-        ),
-        L(
-            "compute",
-            f"operations staff, 1 per {v['ops_gpus_per_engineer']:g} accelerators",
-            busy,
-            "cluster-years",
-            own.ops_usd / busy,
-            own.ops_usd,
-            f"${v['engineer_cost_per_year']:,.0f} loaded per engineer-year; "
-            + _short(P_SOURCE["ops_gpus_per_engineer"], 100),
-        ),
-        L(
-            "compute",
-            "software licences and support",
-            busy,
-            "cluster-years",
-            own.software_usd / busy,
-            own.software_usd,
-            f"${v['software_usd_per_gpu_year']:,.0f} per accelerator-year",
-        ),
-        L(
-            "energy",
-            "electricity",
-            o["kwh"],
-            "kWh",
-            v["electricity_usd_per_kwh"],
-            own.energy_usd,
-            f"IT {o['it_kw']:,.0f} kW average x PUE {v['pue']:.2f}, run hours only",
-        ),
-        L(
-            "facility",
-            f"datacenter ({ctx.facility})",
-            busy,
-            "cluster-years",
-            own.facility_usd / busy,
-            own.facility_usd,
-            fac_desc,
-        ),
-    ]
+    return basis, dep_how, fac_desc
 
 
 P_SOURCE = {

@@ -153,34 +153,40 @@ def lines(
         ),
     ]
     if not on_prem:
-        out += [
-            L(
-                "programme",
-                f"reserved-but-idle days ({o['idle_days']:.1f}; reserved in {v['reservation_granularity_days']:g}-day "
-                "blocks)",
-                o["idle_days"] * 24 * o["n_gpus"],
-                "GPU-h",
-                unit_price,
-                o["idle_reserved_usd"],
-                src("reservation_granularity_days"),
-            ),
-            L(
-                "programme",
-                f"support plan ({v['support_share']:.0%} of cloud compute)",
-                o["compute_usd"],
-                "USD",
-                v["support_share"],
-                o["support_usd"],
-                src("support_share"),
-            ),
-            L(
-                "programme",
-                "egress (final weights + one checkpoint)",
-                o["egress_gb"],
-                "GB",
-                v["egress_usd_per_gb"],
-                o["egress_usd"],
-                src("egress_usd_per_gb"),
-            ),
-        ]
+        out += _cloud_lines(v, o, unit_price, src)
     return out
+
+
+def _cloud_lines(v: dict[str, Any], o: dict[str, Any], unit_price: float, src) -> list[bill.Line]:
+    """The programme lines only a cloud run pays: reserved-but-idle days, the support plan and egress."""
+    L = bill.Line
+    return [
+        L(
+            "programme",
+            f"reserved-but-idle days ({o['idle_days']:.1f}; reserved in {v['reservation_granularity_days']:g}-day "
+            "blocks)",
+            o["idle_days"] * 24 * o["n_gpus"],
+            "GPU-h",
+            unit_price,
+            o["idle_reserved_usd"],
+            src("reservation_granularity_days"),
+        ),
+        L(
+            "programme",
+            f"support plan ({v['support_share']:.0%} of cloud compute)",
+            o["compute_usd"],
+            "USD",
+            v["support_share"],
+            o["support_usd"],
+            src("support_share"),
+        ),
+        L(
+            "programme",
+            "egress (final weights + one checkpoint)",
+            o["egress_gb"],
+            "GB",
+            v["egress_usd_per_gb"],
+            o["egress_usd"],
+            src("egress_usd_per_gb"),
+        ),
+    ]

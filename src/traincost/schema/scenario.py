@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
+from traincost.schema.bill_checks import BillChecks
 from traincost.schema.bounds import (
     MAX_DURATION,
     MAX_GRANULARITY_DAYS,
@@ -17,7 +18,6 @@ from traincost.schema.bounds import (
     MAX_PILOT_PARAMS,
     MAX_PILOTS,
     MAX_PROGRAMME_SHARE,
-    MAX_PUE,
     MAX_REPLAY,
     MAX_SAMPLES,
     MAX_SEED,
@@ -43,7 +43,6 @@ from traincost.schema.bounds import (
     Price,
     Pricing,
     Pue,
-    RunFields,
     RunKind,
     Schedule,
     Sequences,
@@ -57,7 +56,7 @@ from traincost.schema.bounds import (
 from traincost.units import parse_count
 
 
-class Scenario(RunFields):
+class Scenario(BillChecks):
     """A training run to estimate. Every field is optional; what is left out comes from the
     documented defaults (``data/defaults.yaml``) and is reported as an assumption."""
 
@@ -273,105 +272,6 @@ class Scenario(RunFields):
     @classmethod
     def _seed(cls, v):
         return positive_int(v, "a whole number, 0 or more", lo=0, hi=MAX_SEED)
-
-    @field_validator("cost_of_capital", "resale_fraction", "renewable_share", mode="before")
-    @classmethod
-    def _own_share(cls, v):
-        return number(v, "a share from 0 to 1 (e.g. 0.1)", lo=0.0, hi=1.0)
-
-    @field_validator("evaluation_pause_share", "input_stall_share", "batch_warmup_share", mode="before")
-    @classmethod
-    def _pause(cls, v):
-        return number(v, "a share of training time from 0 to 0.5", lo=0.0, hi=MAX_PAUSE_SHARE)
-
-    @field_validator("pilot_share", "eval_compute_share", "support_share", mode="before")
-    @classmethod
-    def _prog_share(cls, v):
-        return number(v, "a share, 0 or more (e.g. 0.1)", lo=0.0, hi=MAX_PROGRAMME_SHARE)
-
-    @field_validator(
-        "dataprep_vcpu_hours_per_tb", "vcpu_hour_usd", "bringup_days", "egress_price", mode="before"
-    )
-    @classmethod
-    def _prog_nonneg(cls, v):
-        return number(v, "a number, 0 or more", lo=0.0, hi=MAX_LARGE)
-
-    @field_validator("budget_percentile", mode="before")
-    @classmethod
-    def _percentile(cls, v):
-        x = number(v, "a percentile from 1 to 99 (e.g. 80)", lo=1.0, hi=float(MAX_PERCENTILE))
-        return x
-
-    @field_validator("reservation_granularity_days", mode="before")
-    @classmethod
-    def _granularity(cls, v):
-        return number(
-            v, "a positive number of days (1 for on-demand)", lo=0.0, strict=True, hi=MAX_GRANULARITY_DAYS
-        )
-
-    @field_validator("ops_gpus_per_engineer", mode="before")
-    @classmethod
-    def _ops(cls, v):
-        return number(v, "a positive number of accelerators per engineer", lo=0.0, strict=True, hi=MAX_LARGE)
-
-    @field_validator("software_per_gpu_year", mode="before")
-    @classmethod
-    def _software(cls, v):
-        return number(v, "USD per accelerator-year, 0 or more", lo=0.0, hi=MAX_LARGE)
-
-    @field_validator(
-        "grid_intensity",
-        "host_w_per_node",
-        "electricity_price",
-        "server_price",
-        "storage_price",
-        "checkpoints_kept",
-        "engineers",
-        "engineer_cost",
-        "embodied_kg_per_gpu",
-        mode="before",
-    )
-    @classmethod
-    def _nonneg(cls, v):
-        return number(v, "a number, 0 or more", lo=0.0, hi=1e9)
-
-    @field_validator("interruption_rate", mode="before")
-    @classmethod
-    def _rate(cls, v):
-        return number(v, "a rate per accelerator-hour from 0 to 1", lo=0.0, hi=1.0)
-
-    @field_validator("restart_minutes", "prep_months", "eval_months", mode="before")
-    @classmethod
-    def _durations(cls, v):
-        return number(v, "a duration, 0 or more", lo=0.0, hi=MAX_DURATION)
-
-    @field_validator("maintenance_share", mode="before")
-    @classmethod
-    def _share(cls, v):
-        return number(v, "a share of capex per year from 0 to 1", lo=0.0, hi=1.0)
-
-    @field_validator(
-        "lifetime_years", "bytes_per_token", "checkpoint_stall_s", "checkpoint_write_gb_s", mode="before"
-    )
-    @classmethod
-    def _pos(cls, v):
-        return number(v, "a positive number", lo=0.0, strict=True, hi=1e6)
-
-    @field_validator("power_fraction", "utilization", "realization", mode="before")
-    @classmethod
-    def _frac(cls, v):
-        x = number(v, "a fraction in (0, 1]", lo=0.0, strict=True)
-        if x is not None and x > 1:
-            raise ValueError(f"must be a fraction in (0, 1] (got {v!r})")
-        return x
-
-    @field_validator("pue", mode="before")
-    @classmethod
-    def _pue(cls, v):
-        x = number(v, "a PUE of at least 1.0, such as 1.1 or 1.4", lo=1.0)
-        if x is not None and x > MAX_PUE:
-            raise ValueError(f"must be a PUE between 1.0 and 3.0 (got {v!r})")
-        return x
 
     @field_validator("tokens", mode="before")
     @classmethod
