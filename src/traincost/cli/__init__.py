@@ -11,17 +11,12 @@ import click
 from traincost.cli import commands_docs, commands_info, commands_run  # noqa: F401 - registers the commands
 from traincost.cli.base import cli
 from traincost.errors import InputError
+from traincost.probe.command import probe  # click only; torch is imported when the command runs
 
 __all__ = ["cli", "main"]
 
 
-def _probe_command():
-    from traincost.probe.command import probe  # click only; torch is imported when the command runs
-
-    return probe
-
-
-cli.add_command(_probe_command(), name="probe")
+cli.add_command(probe, name="probe")
 
 
 def _fail(msg: str, code: int = 2) -> None:

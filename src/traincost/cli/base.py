@@ -20,7 +20,7 @@ def cli() -> None:
 
 def console(stderr: bool = False):
     """The terminal's console (rich is imported only when a command prints)."""
-    from traincost.present.fit import console as make_console
+    from traincost.present.fit import console as make_console  # deferred: rich is slow to import
 
     return make_console(stderr)  # the terminal's width; when piped, $COLUMNS (else 170)
 

@@ -34,8 +34,9 @@ from typing import Any
 import numpy as np
 
 from traincost import catalog
-from traincost.decide.quality import TRAIN_FLOPS_PER_PARAM_TOKEN
+from traincost.decide.quality import EPOCH_SOURCE, TRAIN_FLOPS_PER_PARAM_TOKEN, CptLaw, compute_optimal
 from traincost.errors import InputError
+from traincost.money.costing import Param, sample
 from traincost.units import PERCENTILES
 
 # reference points of the law's terms (data/cpt.yaml): A_ref is the size term at N = 1e9 parameters,
@@ -141,8 +142,6 @@ def _solve_transfer(c: dict, x: CptInputs):
 
 
 def _param(name: str, node: dict, override: Any = None):
-    from traincost.money.costing import Param
-
     if override is not None:
         if isinstance(override, list | tuple):  # [low, value, high] from `fit-cpt`
             lo, v, hi = (float(t) for t in override)
@@ -183,8 +182,6 @@ def draw(P: dict, n: int, seed: int) -> dict:
     """`n` draws of the coefficients (split log-normal through each P10/P50/P90, the bill's sampler). Each
     coefficient has its own random stream, so two candidates share the draws of every coefficient they
     share whatever else differs (common random numbers for paired differences)."""
-    from traincost.money.costing import sample
-
     return {
         k: sample({k: p}, n, np.random.default_rng([seed, STREAM_TAG, ALL_KEYS.index(k)]))[k]
         for k, p in P.items()
@@ -260,8 +257,6 @@ def cpt_quality(
 
 
 def _opt_ratio(flops: float) -> float:
-    from traincost.decide.quality import compute_optimal
-
     n_opt, d_opt = compute_optimal(flops)
     return d_opt / n_opt
 
@@ -273,8 +268,6 @@ def scratch_quality(n_params: float, tokens: float, n: int = QUALITY_DRAWS, seed
     c = draw(P, n, seed)
     loss = c["E"] + size_term(c, n_params) + data_term(c, tokens)
     q = _q(loss * np.ones(n))
-    from traincost.decide.quality import EPOCH_SOURCE
-
     return {
         "loss": q["p50"],
         "kind": "from-scratch",
@@ -300,8 +293,6 @@ def quality_for(
 ) -> dict[str, Any]:
     """The `quality` block of an estimate from a scenario: CPT (with its inputs' defaults reported through
     `note(field, value, source)`) or from-scratch training."""
-    from traincost.decide.quality import CptLaw
-
     note = note or (lambda *_: None)
     base = sc.base_tokens or catalog_base_tokens
     kind = sc.kind or ("continued-pretraining" if base else "from-scratch")

@@ -18,7 +18,7 @@ import numpy as np
 from traincost.decide import cpt
 from traincost.decide.quality import TRAIN_FLOPS_PER_PARAM_TOKEN
 from traincost.errors import InputError
-from traincost.units import PERCENTILES
+from traincost.units import PERCENTILES, parse_count
 
 COLUMNS = ("params", "domain_tokens", "replay", "domain_loss", "general_loss")
 OPTIONAL = ("base_tokens",)
@@ -163,8 +163,6 @@ def fit_pilots(
 
 def parse_rows(records: Sequence[dict], base_tokens: float | None) -> list[Row]:
     """Validate pilot records (from the CSV) into rows; one-line errors naming the column."""
-    from traincost.units import parse_count
-
     rows = []
     for i, rec in enumerate(records, start=2):
         missing = [c for c in COLUMNS if not str(rec.get(c) or "").strip()]

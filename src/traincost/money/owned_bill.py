@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from traincost.money import bill
+from traincost.money import bill, ownership
 from traincost.units import one_line as _short
 
 
@@ -94,8 +94,6 @@ P_SOURCE = {
 
 
 def owned_detail(v: dict[str, Any], o: dict[str, Any]) -> dict[str, Any]:
-    from traincost.money import ownership
-
     own = o["owned"]
     return {
         "capex_usd": float(own.capex_usd),

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from traincost.run.feasibility import never_finishes
 from traincost.units import PERCENTILES, Z90
 
 # Monte Carlo draws of the bill (default): a decile from 10,000 draws has a standard error of 0.3
@@ -56,7 +57,7 @@ def ranges(
     """P10/P50/P90 of the headline figures from `n` joint draws of every uncertain parameter (seeded,
     reproducible). The point estimate evaluates each input at its central value; the P50 is the median of
     the outputs, which differs where the model is non-linear (failures, fixed costs)."""
-    from traincost.money.costing import compute
+    from traincost.money.costing import compute  # deferred: import cycle with money.costing
 
     rng = np.random.default_rng(seed)
     with np.errstate(
@@ -77,8 +78,6 @@ def ranges(
     if (
         finite.mean() < MIN_FINISHED_SHARE
     ):  # the P90 needs 90% of the draws to finish: interruptions outpace checkpoint + restart
-        from traincost.run.feasibility import never_finishes
-
         rate = P["interruption_rate_per_gpu_hour"].value if "interruption_rate_per_gpu_hour" in P else 0.0
         mtbf_h = 1.0 / (rate * ctx.n_gpus) if rate > 0 else float("inf")
         raise never_finishes("interruption_rate", ctx.n_gpus, float(rate), mtbf_h, share=1 - finite.mean())

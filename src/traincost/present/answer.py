@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from traincost import catalog
+from traincost.money.market import effective
 from traincost.money.uncertainty import MEDIAN_PERCENTILE
+from traincost.parallel.plan import fmt_layout
 from traincost.units import human, usd
 
 # presentation: a step-time component is named in the answer when it takes at least 1% of the step
@@ -201,8 +204,6 @@ def compare_paragraph(res: dict[str, Any]) -> tuple[str, list[str]]:
 
 
 def plan_paragraph(r) -> tuple[str, list[str]]:
-    from traincost.parallel.plan import fmt_layout
-
     chosen = r.best or (r.alternatives[0] if r.alternatives else None)
     if chosen is None:
         return f"No layout of {r.model} fits on {r.gpus:,} x {r.gpu}.", [r.why_not or ""]
@@ -289,9 +290,6 @@ def prices_paragraph(rows) -> tuple[str, list[str]]:
         c = min(od, key=lambda r: r.on_demand)
         body.append(f"Cheapest on-demand: {c.accelerator} at {usd(c.on_demand)} per GPU-hour ({c.provider}).")
     if len(accs) == 1:
-        from traincost import catalog
-        from traincost.money.market import effective
-
         m = effective(catalog.accelerators()[accs[0]])
         if m is not None:
             body.append(

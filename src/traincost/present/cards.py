@@ -7,6 +7,11 @@ from html import escape
 from typing import Any
 
 from traincost.present import answer
+from traincost.present.charts import compare_svg, estimate_svgs
+from traincost.present.exports import compare_rows, plan_rows, ranges_rows
+from traincost.present.svg import hbars
+from traincost.units import usd
+from traincost.usecases.report import chart_data
 
 # presentation: numbers below ten thousand keep 4 significant digits, larger ones are printed whole
 PLAIN_DIGITS_BELOW = 1e4
@@ -53,9 +58,6 @@ def _plain(v: Any) -> str:
 
 
 def estimate_card(r, base: dict | None = None, charts: bool = True) -> str:
-    from traincost.present.exports import ranges_rows
-    from traincost.units import usd
-
     head, body = answer.estimate_paragraph(r)
     rows = []
     for x in ranges_rows(r):
@@ -66,9 +68,6 @@ def estimate_card(r, base: dict | None = None, charts: bool = True) -> str:
     bill = [{"item": b.item, "USD": usd(b.usd), "source": b.source[:SOURCE_CHARS]} for b in r.bill]
     extra = table(rows) + table(bill)
     if charts:
-        from traincost.present.charts import estimate_svgs
-        from traincost.usecases.report import chart_data
-
         figs = estimate_svgs(
             chart_data(r, base or {"model": r.model.name, "tokens": r.tokens, "gpu": r.hardware.gpu})
         )
@@ -77,10 +76,6 @@ def estimate_card(r, base: dict | None = None, charts: bool = True) -> str:
 
 
 def compare_card(res: dict[str, Any]) -> str:
-    from traincost.present.charts import compare_svg
-    from traincost.present.exports import compare_rows
-    from traincost.units import usd
-
     head, body = answer.compare_paragraph(res)
     money = {k: (lambda v: "" if v is None else usd(v)) for k in ("cost_usd", "cost_p10", "cost_p90")}
     cols = ["candidate", "gpus", "days", "cost_usd", "cost_p10", "cost_p90", "expected_loss", "pareto"]
@@ -88,9 +83,6 @@ def compare_card(res: dict[str, Any]) -> str:
 
 
 def plan_card(p) -> str:
-    from traincost.present.exports import plan_rows
-    from traincost.present.svg import hbars
-
     head, body = answer.plan_paragraph(p)
     rows = plan_rows(p)
     extra = table(rows, cols=["rank", "layout", "step_time_s", "tokens_per_s", "mfu", "memory_gib", "fits"])

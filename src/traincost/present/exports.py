@@ -7,6 +7,7 @@ import csv
 import io
 from typing import Any
 
+from traincost.errors import InputError
 from traincost.parallel.plan import fmt_layout
 
 XLSX_SHEET_NAME_MAX = 31  # Excel's limit on a worksheet name's length
@@ -129,8 +130,6 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
 
 def estimate_csv(r, table: str = "bill") -> str:
     """One table of an estimate as CSV: bill, ranges or assumptions."""
-    from traincost.errors import InputError
-
     tables = {"bill": bill_rows, "ranges": ranges_rows, "assumptions": assumption_rows}
     if table not in tables:
         raise InputError("csv", f"must be one of {', '.join(tables)} (got {table!r})")
@@ -142,8 +141,6 @@ def to_xlsx(sheets: dict[str, list[dict[str, Any]]]) -> bytes:
     try:
         from openpyxl import Workbook
     except ImportError:
-        from traincost.errors import InputError
-
         raise InputError(
             "xlsx", "Excel export needs openpyxl: pip install 'traincost[xlsx]' (or download the CSV)"
         ) from None

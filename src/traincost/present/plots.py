@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from traincost.errors import InputError
+
 # presentation: figure size (inches), resolution, label sizes, offsets and transparency of the comparison chart
 FIGSIZE = (12, 4.8)  # presentation: inches, two panels side by side
 DPI = 120  # presentation: a sharp PNG of ~1440 x 576 pixels
@@ -17,8 +19,6 @@ def _mpl():
     try:
         import matplotlib
     except ImportError:  # pragma: no cover - depends on the install
-        from traincost.errors import InputError
-
         raise InputError("plot", "charts need matplotlib: pip install 'traincost[plot]'") from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

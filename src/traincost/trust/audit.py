@@ -12,6 +12,7 @@ from typing import Any
 
 from traincost import catalog
 from traincost.errors import InputError
+from traincost.money.market import effective
 from traincost.units import usd
 
 
@@ -108,8 +109,6 @@ def judge(req, acc, dtype: str, peak: float, flops: float, best: dict[str, Any])
             if req.price is not None:
                 price, basis = req.price, "the price you gave (--price)"
             else:
-                from traincost.money.market import effective
-
                 m = effective(acc)
                 if m is None:
                     raise InputError("price", f"no price for {acc.id} in the catalog; give --price")

@@ -21,9 +21,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from traincost import catalog
 from traincost.parallel.efficiency import efficiency_for
 from traincost.parallel.perf import Efficiency
 from traincost.parallel.plan import Problem, enumerate_layouts, evaluate_layouts
+from traincost.trust.validation import (
+    arch_from_row,
+    measured_tokens_per_s_per_gpu,
+    throughput_rows,
+    training_for,
+)
 
 # name: (low, high, log scale) -- bounds that keep each constant physical
 FITTED = {
@@ -57,9 +64,6 @@ class Prepared:
 
 
 def prepare(rows: list[dict]) -> list[Prepared]:
-    from traincost import catalog
-    from traincost.trust.validation import arch_from_row, measured_tokens_per_s_per_gpu, training_for
-
     out = []
     for r in rows:
         seq = int(r["seq_len"])
@@ -133,8 +137,6 @@ def _from_x(x: np.ndarray, names: list[str]) -> dict:
 def with_constants(eff: Efficiency, consts: dict) -> Efficiency:
     """The constants given, and the uninformed defaults (data/efficiency.yaml `default`) for every other fitted
     one, so that no prediction depends on a fit that saw the rows being predicted."""
-    from traincost import catalog
-
     default = catalog.efficiency_table()["default"]
     return replace(eff, **({k: float(default[k]) for k in FITTED} | consts))
 
@@ -272,9 +274,6 @@ def _by_generation(out_rows: list[dict]) -> dict:
 def report(rows: list[dict] | None = None) -> dict:
     """Held-out (leave-one-source-out, constants from data/heldout.yaml) and in-sample (data/efficiency.yaml)
     errors of tokens/s/GPU, per source and per generation, and the rows the memory model says would not fit."""
-    from traincost import catalog
-    from traincost.trust.validation import throughput_rows
-
     prepared = prepare(throughput_rows() if rows is None else rows)
     fits_by_gen = catalog.heldout_fits().get("generations") or {}
     out_rows = [_score_row(pr, fits_by_gen) for pr in prepared]

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 
 from traincost import __version__, catalog
+from traincost.decide.compare import expand
 from traincost.errors import InputError
 from traincost.present.web.routes import register
 from traincost.present.web.schemas import (
@@ -25,6 +26,7 @@ from traincost.present.web.schemas import (
     WebScenario,
 )
 from traincost.present.web.workers import WorkerBug, WorkerBusy, WorkerPool, WorkerStopped
+from traincost.schema import make_request
 
 STATIC = Path(__file__).parent / "static"
 GIB = 1024**3
@@ -130,8 +132,6 @@ def register_api(app: FastAPI, heavy: Runner) -> None:
 
     @app.post("/api/compare", summary="Compare candidate runs")
     def api_compare(req: CompareRequest) -> dict[str, Any]:
-        from traincost.decide.compare import expand
-
         base = req.scenario.model_dump(exclude_none=True)
         overrides = [c.model_dump(exclude_none=True) for c in req.candidates] if req.candidates else None
         cands = expand(base, req.models, req.gpus_list, req.hardware, req.providers, overrides)
@@ -139,8 +139,6 @@ def register_api(app: FastAPI, heavy: Runner) -> None:
             raise InputError(
                 "candidates", f"at most {MAX_CANDIDATES} candidates per request (got {len(cands)})"
             )
-        from traincost.schema import make_request
-
         for c in cands:
             make_request(WebScenario, c)  # every candidate passes the web rules too
         return heavy(

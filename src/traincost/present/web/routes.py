@@ -9,7 +9,10 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.responses import Response
 
+from traincost.decide.compare import expand
 from traincost.errors import InputError
+from traincost.present import answer
+from traincost.schema import make_request
 
 REPORT_SAMPLES = 2000  # Monte Carlo samples of a downloaded report when the request gives none (its ranges)
 SLUG_CHARS = 60  # presentation: length of the model name in a download's file name
@@ -22,8 +25,6 @@ def _slug(d: dict[str, Any]) -> str:
 
 def answer_of(kind: str, result: Any) -> dict[str, Any]:
     """{headline, text} of a result, for the page (the terminal's first paragraph)."""
-    from traincost.present import answer
-
     fn = {
         "estimate": answer.estimate_paragraph,
         "compare": answer.compare_paragraph,
@@ -62,9 +63,6 @@ def register(
         base = req.scenario.model_dump(exclude_none=True)
         cands = None
         if req.models or req.gpus_list or req.hardware or req.providers or req.candidates:
-            from traincost.decide.compare import expand
-            from traincost.schema import make_request
-
             overrides = [c.model_dump(exclude_none=True) for c in req.candidates] if req.candidates else None
             cands = expand(base, req.models, req.gpus_list, req.hardware, req.providers, overrides)
             for c in cands:
