@@ -256,3 +256,13 @@ def test_openapi_states_the_enforced_bounds(client):
     assert prop("WebPlanRequest", "interleave")["minimum"] == 1
     assert prop("WebPlanRequest", "zero")["maximum"] == 3
     assert prop("CompareRequest", "models")["maxItems"] == 20
+
+
+def test_control_characters_in_a_value_stay_escaped_on_one_line(client):
+    """A name with a line break or control characters (schemathesis generated one) is echoed escaped:
+    the error stays one line."""
+    for path in ("/api/plan", "/api/estimate"):
+        r = client.post(path, json={"gpu": "a\nb\x13c"})
+        assert r.status_code == 422
+        err = r.json()["error"]
+        assert err.startswith("gpu") and "\n" not in err and "\\n" in err and "\\x13" in err

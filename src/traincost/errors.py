@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 
+def printable(text: str) -> str:
+    """`text` on one printable line: control characters and line breaks that a user's input may carry into a
+    message (an accelerator named "a\nb") are shown escaped, so an error stays one line."""
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text)
+    )
+
+
 class InputError(ValueError):
     """Bad user input: names the field and what is accepted.
 
@@ -11,5 +19,5 @@ class InputError(ValueError):
 
     def __init__(self, field: str, message: str):
         self.field = field
-        self.message = message
+        self.message = message = printable(message)
         super().__init__(f"{field}: {message}")

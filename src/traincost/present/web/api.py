@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from traincost import __version__, catalog
 from traincost.decide.compare import expand
-from traincost.errors import InputError
+from traincost.errors import InputError, printable
 from traincost.present.web.routes import register
 from traincost.present.web.schemas import (
     MAX_CANDIDATES,
@@ -38,6 +38,7 @@ class _Refusal(Exception):
 
 
 def _error(field: str, msg: str, status: int = HTTPStatus.UNPROCESSABLE_ENTITY) -> JSONResponse:
+    msg = printable(msg)
     return JSONResponse(
         status_code=status,
         content={
@@ -106,7 +107,7 @@ def register_errors(app: FastAPI) -> None:
         errs = e.errors()
         first = errs[0] if errs else {}
         loc = [str(x) for x in first.get("loc", ()) if x not in ("body",)]
-        msg = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+        msg = printable(str(first.get("msg", "invalid value")).removeprefix("Value error, "))
         if first.get("type") == "json_invalid":  # the loc is a character position, not a field
             loc, msg = (
                 [],
