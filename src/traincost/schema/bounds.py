@@ -103,6 +103,26 @@ def number(v, what: str, lo: float = 0.0, strict: bool = False, hi: float = 1e15
     return x
 
 
+def field_check(fields: tuple[str, ...], check, *args, check_fields: bool | None = None, **kw) -> Any:
+    """A before-validator of fields that returns check(v, *args, **kw): one factory for the many
+    validators of the same shape (a number or a whole number within bounds)."""
+
+    def validate(cls, v):
+        return check(v, *args, **kw)
+
+    return field_validator(*fields, mode="before", check_fields=check_fields)(validate)
+
+
+def capped_count(v, hi: float, what: str):
+    """A count such as 2T or 1.5e12, at most hi; None passes (the field is optional)."""
+    if v is None:
+        return v
+    x = parse_count(v)
+    if x > hi:
+        raise ValueError(f"must be at most {what} (got {v!r})")
+    return x
+
+
 def positive_int(v, what: str, lo: int = 1, hi: int = MAX_SEQUENCES):
     if v is None:
         return v

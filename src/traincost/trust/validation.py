@@ -53,15 +53,12 @@ def arch_from_row(model: dict, seq_len: int, name: str) -> ArchSpec:
 
         return catalog.models()[model["catalog"]].arch
     h, H = int(model["hidden"]), int(model["heads"])
-    kind = model.get("kind", "gpt")
-    if kind == "gpt":
-        kv = int(model.get("kv_heads") or H)
+    kv = int(model.get("kv_heads") or H)
+    shared = dict(name=name, vocab_size=int(model["vocab"]), hidden_size=h, num_layers=int(model["layers"]))
+    if model.get("kind", "gpt") == "gpt":
         return ArchSpec(
-            name=name,
             model_type="gpt2",
-            vocab_size=int(model["vocab"]),
-            hidden_size=h,
-            num_layers=int(model["layers"]),
+            **shared,
             attention=Attention("mha", H, kv, h // H, h // H, qkv_bias=True, o_bias=True),
             ffn=int(model.get("ffn") or 4 * h),
             gated_mlp=False,
@@ -71,13 +68,9 @@ def arch_from_row(model: dict, seq_len: int, name: str) -> ArchSpec:
             tie_embeddings=bool(model.get("tied", True)),
             learned_positions=int(model.get("learned_positions") or 0),
         )
-    kv = int(model.get("kv_heads") or H)
     return ArchSpec(
-        name=name,
         model_type="llama",
-        vocab_size=int(model["vocab"]),
-        hidden_size=h,
-        num_layers=int(model["layers"]),
+        **shared,
         attention=Attention("mha", H, kv, h // H, h // H),
         ffn=int(model["ffn"]),
         gated_mlp=True,
