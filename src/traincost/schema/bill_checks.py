@@ -13,6 +13,7 @@ from traincost.schema.bounds import (
     MAX_PROGRAMME_SHARE,
     MAX_PUE,
     RunFields,
+    bounded,
     field_check,
     number,
 )
@@ -149,18 +150,22 @@ class BillChecks(RunFields):
         check_fields=False,
     )
 
-    @field_validator("power_fraction", "utilization", "realization", mode="before", check_fields=False)
-    @classmethod
-    def _frac(cls, v):
-        x = number(v, "a fraction in (0, 1]", lo=0.0, strict=True)
-        if x is not None and x > 1:
-            raise ValueError(f"must be a fraction in (0, 1] (got {v!r})")
-        return x
+    _frac = field_check(
+        ("power_fraction", "utilization", "realization"),
+        bounded,
+        "a fraction in (0, 1]",
+        1,
+        "a fraction in (0, 1]",
+        strict=True,
+        check_fields=False,
+    )
 
-    @field_validator("pue", mode="before", check_fields=False)
-    @classmethod
-    def _pue(cls, v):
-        x = number(v, "a PUE of at least 1.0, such as 1.1 or 1.4", lo=1.0)
-        if x is not None and x > MAX_PUE:
-            raise ValueError(f"must be a PUE between 1.0 and 3.0 (got {v!r})")
-        return x
+    _pue = field_check(
+        ("pue",),
+        bounded,
+        "a PUE of at least 1.0, such as 1.1 or 1.4",
+        MAX_PUE,
+        "a PUE between 1.0 and 3.0",
+        lo=1.0,
+        check_fields=False,
+    )

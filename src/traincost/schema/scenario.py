@@ -50,9 +50,11 @@ from traincost.schema.bounds import (
     StorageClass,
     Tokens,
     between,
+    bounded,
     capped_count,
     field_check,
     number,
+    parsed,
     positive_int,
 )
 
@@ -154,13 +156,13 @@ class Scenario(BillChecks):
         hi=MAX_TOKENS,
     )
 
-    @field_validator("replay", mode="before")
-    @classmethod
-    def _replay(cls, v):
-        x = number(v, "a share of the trained tokens in [0, 0.95], such as 0.25", lo=0.0)
-        if x is not None and x > MAX_REPLAY:
-            raise ValueError(f"must be a share of the trained tokens in [0, 0.95], such as 0.25 (got {v!r})")
-        return x
+    _replay = field_check(
+        ("replay",),
+        bounded,
+        "a share of the trained tokens in [0, 0.95], such as 0.25",
+        MAX_REPLAY,
+        "a share of the trained tokens in [0, 0.95], such as 0.25",
+    )
 
     _domain_loss = field_check(
         ("domain_loss",), number, "a loss in nats per token, such as 2.1", lo=0.0, strict=True, hi=MAX_LOSS
@@ -272,30 +274,19 @@ class Scenario(BillChecks):
     def _gbt(cls, v):
         return capped_count(v, 1e12, "1e12 tokens")
 
-    @field_validator("mfu", mode="before")
-    @classmethod
-    def _mfu(cls, v):
-        if v is None:
-            return v
-        try:
-            x = float(v.rstrip("%")) / 100 if isinstance(v, str) and v.strip().endswith("%") else float(v)
-        except (TypeError, ValueError):
-            raise ValueError(f"must be a fraction in (0, 1], such as 0.4 or 40% (got {v!r})") from None
-        if not 0 < x <= 1:
-            raise ValueError(f"must be a fraction in (0, 1], such as 0.4 or 40% (got {v!r})")
-        return x
+    _mfu = field_check(
+        ("mfu",),
+        parsed,
+        "a fraction in (0, 1], such as 0.4 or 40%",
+        lambda v: float(v.rstrip("%")) / 100 if isinstance(v, str) and v.strip().endswith("%") else float(v),
+        lambda x: 0 < x <= 1,
+    )
 
-    @field_validator("price", mode="before")
-    @classmethod
-    def _price(cls, v):
-        if v is None:
-            return v
-        try:
-            x = float(str(v).lstrip("$")) if isinstance(v, str) else float(v)
-        except (TypeError, ValueError, OverflowError):
-            raise ValueError(
-                f"must be a positive price in USD per GPU-hour, such as 2.5 (got {v!r})"
-            ) from None
-        if not x > 0 or x != x or x > 1e6:
-            raise ValueError(f"must be a positive price in USD per GPU-hour, such as 2.5 (got {v!r})")
-        return x
+    _price = field_check(
+        ("price",),
+        parsed,
+        "a positive price in USD per GPU-hour, such as 2.5",
+        lambda v: float(str(v).lstrip("$")) if isinstance(v, str) else float(v),
+        lambda x: x > 0 and x == x and x <= 1e6,
+        errors=(TypeError, ValueError, OverflowError),
+    )
