@@ -117,19 +117,23 @@ def print_cpt_decision(res: dict, con: Console) -> None:
     )
 
 
-def print_cpt_fit(res: dict, con: Console) -> None:
-    t = Table(
-        title=f"CPT law fitted on {res['pilots']} pilot runs (P10, fit, P90 from {res['bootstrap']} bootstrap refits)",
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-    )
-    for c in ("coefficient", "P10", "fit", "P90"):
-        t.add_column(c, justify="left" if c == "coefficient" else "right", no_wrap=True)
-    for k, (lo, v, hi) in res["coefficients"].items():
-        t.add_row(k, f"{lo:.4g}", f"{v:.4g}", f"{hi:.4g}")
+def _print_ranges(con: Console, title: str, columns: tuple[str, ...], rows) -> None:
+    """A table of labels with their P10, central and P90 figures: the first column left, the rest right."""
+    t = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    for i, col in enumerate(columns):
+        t.add_column(col, justify="right" if i else "left", no_wrap=True)
+    for row in rows:
+        t.add_row(*row)
     con.print(t)
+
+
+def print_cpt_fit(res: dict, con: Console) -> None:
+    _print_ranges(
+        con,
+        f"CPT law fitted on {res['pilots']} pilot runs (P10, fit, P90 from {res['bootstrap']} bootstrap refits)",
+        ("coefficient", "P10", "fit", "P90"),
+        [(k, f"{lo:.4g}", f"{v:.4g}", f"{hi:.4g}") for k, (lo, v, hi) in res["coefficients"].items()],
+    )
     con.print(
         f"rms residual: domain loss {res['rms_domain']:.4f}, general loss {res['rms_general']:.4f} nats (in sample)"
     )
@@ -140,18 +144,9 @@ def print_cpt_fit(res: dict, con: Console) -> None:
 
 def print_quality(q: dict, con: Console) -> None:
     """The expected-quality block of an estimate: CPT losses with ranges, or the from-scratch loss."""
-    t = Table(
-        title=f"expected quality ({q['label']})",
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
+    _print_ranges(
+        con, f"expected quality ({q['label']})", ("loss, nats/token", "P10", "P50", "P90"), quality_rows(q)
     )
-    for col in ("loss, nats/token", "P10", "P50", "P90"):
-        t.add_column(col, justify="left" if col.startswith("loss") else "right", no_wrap=True)
-    for row in quality_rows(q):
-        t.add_row(*row)
-    con.print(t)
     if q["kind"] != "from-scratch":
         con.print(
             f"[dim]CPT: {human(q['domain_tokens'])} domain tokens ({q['domain']}) + {human(q['replay_tokens']) if q['replay_tokens'] else '0'} "

@@ -13,6 +13,8 @@ from traincost.schema.bounds import (
     MAX_PROGRAMME_SHARE,
     MAX_PUE,
     RunFields,
+    bounded,
+    field_check,
     number,
 )
 
@@ -21,36 +23,41 @@ class BillChecks(RunFields):
     """The validators of the Scenario's bill fields; the fields themselves are declared in the Scenario (their
     order is the Scenario's)."""
 
-    @field_validator(
-        "cost_of_capital", "resale_fraction", "renewable_share", mode="before", check_fields=False
-    )
-    @classmethod
-    def _own_share(cls, v):
-        return number(v, "a share from 0 to 1 (e.g. 0.1)", lo=0.0, hi=1.0)
-
-    @field_validator(
-        "evaluation_pause_share", "input_stall_share", "batch_warmup_share", mode="before", check_fields=False
-    )
-    @classmethod
-    def _pause(cls, v):
-        return number(v, "a share of training time from 0 to 0.5", lo=0.0, hi=MAX_PAUSE_SHARE)
-
-    @field_validator("pilot_share", "eval_compute_share", "support_share", mode="before", check_fields=False)
-    @classmethod
-    def _prog_share(cls, v):
-        return number(v, "a share, 0 or more (e.g. 0.1)", lo=0.0, hi=MAX_PROGRAMME_SHARE)
-
-    @field_validator(
-        "dataprep_vcpu_hours_per_tb",
-        "vcpu_hour_usd",
-        "bringup_days",
-        "egress_price",
-        mode="before",
+    _own_share = field_check(
+        ("cost_of_capital", "resale_fraction", "renewable_share"),
+        number,
+        "a share from 0 to 1 (e.g. 0.1)",
+        lo=0.0,
+        hi=1.0,
         check_fields=False,
     )
-    @classmethod
-    def _prog_nonneg(cls, v):
-        return number(v, "a number, 0 or more", lo=0.0, hi=MAX_LARGE)
+
+    _pause = field_check(
+        ("evaluation_pause_share", "input_stall_share", "batch_warmup_share"),
+        number,
+        "a share of training time from 0 to 0.5",
+        lo=0.0,
+        hi=MAX_PAUSE_SHARE,
+        check_fields=False,
+    )
+
+    _prog_share = field_check(
+        ("pilot_share", "eval_compute_share", "support_share"),
+        number,
+        "a share, 0 or more (e.g. 0.1)",
+        lo=0.0,
+        hi=MAX_PROGRAMME_SHARE,
+        check_fields=False,
+    )
+
+    _prog_nonneg = field_check(
+        ("dataprep_vcpu_hours_per_tb", "vcpu_hour_usd", "bringup_days", "egress_price"),
+        number,
+        "a number, 0 or more",
+        lo=0.0,
+        hi=MAX_LARGE,
+        check_fields=False,
+    )
 
     @field_validator("budget_percentile", mode="before", check_fields=False)
     @classmethod
@@ -58,79 +65,107 @@ class BillChecks(RunFields):
         x = number(v, "a percentile from 1 to 99 (e.g. 80)", lo=1.0, hi=float(MAX_PERCENTILE))
         return x
 
-    @field_validator("reservation_granularity_days", mode="before", check_fields=False)
-    @classmethod
-    def _granularity(cls, v):
-        return number(
-            v, "a positive number of days (1 for on-demand)", lo=0.0, strict=True, hi=MAX_GRANULARITY_DAYS
-        )
-
-    @field_validator("ops_gpus_per_engineer", mode="before", check_fields=False)
-    @classmethod
-    def _ops(cls, v):
-        return number(v, "a positive number of accelerators per engineer", lo=0.0, strict=True, hi=MAX_LARGE)
-
-    @field_validator("software_per_gpu_year", mode="before", check_fields=False)
-    @classmethod
-    def _software(cls, v):
-        return number(v, "USD per accelerator-year, 0 or more", lo=0.0, hi=MAX_LARGE)
-
-    @field_validator(
-        "grid_intensity",
-        "host_w_per_node",
-        "electricity_price",
-        "server_price",
-        "storage_price",
-        "checkpoints_kept",
-        "engineers",
-        "engineer_cost",
-        "embodied_kg_per_gpu",
-        mode="before",
+    _granularity = field_check(
+        ("reservation_granularity_days",),
+        number,
+        "a positive number of days (1 for on-demand)",
+        lo=0.0,
+        strict=True,
+        hi=MAX_GRANULARITY_DAYS,
         check_fields=False,
     )
-    @classmethod
-    def _nonneg(cls, v):
-        return number(v, "a number, 0 or more", lo=0.0, hi=1e9)
 
-    @field_validator("interruption_rate", mode="before", check_fields=False)
-    @classmethod
-    def _rate(cls, v):
-        return number(v, "a rate per accelerator-hour from 0 to 1", lo=0.0, hi=1.0)
-
-    @field_validator("restart_minutes", "prep_months", "eval_months", mode="before", check_fields=False)
-    @classmethod
-    def _durations(cls, v):
-        return number(v, "a duration, 0 or more", lo=0.0, hi=MAX_DURATION)
-
-    @field_validator("maintenance_share", mode="before", check_fields=False)
-    @classmethod
-    def _share(cls, v):
-        return number(v, "a share of capex per year from 0 to 1", lo=0.0, hi=1.0)
-
-    @field_validator(
-        "lifetime_years",
-        "bytes_per_token",
-        "checkpoint_stall_s",
-        "checkpoint_write_gb_s",
-        mode="before",
+    _ops = field_check(
+        ("ops_gpus_per_engineer",),
+        number,
+        "a positive number of accelerators per engineer",
+        lo=0.0,
+        strict=True,
+        hi=MAX_LARGE,
         check_fields=False,
     )
-    @classmethod
-    def _pos(cls, v):
-        return number(v, "a positive number", lo=0.0, strict=True, hi=1e6)
 
-    @field_validator("power_fraction", "utilization", "realization", mode="before", check_fields=False)
-    @classmethod
-    def _frac(cls, v):
-        x = number(v, "a fraction in (0, 1]", lo=0.0, strict=True)
-        if x is not None and x > 1:
-            raise ValueError(f"must be a fraction in (0, 1] (got {v!r})")
-        return x
+    _software = field_check(
+        ("software_per_gpu_year",),
+        number,
+        "USD per accelerator-year, 0 or more",
+        lo=0.0,
+        hi=MAX_LARGE,
+        check_fields=False,
+    )
 
-    @field_validator("pue", mode="before", check_fields=False)
-    @classmethod
-    def _pue(cls, v):
-        x = number(v, "a PUE of at least 1.0, such as 1.1 or 1.4", lo=1.0)
-        if x is not None and x > MAX_PUE:
-            raise ValueError(f"must be a PUE between 1.0 and 3.0 (got {v!r})")
-        return x
+    _nonneg = field_check(
+        (
+            "grid_intensity",
+            "host_w_per_node",
+            "electricity_price",
+            "server_price",
+            "storage_price",
+            "checkpoints_kept",
+            "engineers",
+            "engineer_cost",
+            "embodied_kg_per_gpu",
+        ),
+        number,
+        "a number, 0 or more",
+        lo=0.0,
+        hi=1e9,
+        check_fields=False,
+    )
+
+    _rate = field_check(
+        ("interruption_rate",),
+        number,
+        "a rate per accelerator-hour from 0 to 1",
+        lo=0.0,
+        hi=1.0,
+        check_fields=False,
+    )
+
+    _durations = field_check(
+        ("restart_minutes", "prep_months", "eval_months"),
+        number,
+        "a duration, 0 or more",
+        lo=0.0,
+        hi=MAX_DURATION,
+        check_fields=False,
+    )
+
+    _share = field_check(
+        ("maintenance_share",),
+        number,
+        "a share of capex per year from 0 to 1",
+        lo=0.0,
+        hi=1.0,
+        check_fields=False,
+    )
+
+    _pos = field_check(
+        ("lifetime_years", "bytes_per_token", "checkpoint_stall_s", "checkpoint_write_gb_s"),
+        number,
+        "a positive number",
+        lo=0.0,
+        strict=True,
+        hi=1e6,
+        check_fields=False,
+    )
+
+    _frac = field_check(
+        ("power_fraction", "utilization", "realization"),
+        bounded,
+        "a fraction in (0, 1]",
+        1,
+        "a fraction in (0, 1]",
+        strict=True,
+        check_fields=False,
+    )
+
+    _pue = field_check(
+        ("pue",),
+        bounded,
+        "a PUE of at least 1.0, such as 1.1 or 1.4",
+        MAX_PUE,
+        "a PUE between 1.0 and 3.0",
+        lo=1.0,
+        check_fields=False,
+    )

@@ -103,6 +103,47 @@ def number(v, what: str, lo: float = 0.0, strict: bool = False, hi: float = 1e15
     return x
 
 
+def field_check(fields: tuple[str, ...], check, *args, check_fields: bool | None = None, **kw) -> Any:
+    """A before-validator of fields that returns check(v, *args, **kw): one factory for the many
+    validators of the same shape (a number or a whole number within bounds)."""
+
+    def validate(cls, v):
+        return check(v, *args, **kw)
+
+    return field_validator(*fields, mode="before", check_fields=check_fields)(validate)
+
+
+def bounded(v, what: str, cap: float, over: str, lo: float = 0.0, strict: bool = False):
+    """number(v, what, lo, strict), and at most cap, with its own message (`must be {over}`) above it."""
+    x = number(v, what, lo=lo, strict=strict)
+    if x is not None and x > cap:
+        raise ValueError(f"must be {over} (got {v!r})")
+    return x
+
+
+def parsed(v, what: str, parse, ok, errors: tuple = (TypeError, ValueError)):
+    """parse(v), which must not raise one of errors and must pass ok; else `must be {what}`. None passes."""
+    if v is None:
+        return v
+    try:
+        x = parse(v)
+    except errors:
+        raise ValueError(f"must be {what} (got {v!r})") from None
+    if not ok(x):
+        raise ValueError(f"must be {what} (got {v!r})")
+    return x
+
+
+def capped_count(v, hi: float, what: str):
+    """A count such as 2T or 1.5e12, at most hi; None passes (the field is optional)."""
+    if v is None:
+        return v
+    x = parse_count(v)
+    if x > hi:
+        raise ValueError(f"must be at most {what} (got {v!r})")
+    return x
+
+
 def positive_int(v, what: str, lo: int = 1, hi: int = MAX_SEQUENCES):
     if v is None:
         return v

@@ -11,6 +11,7 @@ from traincost.schema.bounds import (
     MAX_FIGURE,
     MAX_GPUS,
     MAX_INTERLEAVE,
+    MAX_TOKENS,
     BatchTokens,
     Claim,
     Framework,
@@ -23,6 +24,8 @@ from traincost.schema.bounds import (
     Sequences,
     Tokens,
     between,
+    capped_count,
+    field_check,
     number,
     positive_int,
 )
@@ -68,27 +71,20 @@ class PlanRequest(RunFields):
 
     _gbt = field_validator("global_batch_tokens", mode="before")(Scenario._gbt.__func__)
 
-    @field_validator("global_batch", "micro_batch", mode="before")
-    @classmethod
-    def _sizes(cls, v):
-        return positive_int(v, "a whole number from 1 to 10,000,000")
+    _sizes = field_check(("global_batch", "micro_batch"), positive_int, "a whole number from 1 to 10,000,000")
 
-    @field_validator("tp", "pp", "dp", "cp", "ep", mode="before")
-    @classmethod
-    def _parallel(cls, v):
-        return positive_int(v, f"a whole number from 1 to {MAX_GPUS:,}", hi=MAX_GPUS)
+    _parallel = field_check(
+        ("tp", "pp", "dp", "cp", "ep"), positive_int, f"a whole number from 1 to {MAX_GPUS:,}", hi=MAX_GPUS
+    )
 
-    @field_validator("interleave", mode="before")
-    @classmethod
-    def _interleave(cls, v):
-        return positive_int(
-            v, f"a whole number of virtual stages from 1 to {MAX_INTERLEAVE}", hi=MAX_INTERLEAVE
-        )
+    _interleave = field_check(
+        ("interleave",),
+        positive_int,
+        f"a whole number of virtual stages from 1 to {MAX_INTERLEAVE}",
+        hi=MAX_INTERLEAVE,
+    )
 
-    @field_validator("zero", mode="before")
-    @classmethod
-    def _zero(cls, v):
-        return positive_int(v, "a ZeRO stage: 0, 1, 2 or 3", lo=0, hi=3)
+    _zero = field_check(("zero",), positive_int, "a ZeRO stage: 0, 1, 2 or 3", lo=0, hi=3)
 
 
 def make_request(model_cls, data: dict | None = None, /, **overrides):
@@ -111,7 +107,7 @@ class AuditRequest(RunFields):
     cost: Claim | None = None
     price: Price | None = None
 
-    _tokens = field_validator("tokens", mode="before")(Scenario._tokens.__func__)
+    _tokens = field_check(("tokens",), capped_count, MAX_TOKENS, "1e16 tokens")
     _price = field_validator("price", mode="before")(Scenario._price.__func__)
 
     @field_validator("gpu_hours", "days", "cost", mode="before")

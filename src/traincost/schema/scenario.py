@@ -50,10 +50,13 @@ from traincost.schema.bounds import (
     StorageClass,
     Tokens,
     between,
+    bounded,
+    capped_count,
+    field_check,
     number,
+    parsed,
     positive_int,
 )
-from traincost.units import parse_count
 
 
 class Scenario(BillChecks):
@@ -144,23 +147,26 @@ class Scenario(BillChecks):
     )
     pilots: list[dict[str, float]] | None = None  # pilot runs (params, domain_tokens, replay): a bill line
 
-    @field_validator("base_tokens", mode="before")
-    @classmethod
-    def _base_tokens(cls, v):
-        return number(v, "a positive number of tokens such as 15T", lo=0.0, strict=True, hi=MAX_TOKENS)
+    _base_tokens = field_check(
+        ("base_tokens",),
+        number,
+        "a positive number of tokens such as 15T",
+        lo=0.0,
+        strict=True,
+        hi=MAX_TOKENS,
+    )
 
-    @field_validator("replay", mode="before")
-    @classmethod
-    def _replay(cls, v):
-        x = number(v, "a share of the trained tokens in [0, 0.95], such as 0.25", lo=0.0)
-        if x is not None and x > MAX_REPLAY:
-            raise ValueError(f"must be a share of the trained tokens in [0, 0.95], such as 0.25 (got {v!r})")
-        return x
+    _replay = field_check(
+        ("replay",),
+        bounded,
+        "a share of the trained tokens in [0, 0.95], such as 0.25",
+        MAX_REPLAY,
+        "a share of the trained tokens in [0, 0.95], such as 0.25",
+    )
 
-    @field_validator("domain_loss", mode="before")
-    @classmethod
-    def _domain_loss(cls, v):
-        return number(v, "a loss in nats per token, such as 2.1", lo=0.0, strict=True, hi=MAX_LOSS)
+    _domain_loss = field_check(
+        ("domain_loss",), number, "a loss in nats per token, such as 2.1", lo=0.0, strict=True, hi=MAX_LOSS
+    )
 
     @field_validator("cpt_coefficients", mode="before")
     @classmethod
@@ -210,25 +216,13 @@ class Scenario(BillChecks):
         None  # project the cost with the price-performance trend
     )
 
-    @field_validator("serve", mode="before")
-    @classmethod
-    def _serve(cls, v):
-        if v is None:
-            return v
-        x = parse_count(v)
-        if x > MAX_TOKENS:
-            raise ValueError(f"must be at most 1e16 tokens per month (got {v!r})")
-        return x
+    _serve = field_check(("serve",), capped_count, MAX_TOKENS, "1e16 tokens per month")
 
-    @field_validator("months", "serve_price", mode="before")
-    @classmethod
-    def _months(cls, v):
-        return number(v, "a positive number", lo=0.0, strict=True, hi=MAX_DURATION)
+    _months = field_check(
+        ("months", "serve_price"), number, "a positive number", lo=0.0, strict=True, hi=MAX_DURATION
+    )
 
-    @field_validator("year", mode="before")
-    @classmethod
-    def _year(cls, v):
-        return positive_int(v, "a year from 2020 to 2040", lo=MIN_YEAR, hi=MAX_YEAR)
+    _year = field_check(("year",), positive_int, "a year from 2020 to 2040", lo=MIN_YEAR, hi=MAX_YEAR)
 
     @field_validator("cpt_law", mode="before")
     @classmethod
@@ -261,67 +255,38 @@ class Scenario(BillChecks):
     )
     seed: Annotated[int, between(0, MAX_SEED)] | None = None
 
-    @field_validator("samples", mode="before")
-    @classmethod
-    def _samples(cls, v):
-        return positive_int(
-            v, "a whole number of Monte Carlo samples from 100 to 200,000", lo=MIN_SAMPLES, hi=MAX_SAMPLES
-        )
+    _samples = field_check(
+        ("samples",),
+        positive_int,
+        "a whole number of Monte Carlo samples from 100 to 200,000",
+        lo=MIN_SAMPLES,
+        hi=MAX_SAMPLES,
+    )
 
-    @field_validator("seed", mode="before")
-    @classmethod
-    def _seed(cls, v):
-        return positive_int(v, "a whole number, 0 or more", lo=0, hi=MAX_SEED)
+    _seed = field_check(("seed",), positive_int, "a whole number, 0 or more", lo=0, hi=MAX_SEED)
 
-    @field_validator("tokens", mode="before")
-    @classmethod
-    def _tokens(cls, v):
-        if v is None:
-            return v
-        x = parse_count(v)
-        if x > MAX_TOKENS:
-            raise ValueError(f"must be at most 1e16 tokens (got {v!r})")
-        return x
+    _tokens = field_check(("tokens",), capped_count, MAX_TOKENS, "1e16 tokens")
 
-    @field_validator("global_batch", mode="before")
-    @classmethod
-    def _gb(cls, v):
-        return positive_int(v, "a whole number of sequences from 1 to 10,000,000")
+    _gb = field_check(("global_batch",), positive_int, "a whole number of sequences from 1 to 10,000,000")
 
     @field_validator("global_batch_tokens", mode="before")
     @classmethod
     def _gbt(cls, v):
-        if v is None:
-            return v
-        x = parse_count(v)
-        if x > 1e12:
-            raise ValueError(f"must be at most 1e12 tokens (got {v!r})")
-        return x
+        return capped_count(v, 1e12, "1e12 tokens")
 
-    @field_validator("mfu", mode="before")
-    @classmethod
-    def _mfu(cls, v):
-        if v is None:
-            return v
-        try:
-            x = float(v.rstrip("%")) / 100 if isinstance(v, str) and v.strip().endswith("%") else float(v)
-        except (TypeError, ValueError):
-            raise ValueError(f"must be a fraction in (0, 1], such as 0.4 or 40% (got {v!r})") from None
-        if not 0 < x <= 1:
-            raise ValueError(f"must be a fraction in (0, 1], such as 0.4 or 40% (got {v!r})")
-        return x
+    _mfu = field_check(
+        ("mfu",),
+        parsed,
+        "a fraction in (0, 1], such as 0.4 or 40%",
+        lambda v: float(v.rstrip("%")) / 100 if isinstance(v, str) and v.strip().endswith("%") else float(v),
+        lambda x: 0 < x <= 1,
+    )
 
-    @field_validator("price", mode="before")
-    @classmethod
-    def _price(cls, v):
-        if v is None:
-            return v
-        try:
-            x = float(str(v).lstrip("$")) if isinstance(v, str) else float(v)
-        except (TypeError, ValueError, OverflowError):
-            raise ValueError(
-                f"must be a positive price in USD per GPU-hour, such as 2.5 (got {v!r})"
-            ) from None
-        if not x > 0 or x != x or x > 1e6:
-            raise ValueError(f"must be a positive price in USD per GPU-hour, such as 2.5 (got {v!r})")
-        return x
+    _price = field_check(
+        ("price",),
+        parsed,
+        "a positive price in USD per GPU-hour, such as 2.5",
+        lambda v: float(str(v).lstrip("$")) if isinstance(v, str) else float(v),
+        lambda x: x > 0 and x == x and x <= 1e6,
+        errors=(TypeError, ValueError, OverflowError),
+    )

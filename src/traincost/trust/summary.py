@@ -10,32 +10,24 @@ from typing import Any
 LOO_SAMPLES = 2000
 
 
+def _rows(checks: list, fields: str) -> list[dict[str, Any]]:
+    """One dict per check, keys in the order given: `key` reads the attribute of that name, `key=attr`
+    reads attr."""
+    pairs = [(f.partition("=")[0], f.partition("=")[2] or f) for f in fields.split()]
+    return [{key: getattr(c, attr) for key, attr in pairs} for c in checks]
+
+
 def _runs_section() -> dict[str, Any]:
     from traincost.trust.validation import leave_one_out, run_published_validation, summarize_runs
 
     rc = run_published_validation()
     return {
         "summary": summarize_runs(rc),
-        "rows": [
-            dict(
-                id=c.id,
-                name=c.name,
-                kind=c.kind,
-                metric=c.metric,
-                reported=c.reported,
-                p10=c.p10,
-                p50=c.p50,
-                p90=c.p90,
-                point=c.point,
-                error_p50=c.error,
-                inside_p10_p90=c.inside,
-                gpus=c.gpus,
-                gpus_stated=c.gpus_stated,
-                layout=c.layout,
-                note=c.note,
-            )
-            for c in rc
-        ],
+        "rows": _rows(
+            rc,
+            "id name kind metric reported p10 p50 p90 point error_p50=error inside_p10_p90=inside"
+            " gpus gpus_stated layout note",
+        ),
         "leave_one_out": leave_one_out(run_published_validation(samples=LOO_SAMPLES, realization=1.0)),
     }
 
@@ -45,21 +37,11 @@ def _throughput_section(tp_checks: list) -> dict[str, Any]:
 
     return {
         "summary": summarize(tp_checks),
-        "rows": [
-            dict(
-                id=c.id,
-                source=c.source,
-                hardware=c.hardware,
-                gpus=c.gpus,
-                seq_len=c.seq_len,
-                measured_tokens_per_s_per_gpu=c.measured,
-                predicted_tokens_per_s_per_gpu=c.predicted,
-                error=c.error,
-                layout=c.layout,
-                note=c.note,
-            )
-            for c in tp_checks
-        ],
+        "rows": _rows(
+            tp_checks,
+            "id source hardware gpus seq_len measured_tokens_per_s_per_gpu=measured"
+            " predicted_tokens_per_s_per_gpu=predicted error layout note",
+        ),
     }
 
 
@@ -84,16 +66,7 @@ def _memory_section(mem_checks: list) -> dict[str, Any]:
             "median_abs_error": float(np.median(errs)),
             "worst_abs_error": float(max(errs)),
         },
-        "rows": [
-            dict(
-                id=c.id,
-                part=c.part,
-                measured_gib=c.measured_gib,
-                predicted_gib=c.predicted_gib,
-                error=c.error,
-            )
-            for c in mem_checks
-        ],
+        "rows": _rows(mem_checks, "id part measured_gib predicted_gib error"),
     }
 
 

@@ -8,6 +8,7 @@ tokens per second per GPU, the one quantity every source's FLOP convention agree
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,15 +54,12 @@ def arch_from_row(model: dict, seq_len: int, name: str) -> ArchSpec:
 
         return catalog.models()[model["catalog"]].arch
     h, H = int(model["hidden"]), int(model["heads"])
-    kind = model.get("kind", "gpt")
-    if kind == "gpt":
-        kv = int(model.get("kv_heads") or H)
+    kv = int(model.get("kv_heads") or H)
+    shared = dict(name=name, vocab_size=int(model["vocab"]), hidden_size=h, num_layers=int(model["layers"]))
+    if model.get("kind", "gpt") == "gpt":
         return ArchSpec(
-            name=name,
             model_type="gpt2",
-            vocab_size=int(model["vocab"]),
-            hidden_size=h,
-            num_layers=int(model["layers"]),
+            **shared,
             attention=Attention("mha", H, kv, h // H, h // H, qkv_bias=True, o_bias=True),
             ffn=int(model.get("ffn") or 4 * h),
             gated_mlp=False,
@@ -71,13 +69,9 @@ def arch_from_row(model: dict, seq_len: int, name: str) -> ArchSpec:
             tie_embeddings=bool(model.get("tied", True)),
             learned_positions=int(model.get("learned_positions") or 0),
         )
-    kv = int(model.get("kv_heads") or H)
     return ArchSpec(
-        name=name,
         model_type="llama",
-        vocab_size=int(model["vocab"]),
-        hidden_size=h,
-        num_layers=int(model["layers"]),
+        **shared,
         attention=Attention("mha", H, kv, h // H, h // H),
         ffn=int(model["ffn"]),
         gated_mlp=True,
@@ -146,41 +140,20 @@ def check_row(row: dict, acc: Accelerator, eff: Efficiency, train: Training | No
     prob = Problem(arch, acc, int(row["gpus"]), seq, gb, eff, train or Training(), acc.training_dtype(dtype))
     res = search(prob, fixed, top=1)
     best = res.best
-    note = ""
-    if best is None:
-        # the source ran it, so it fits; our memory model disagrees: report the fastest layout regardless
-        from traincost.parallel.plan import enumerate_layouts, evaluate_layouts
+    measured = functools.partial(Check, row["id"], row["source"], acc.id, int(row["gpus"]), seq, meas)
+    if best is not None:
+        return measured(best.tokens_per_s_per_gpu, best.layout, "")
+    # the source ran it, so it fits; our memory model disagrees: report the fastest layout regardless
+    from traincost.parallel.plan import enumerate_layouts, evaluate_layouts
 
-        lay_all = enumerate_layouts(prob, fixed)
-        if len(lay_all) == 0:
-            return Check(
-                row["id"],
-                row["source"],
-                acc.id,
-                int(row["gpus"]),
-                seq,
-                meas,
-                float("nan"),
-                None,
-                "no layout matches the stated one",
-            )
-        ev = evaluate_layouts(prob, lay_all)
-        i = int(np.argmin(ev.time["step"]))
-        pred = float(ev.tokens_per_s[i]) / int(row["gpus"])
-        note = f"predicted out of memory ({float(ev.memory['total'][i]) / 1024**3:.0f} GiB)"
-        return Check(
-            row["id"], row["source"], acc.id, int(row["gpus"]), seq, meas, pred, lay_all.row(i), note
-        )
-    return Check(
-        row["id"],
-        row["source"],
-        acc.id,
-        int(row["gpus"]),
-        seq,
-        meas,
-        best.tokens_per_s_per_gpu,
-        best.layout,
-        note,
+    lay_all = enumerate_layouts(prob, fixed)
+    if len(lay_all) == 0:
+        return measured(float("nan"), None, "no layout matches the stated one")
+    ev = evaluate_layouts(prob, lay_all)
+    i = int(np.argmin(ev.time["step"]))
+    pred = float(ev.tokens_per_s[i]) / int(row["gpus"])
+    return measured(
+        pred, lay_all.row(i), f"predicted out of memory ({float(ev.memory['total'][i]) / 1024**3:.0f} GiB)"
     )
 
 
