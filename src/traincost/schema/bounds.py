@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from traincost.errors import InputError
 from traincost.parallel.frameworks import resolve as resolve_framework
-from traincost.units import parse_count
+from traincost.units import parse_count, parse_share
 
 Precision = Literal["bf16", "fp16", "fp8"]
 Optimizer = Literal["adamw", "adamw8bit", "sgd", "lion", "adafactor"]
@@ -83,17 +83,27 @@ Pue = Annotated[float, between(1, MAX_PUE)]
 LawValue = Annotated[float, between(0, 1e9)]
 
 
-def number(v, what: str, lo: float = 0.0, strict: bool = False, hi: float = 1e15):
+MAX_RATIO = (
+    10  # a field bounded at 10 or less is a ratio (a share, a fraction, a multiple): "25%" is 0.25 there
+)
+
+
+def number(v, what: str, lo: float = 0.0, strict: bool = False, hi: float = 1e15, ratio: bool | None = None):
+    """The one number parser of the schema: 1.5e12, "2,000", "1T" (units.parse_count), "$2.5", and "25%"
+    (units.parse_share) where the field is a ratio (`ratio`, by default an upper bound of at most MAX_RATIO);
+    then the bounds."""
     if v is None:
         return v
     if isinstance(v, bool):
         raise ValueError(f"must be {what} (got {v!r})")
+    text = v.strip() if isinstance(v, str) else None
     try:
-        x = (
-            parse_count(v)
-            if isinstance(v, str) and v.strip()[-1:].isalpha()
-            else float(str(v).replace(",", "").lstrip("$"))
-        )
+        if text is not None and text.endswith("%") and (hi <= MAX_RATIO if ratio is None else ratio):
+            x = parse_share(text)
+        elif text is not None and text[-1:].isalpha():
+            x = parse_count(text)
+        else:
+            x = float(str(v).replace(",", "").lstrip("$"))
     except (TypeError, ValueError):
         raise ValueError(f"must be {what} (got {v!r})") from None
     if x != x or x in (float("inf"), float("-inf")) or x < lo or (strict and x <= lo):
@@ -115,7 +125,7 @@ def field_check(fields: tuple[str, ...], check, *args, check_fields: bool | None
 
 def bounded(v, what: str, cap: float, over: str, lo: float = 0.0, strict: bool = False):
     """number(v, what, lo, strict), and at most cap, with its own message (`must be {over}`) above it."""
-    x = number(v, what, lo=lo, strict=strict)
+    x = number(v, what, lo=lo, strict=strict, ratio=cap <= MAX_RATIO)
     if x is not None and x > cap:
         raise ValueError(f"must be {over} (got {v!r})")
     return x
