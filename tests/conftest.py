@@ -33,3 +33,21 @@ def pytest_make_collect_report(collector):
         report.longrepr = (
             f"module skipped in CI, where every reference library must be installed: {report.longrepr}"
         )
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A real `traincost serve` on a free loopback port (tests/live_server.py)."""
+    from live_server import live_server
+
+    with live_server() as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (tests/live_server.py)."""
+    from live_server import launch_chromium
+
+    with launch_chromium() as b:
+        yield b

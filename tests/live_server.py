@@ -1,6 +1,8 @@
 """A real `traincost serve` on a free loopback port, for the browser and live-server tests."""
 
 import contextlib
+import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -41,3 +43,32 @@ def live_server():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@contextlib.contextmanager
+def launch_chromium():
+    """Debian's Chromium under Playwright, without background network traffic; skipped where it is missing,
+    except in CI, which must have it."""
+    exe = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    playwright = pytest.importorskip("playwright.sync_api")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Chromium (apt-get install chromium)")
+        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -242,7 +242,7 @@ def test_cpu_probe_writes_a_valid_hardware_file_within_its_budget(probed):
 def test_plan_uses_the_probe_and_says_so(probed):
     d, _ = probed
     acc_id = next(iter(catalog.load_hardware_file(d / "probe.yaml")))
-    p = _cli(
+    plan = (
         "plan",
         "--hardware-file",
         "probe.yaml",
@@ -252,9 +252,8 @@ def test_plan_uses_the_probe_and_says_so(probed):
         "llama-3.1-8b",
         "--gpus",
         "8",
-        "--json",
-        cwd=d,
     )
+    p = _cli(*plan, "--json", cwd=d)
     assert p.returncode in (0, 1), p.stderr
     out = json.loads(p.stdout)
     assert out["gpu"] == acc_id
@@ -262,18 +261,7 @@ def test_plan_uses_the_probe_and_says_so(probed):
     row = next(a for a in out["assumptions"] if a["field"] == "efficiency")
     assert "probe: probe.yaml" in row["source"] and "kept from the catalog" in row["source"]
     # the text output shows it too
-    t = _cli(
-        "plan",
-        "--hardware-file",
-        "probe.yaml",
-        "--gpu",
-        acc_id,
-        "--model",
-        "llama-3.1-8b",
-        "--gpus",
-        "8",
-        cwd=d,
-    )
+    t = _cli(*plan, cwd=d)
     assert "probe: probe.yaml" in t.stdout.replace("\n", " ")
 
 

@@ -4,14 +4,10 @@ Chromium, and property-based tests generated from the OpenAPI document."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import urllib.request
 from pathlib import Path
 
 import pytest
-
-from live_server import live_server
 
 fastapi = pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
@@ -112,122 +108,85 @@ def test_page_and_assets_are_local(client):
 # ----------------------------------------------------------------------------- a real server and browser
 
 
-@pytest.fixture(scope="module")
-def server():
-    with live_server() as base:
-        yield base
-
-
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-
-
-def test_browser_fills_the_form_and_reads_the_answer(server):
-    exe = _chromium()
-    playwright = pytest.importorskip("playwright.sync_api")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must have Chromium (apt-get install chromium)")
-        pytest.skip("no Chromium on this machine (apt-get install chromium)")
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-    ]
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=args)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.goto(server + "/")
-        page.wait_for_selector("#answer:not([hidden])", timeout=30_000)
-        page.select_option("#model", "llama-3.1-8b")
-        page.fill("#tokens", "500B")
-        page.fill("#gpus", "64")
-        page.fill("#price", "2.5")
-        page.click("#go")
-        page.wait_for_function(
-            "document.querySelector('#status').textContent.includes('500B tokens on 64')", timeout=30_000
-        )
-        cost = page.text_content("#cost")
-        assert cost.startswith("$")
-        assert "model=llama-3.1-8b" in page.url and "gpus=64" in page.url  # the URL holds the inputs
-        expected = json.loads(
-            urllib.request.urlopen(
-                urllib.request.Request(
-                    server + "/api/estimate",
-                    json.dumps(
-                        {
-                            "model": "llama-3.1-8b",
-                            "tokens": "500B",
-                            "gpus": 64,
-                            "price": "2.5",
-                            "pricing": "on-demand",
-                            "seq_len": "4096",
-                            "gpu": "h100-sxm",
-                        }
-                    ).encode(),
-                    {"content-type": "application/json"},
-                )
-            ).read()
-        )
-        # the card shows the answer (the median); the bill's total is the point estimate; both match the API
-        assert (
-            abs(
-                float(cost.strip("$kM").replace(",", ""))
-                - expected["answer"]["cost_usd"] / (1e6 if "M" in cost else 1e3)
+def test_browser_fills_the_form_and_reads_the_answer(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(server + "/")
+    page.wait_for_selector("#answer:not([hidden])", timeout=30_000)
+    page.select_option("#model", "llama-3.1-8b")
+    page.fill("#tokens", "500B")
+    page.fill("#gpus", "64")
+    page.fill("#price", "2.5")
+    page.click("#go")
+    page.wait_for_function(
+        "document.querySelector('#status').textContent.includes('500B tokens on 64')", timeout=30_000
+    )
+    cost = page.text_content("#cost")
+    assert cost.startswith("$")
+    assert "model=llama-3.1-8b" in page.url and "gpus=64" in page.url  # the URL holds the inputs
+    expected = json.loads(
+        urllib.request.urlopen(
+            urllib.request.Request(
+                server + "/api/estimate",
+                json.dumps(
+                    {
+                        "model": "llama-3.1-8b",
+                        "tokens": "500B",
+                        "gpus": 64,
+                        "price": "2.5",
+                        "pricing": "on-demand",
+                        "seq_len": "4096",
+                        "gpu": "h100-sxm",
+                    }
+                ).encode(),
+                {"content-type": "application/json"},
             )
-            < 0.1
+        ).read()
+    )
+    # the card shows the answer (the median); the bill's total is the point estimate; both match the API
+    assert (
+        abs(
+            float(cost.strip("$kM").replace(",", ""))
+            - expected["answer"]["cost_usd"] / (1e6 if "M" in cost else 1e3)
         )
-        total = page.text_content("#total")
-        assert (
-            abs(
-                float(total.strip("$kM").replace(",", ""))
-                - expected["cost"]["total_usd"] / (1e6 if "M" in total else 1e3)
-            )
-            < 0.1
+        < 0.1
+    )
+    total = page.text_content("#total")
+    assert (
+        abs(
+            float(total.strip("$kM").replace(",", ""))
+            - expected["cost"]["total_usd"] / (1e6 if "M" in total else 1e3)
         )
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "web-calculator.png"), full_page=True)
-        # a shared URL restores the inputs
-        page.goto(page.url)
-        page.wait_for_selector("#answer:not([hidden])", timeout=30_000)
-        assert page.input_value("#gpus") == "64" and page.input_value("#tokens") == "500B"
-        browser.close()
+        < 0.1
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-calculator.png"), full_page=True)
+    # a shared URL restores the inputs
+    page.goto(page.url)
+    page.wait_for_selector("#answer:not([hidden])", timeout=30_000)
+    assert page.input_value("#gpus") == "64" and page.input_value("#tokens") == "500B"
 
 
-def test_browser_accepts_every_count_greys_stale_answers_and_flags_unknown_links(server):
+def test_browser_accepts_every_count_greys_stale_answers_and_flags_unknown_links(server, browser):
     """Issue 12: 8, 64 and 512 accelerators pass the browser's own validation (no step=8 trap); after an
     error the old answer is greyed out; a link with an unknown model says so instead of guessing."""
-    exe = _chromium()
-    playwright = pytest.importorskip("playwright.sync_api")
-    if exe is None:
-        pytest.skip("no Chromium on this machine (apt-get install chromium)")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
-        page.goto(server + "/")
-        page.wait_for_selector("#answer:not([hidden])", timeout=30_000)
-        for n in ("8", "64", "512", "1000"):
-            page.fill("#gpus", n)
-            assert page.eval_on_selector("#gpus", "el => el.checkValidity()"), n
-        page.fill("#gpus", "64")
-        page.click("#go")
-        page.wait_for_function(
-            "document.querySelector('#status').textContent.includes('on 64')", timeout=30_000
-        )
-        cleared = "el => el.hidden || el.classList.contains('stale')"  # cleared or greyed: no stale numbers
-        assert not page.eval_on_selector("#answer", cleared)
-        page.fill("#tokens", "-5")
-        page.wait_for_selector("#status.error", timeout=30_000)
-        assert "tokens" in page.text_content("#status")
-        assert page.eval_on_selector("#answer", cleared)
-        page.goto(server + "/?model=gpt-9&gpus=64")
-        page.wait_for_selector("#status.error", timeout=30_000)
-        assert "unknown model 'gpt-9'" in page.text_content("#status")
-        browser.close()
+    page = browser.new_page()
+    page.goto(server + "/")
+    page.wait_for_selector("#answer:not([hidden])", timeout=30_000)
+    for n in ("8", "64", "512", "1000"):
+        page.fill("#gpus", n)
+        assert page.eval_on_selector("#gpus", "el => el.checkValidity()"), n
+    page.fill("#gpus", "64")
+    page.click("#go")
+    page.wait_for_function("document.querySelector('#status').textContent.includes('on 64')", timeout=30_000)
+    cleared = "el => el.hidden || el.classList.contains('stale')"  # cleared or greyed: no stale numbers
+    assert not page.eval_on_selector("#answer", cleared)
+    page.fill("#tokens", "-5")
+    page.wait_for_selector("#status.error", timeout=30_000)
+    assert "tokens" in page.text_content("#status")
+    assert page.eval_on_selector("#answer", cleared)
+    page.goto(server + "/?model=gpt-9&gpus=64")
+    page.wait_for_selector("#status.error", timeout=30_000)
+    assert "unknown model 'gpt-9'" in page.text_content("#status")
 
 
 # ----------------------------------------------------------------------------- property-based API tests

@@ -5,46 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from live_server import live_server
-
 pytest.importorskip("fastapi")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "out"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with live_server() as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    playwright = pytest.importorskip("playwright.sync_api")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must have Chromium (apt-get install chromium)")
-        pytest.skip("no Chromium on this machine (apt-get install chromium)")
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-    ]
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=args)
-        yield b
-        b.close()
 
 
 def _page(browser, server, width: int):
