@@ -95,7 +95,7 @@ def usd(x: float) -> str:
     return f"${x:,.2f}"
 
 
-def one_line(text: str, _n: int | None = None) -> str:
+def one_line(text: str) -> str:
     """A source or note on one line, whole: the terminal abbreviates long sources as numbered references, so
-    nothing is cut (the second argument, a former length limit, is ignored)."""
+    nothing is cut."""
     return " ".join(str(text).split())

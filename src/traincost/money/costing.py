@@ -26,7 +26,6 @@ from traincost.money.params import (  # noqa: F401 - re-exported: the bill's par
 )
 from traincost.run import realism
 from traincost.run import reliability as run
-from traincost.units import one_line as _short
 
 DAYS_PER_YEAR = 365.25  # Julian year, the year of bill.HOURS_PER_YEAR and bill.staff_cost
 
@@ -258,7 +257,7 @@ def _bill_lines(P: dict[str, Param], v: dict[str, Any], ctx: Context, o: dict[st
             "loaded cost per engineer-year; set --engineers 0 to leave staff out",
         )
     )
-    lines.extend(programme.lines(v, P, o, ctx.on_prem, float(o["unit_price"]), _short))
+    lines.extend(programme.lines(v, P, o, ctx.on_prem, float(o["unit_price"])))
     return lines
 
 

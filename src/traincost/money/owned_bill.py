@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from traincost.money import bill, ownership
-from traincost.units import one_line as _short
+from traincost.units import one_line
 
 
 def owned_lines(v: dict[str, Any], ctx, o: dict[str, Any]) -> list[bill.Line]:
@@ -20,7 +20,7 @@ def owned_lines(v: dict[str, Any], ctx, o: dict[str, Any]) -> list[bill.Line]:
             "compute",
             f"cost of capital, {v['cost_of_capital']:.0%}/yr on (capex + resale) / 2",
             own.capital_usd,
-            _short(P_SOURCE["cost_of_capital"]),
+            one_line(P_SOURCE["cost_of_capital"]),
         ),
         (
             "compute",
@@ -33,7 +33,7 @@ def owned_lines(v: dict[str, Any], ctx, o: dict[str, Any]) -> list[bill.Line]:
             f"operations staff, 1 per {v['ops_gpus_per_engineer']:g} accelerators",
             own.ops_usd,
             f"${v['engineer_cost_per_year']:,.0f} loaded per engineer-year; "
-            + _short(P_SOURCE["ops_gpus_per_engineer"], 100),
+            + one_line(P_SOURCE["ops_gpus_per_engineer"]),
         ),
         (
             "compute",

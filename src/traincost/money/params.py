@@ -12,7 +12,7 @@ from traincost.errors import InputError
 from traincost.hardware.accelerator import Accelerator
 from traincost.money import carbon, programme
 from traincost.run import realism
-from traincost.units import one_line as _short
+from traincost.units import one_line
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def resolve_grid(sc, acc_region: str | None) -> tuple[Param, str]:
                 Param(
                     "grid_intensity",
                     v,
-                    _short(found.get("source", "")),
+                    one_line(found.get("source", "")),
                     v * band["low"],
                     v * band["high"],
                     user=bool(sc.region),
@@ -95,14 +95,11 @@ def resolve_grid(sc, acc_region: str | None) -> tuple[Param, str]:
             known = sorted(set(g["regions"]) | {k for v in g["cloud_regions"].values() for k in v})
             raise InputError("region", f"unknown region '{sc.region}'; accepted: {', '.join(known)}")
     return Param(
-        "grid_intensity", d["value"], _short(d.get("source", "")), d["low"], d["high"]
+        "grid_intensity", d["value"], one_line(d.get("source", "")), d["low"], d["high"]
     ), "default (US average)"
 
 
 # presentation: how many characters of a catalog source a parameter's one-line source keeps
-SOURCE_CHARS_LONG = 300  # presentation: the interruption-rate class source
-SOURCE_CHARS = 140  # presentation: a host-power source
-SOURCE_CHARS_SHORT = 120  # presentation: a source quoted after other text
 # node size the catalog's host power per node is stated for (8-accelerator HGX/DGX servers)
 HOST_NODE_SIZE = 8.0
 
@@ -178,8 +175,7 @@ def _time_params(sc, facts: RunFacts, quote: PriceFacts, on_prem: bool, add) -> 
             "interruption_rate_per_gpu_hour",
             rel["interruption_rate_by_class"][cls],
             sc.interruption_rate,
-            source=f"{cls} cluster: "
-            + _short(rel["interruption_rate_by_class"][cls]["source"], SOURCE_CHARS_LONG),
+            source=f"{cls} cluster: " + one_line(rel["interruption_rate_by_class"][cls]["source"]),
         )
     )
     for eff in realism.EFFECTS:
@@ -196,10 +192,10 @@ def _host_param(sc, acc: Accelerator, pf: float, rated: float | None, host: dict
     if rated:
         src = (
             f"{acc.id} server rated host power {rated} W x {pf:g} average fraction; "
-            f"{_short(host.get('source', ''), SOURCE_CHARS_SHORT)}"
+            f"{one_line(host.get('source', ''))}"
         )
     else:
-        src = f"{_short(host.get('source', ''), SOURCE_CHARS)} (scaled to {acc.node_size} accelerators per node)"
+        src = f"{one_line(host.get('source', ''))} (scaled to {acc.node_size} accelerators per node)"
     return Param("host_w_per_node", host["value"] * scale, src, host["low"] * scale, host["high"] * scale)
 
 
@@ -279,7 +275,7 @@ def _server_param(sc, acc: Accelerator, onp: dict) -> Param:
     return Param(
         "server_price",
         node["value"],
-        f"{_short(srv['default'].get('source', ''))} ({srv['default'].get('date', '')})",
+        f"{one_line(srv['default'].get('source', ''))} ({srv['default'].get('date', '')})",
         node.get("low"),
         node.get("high"),
     )
@@ -315,7 +311,7 @@ def _owned_params(
             "host_rated_w",
             rated_w,
             f"{acc.id} server rated host power (contracted peak); "
-            f"{_short(own['colocation_basis']['source'], SOURCE_CHARS_SHORT)}",
+            f"{one_line(own['colocation_basis']['source'])}",
             user=True,
         )
     )

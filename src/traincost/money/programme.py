@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from traincost.money import bill
+from traincost.units import one_line
 
 FIELDS = {  # catalog key -> Scenario field of its override
     "pilot_share": "pilot_share",
@@ -31,7 +32,6 @@ FIELDS = {  # catalog key -> Scenario field of its override
     "support_share": "support_share",
     "egress_usd_per_gb": "egress_price",
 }
-SOURCE_CHARS = 110  # presentation: a bill line's source is cut to one line
 
 
 def params(sc, catalog_node: dict[str, Any], make) -> list:
@@ -105,13 +105,13 @@ def compute(v: dict[str, Any], run: MainRun) -> dict[str, Any]:
 
 
 def lines(
-    v: dict[str, Any], P: dict[str, Any], o: dict[str, Any], on_prem: bool, unit_price: float, short
+    v: dict[str, Any], P: dict[str, Any], o: dict[str, Any], on_prem: bool, unit_price: float
 ) -> list[bill.Line]:
     """The programme's bill lines (point estimate); sources from the resolved parameters `P`."""
     L = bill.Line
 
     def src(k: str) -> str:
-        return short(P[k].source, SOURCE_CHARS)
+        return one_line(P[k].source)
 
     gh = o["gpu_hours"]
     out = [
