@@ -33,10 +33,13 @@ HELDOUT_FILE = ROOT / "src" / "traincost" / "data" / "heldout.yaml"
 
 
 def at_bounds(consts: dict) -> list[str]:
+    """Constants within 1% of their range from a bound, measured in the coordinate they are fitted in
+    (log for kernel_overhead_us, linear for the shares)."""
     out = []
     for k, v in consts.items():
-        lo, hi, _ = heldout.FITTED[k]
-        if abs(v - lo) <= 0.01 * (hi - lo) or abs(hi - v) <= 0.01 * (hi - lo):
+        lo, hi, log = heldout.FITTED[k]
+        u = math.log(v / lo) / math.log(hi / lo) if log else (v - lo) / (hi - lo)
+        if u <= 0.01 or u >= 0.99:
             out.append(k)
     return out
 

@@ -315,6 +315,12 @@ def kernels_table() -> dict[str, Any]:
 
 
 @cache
+def precision_table() -> dict[str, Any]:
+    """Training precisions and their quantization recipes (data/precision.yaml)."""
+    return _yaml("precision.yaml")
+
+
+@cache
 def heldout_fits() -> dict[str, Any]:
     """Leave-one-source-out fits of the end-to-end constants (written by scripts/calibrate.py)."""
     return _yaml("heldout.yaml") if (_DATA / "heldout.yaml").is_file() else {}

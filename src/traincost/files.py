@@ -113,7 +113,7 @@ seq_len: 4096
 gpu: h100-sxm
 gpus: 512
 
-# Training precision: bf16 (default), fp16 or fp8
+# Training precision: bf16 (default), fp16, fp8 (delayed scaling), fp8-tensorwise, fp8-blockwise, mxfp8, nvfp4, mxfp4
 precision: bf16
 
 # Model FLOPs utilization, a fraction in (0, 1]. Leave it out to use traincost's stated assumption.

@@ -6,6 +6,12 @@ from __future__ import annotations
 import click
 
 COMPARE_FILE_KEYS = ("candidates", "deadline", "budget", "partners")  # scenario-file keys only `compare` uses
+# --precision: the training precision and its recipe (data/precision.yaml)
+PRECISION_HELP = (
+    "bf16 (default), fp16, fp8 (= fp8-delayed), fp8-tensorwise (= fp8-current), fp8-blockwise, "
+    "mxfp8, nvfp4 or mxfp4 (the last three on Blackwell)."
+)
+
 BRIEF = click.option("--brief", is_flag=True, help="Print only the answer (one paragraph).")
 
 
@@ -117,7 +123,7 @@ PLAN_OPTIONS = [
     ("--global-batch", "Global batch in sequences."),
     ("--global-batch-tokens", "Global batch in tokens (e.g. 4M)."),
     ("--seq-len", "Sequence length in tokens (default 4096)."),
-    ("--precision", "bf16 (default), fp16 or fp8."),
+    ("--precision", PRECISION_HELP),
     ("--optimizer", "adamw (default), adamw8bit, sgd, lion, adafactor."),
     (
         "--framework",
@@ -140,7 +146,7 @@ AUDIT_OPTIONS = [
     ("--tokens", "Training tokens of the claim (default 1T)."),
     ("--seq-len", "Sequence length (default 4096)."),
     ("--gpu", "Accelerator of the claim (default h100-sxm)."),
-    ("--precision", "bf16 (default), fp16 or fp8."),
+    ("--precision", PRECISION_HELP),
     ("--gpu-hours", "Claimed accelerator-hours."),
     ("--days", "Claimed wall-clock days (with --gpus)."),
     ("--gpus", "Accelerators the claim assumes."),
@@ -163,7 +169,7 @@ SCENARIO_OPTIONS = [  # (flag, Scenario field, help) of the scenario fields as f
     ("--gpus", "gpus", "Number of accelerators."),
     ("--mfu", "mfu", "Model FLOPs utilization in (0, 1]; default: predicted by the layout planner."),
     ("--price", "price", "USD per GPU-hour; default: the catalog's dated price."),
-    ("--precision", "precision", "bf16 (default), fp16 or fp8."),
+    ("--precision", "precision", PRECISION_HELP),
     ("--global-batch", "global_batch", "Global batch in sequences (for the layout planner)."),
     ("--global-batch-tokens", "global_batch_tokens", "Global batch in tokens, e.g. 4M."),
     ("--optimizer", "optimizer", "adamw (default), adamw8bit, sgd, lion, adafactor."),

@@ -27,17 +27,17 @@ LOSS_BYTES_PER_VOCAB_ENTRY = 30.0
 
 
 def gemm_time(M, K, N, count, peak, bw, eff):
-    """Seconds for ``count`` GEMMs of (M x K)·(K x N) in 16-bit storage. With FP8 GEMMs the activation
-    operands are quantized first: the input and, in backward, the output gradient are read in BF16 (2 B) and
-    written in FP8 (1 B), plus the transposed FP8 copy the weight-gradient GEMM needs (1 B): 4 bytes per element
-    of each, memory-bound (Transformer Engine cast/cast_transpose kernels; weights are cast once per step and
-    left out). One third of it is charged to each of the forward and the two backward GEMMs."""
+    """Seconds for ``count`` GEMMs of (M x K)·(K x N) in 16-bit storage. With a low-precision recipe (FP8,
+    MXFP8, NVFP4: parallel/precision.py) the activation operands are quantized first: the input and, in
+    backward, the output gradient, ``eff.quant_bytes`` bytes moved per element, memory-bound (Transformer
+    Engine quantization kernels; weights are quantized once per step and left out). One third of it is charged
+    to each of the forward and the two backward GEMMs."""
     flops = 2.0 * M * K * N
     compute = flops / (peak * eff.gemm * eff.compute_realisation) + eff.gemm_ramp_us * 1e-6
     memory = 2.0 * (M * K + K * N + M * N) / (bw * eff.hbm)
     t = np.maximum(np.maximum(compute, memory), eff.kernel_overhead_us * 1e-6)
-    if eff.fp8_gemm:
-        t = t + 4.0 * (M * K + M * N) / 3.0 / (bw * eff.hbm)
+    if eff.quant_bytes:
+        t = t + eff.quant_bytes * (M * K + M * N) / 3.0 / (bw * eff.hbm)
     return count * t
 
 

@@ -79,7 +79,13 @@ class Efficiency:
     calibrated: bool = False
     source: str = "uncalibrated defaults"
     kernels: object = None  # parallel.kernels.Kernels the sub-model constants came from (attention tables)
-    fp8_gemm: bool = False  # GEMMs in FP8: their operands are quantized first (memory-bound casts)
+    quant_bytes: float = (
+        0.0  # bytes moved per quantized GEMM input element (parallel/precision.py; 0 = 16-bit)
+    )
+    gemm_high: float = (
+        GEMM_FRACTION  # achievable GEMM fraction of the 16-bit layers (LM head, BF16-kept layers)
+    )
+    bf16_layers: int = 0  # transformer layers a low-precision recipe keeps in BF16 (NVFP4)
     pinned: tuple = ()  # fields measured on the user's machine (`traincost probe`): per-problem tables keep them
 
 

@@ -18,7 +18,7 @@ The efficiency constants are per accelerator generation, fitted on public measur
 (``data/efficiency.yaml``; ``traincost validate --throughput`` shows the fit).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -247,6 +247,11 @@ def _per_microbatch(
     attn_peak = acc.peak_flops("bf16")  # attention kernels and the MFU denominator of 16-bit runs stay 16-bit
     bw = acc.memory_bw_tbps * 1e12
     proj, mlp, moe = compute.layer_gemms(m, T, t, e, peak, bw, eff)
+    high = replace(eff, gemm=eff.gemm_high, quant_bytes=0.0)  # 16-bit GEMMs: LM head, BF16-kept layers
+    if eff.bf16_layers and eff.quant_bytes:  # the recipe keeps some layers in BF16: averaged over the layers
+        w = min(eff.bf16_layers, m.L) / m.L
+        hp, hm, hmoe = compute.layer_gemms(m, T, t, e, attn_peak, bw, high)
+        proj, mlp, moe = ((1 - w) * lo + w * hi for lo, hi in ((proj, hp), (mlp, hm), (moe, hmoe)))
     attn_fwd, attn_bwd = compute.attention_time(
         m, T, t, work.keys_per_query, attn_peak, eff, train.flash_attention
     )
@@ -257,7 +262,7 @@ def _per_microbatch(
     rec_d, rec_m = np.where(ri == 2, fwd_d, sel), np.where(ri == 2, fwd_m, sel)
     tp_c, cp_c, ep_c = _layer_comm(m, acc, eff, train, sh, attn_fwd, attn_bwd)
     logits_time = (
-        3 * compute.gemm_time(T, m.h, m.V / t, 1, peak, bw, eff)  # output layer fwd + 2 bwd GEMMs
+        3 * compute.gemm_time(T, m.h, m.V / t, 1, attn_peak, bw, high)  # output layer fwd + 2 bwd, 16-bit
         + compute.loss_time(m, T, t, bw, eff)
     )
 

@@ -14,7 +14,7 @@ import numpy as np
 from traincost.errors import InputError
 from traincost.hardware.accelerator import Accelerator
 from traincost.model.arch import ArchSpec
-from traincost.parallel import frameworks, schedule
+from traincost.parallel import frameworks, precision, schedule
 from traincost.parallel.kernels import attention_efficiency
 from traincost.parallel.perf import (
     GIB,
@@ -49,7 +49,8 @@ class Problem:
     global_batch: int  # sequences per optimizer step
     eff: Efficiency
     train: Training = Training()
-    dtype: str = "bf16"
+    dtype: str = "bf16"  # the GEMM format (a peak_tflops key)
+    recipe: str = ""  # the precision recipe (data/precision.yaml); "" = the dtype's default recipe
 
 
 def _pow2_upto(n: int) -> list[int]:
@@ -168,10 +169,13 @@ def problem_efficiency(prob: Problem) -> Efficiency:
     """The accelerator's constants for this problem: the GEMM fraction of the training dtype and the measured
     attention-kernel efficiency at the model's head dim and sequence length (causal)."""
     k = prob.eff.kernels
-    fp8 = prob.dtype == "fp8"
+    rec = precision.recipe(prob.recipe or prob.dtype, prob.acc.generation)
+    quant = {"quant_bytes": rec.quant_bytes, "bf16_layers": rec.bf16_layers_at_end}
     if k is None:
-        return replace(prob.eff, fp8_gemm=fp8)
-    upd = {"gemm": k.gemm_fraction(prob.dtype)}
+        return replace(prob.eff, gemm_high=prob.eff.gemm, **quant)
+    # no FP4 GEMM sweep is published (MAMF covers BF16 and FP8): FP4 GEMMs take the FP8 fraction
+    frac_dtype = "fp8" if prob.dtype == "fp4" and "fp4" not in k.gemm else prob.dtype
+    upd = {"gemm": k.gemm_fraction(frac_dtype), "gemm_high": k.gemm_fraction("bf16")}
     kernel = prob.train.attention_kernel if prob.train.flash_attention else "standard"
     try:
         ae = attention_efficiency(k, kernel, prob.arch.attention.head_dim, prob.seq_len, causal=True)
@@ -181,7 +185,9 @@ def problem_efficiency(prob: Problem) -> Efficiency:
     keep = set(prob.eff.pinned)  # measured by `traincost probe` on the user's machine
     if "gemm" in keep and prob.dtype not in ("bf16", "fp16"):
         keep.discard("gemm")  # the probe's GEMM curve is 16-bit; other dtypes keep the catalog's fraction
-    return replace(prob.eff, **{f: v for f, v in upd.items() if f not in keep}, fp8_gemm=fp8)
+    if "gemm" in prob.eff.pinned:
+        upd["gemm_high"] = prob.eff.gemm  # the probe's measured 16-bit fraction
+    return replace(prob.eff, **{f: v for f, v in upd.items() if f not in keep}, **quant)
 
 
 @dataclass(frozen=True)
@@ -312,16 +318,7 @@ def suggest(prob: Problem, accelerators: dict[str, Accelerator], efficiency_for)
     out = []
     n = prob.n_gpus
     for mult in SUGGEST_MULTIPLIERS:
-        p2 = Problem(
-            prob.arch,
-            prob.acc,
-            n * mult,
-            prob.seq_len,
-            max(prob.global_batch, n * mult // 8 or 1),
-            prob.eff,
-            prob.train,
-            prob.dtype,
-        )
+        p2 = replace(prob, n_gpus=n * mult, global_batch=max(prob.global_batch, n * mult // 8 or 1))
         r = search(p2, top=1)
         if r.best:
             out.append(
@@ -334,9 +331,7 @@ def suggest(prob: Problem, accelerators: dict[str, Accelerator], efficiency_for)
     )
     for a in bigger:
         try:
-            p2 = Problem(
-                prob.arch, a, n, prob.seq_len, prob.global_batch, efficiency_for(a), prob.train, prob.dtype
-            )
+            p2 = replace(prob, acc=a, eff=efficiency_for(a))
             r = search(p2, top=1)
         except InputError:
             continue

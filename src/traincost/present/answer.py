@@ -122,6 +122,15 @@ def option_sentences(r) -> list[str]:
     return out
 
 
+def _recipe_note(r) -> str:
+    """Which recipe the GEMMs ran in, and that MFU is then of that format's peak (16-bit runs say nothing)."""
+    hw = getattr(r, "hardware", None)
+    recipe = getattr(hw, "recipe", "") if hw else ""
+    if not recipe or recipe in ("bf16", "fp16"):
+        return ""
+    return f"; {recipe} GEMMs, MFU of the dense {hw.precision} peak"
+
+
 def estimate_paragraph(r) -> tuple[str, list[str]]:
     """(headline, sentences): the answer of `traincost estimate`."""
     th = r.throughput
@@ -130,7 +139,7 @@ def estimate_paragraph(r) -> tuple[str, list[str]]:
     gpu_hours = (r.answer or {}).get("gpu_hours", r.time.gpu_hours)
     body = [
         f"{w[0].upper()}{w[1:]} {on_what(r)}:",
-        f"{gpu_hours:,.0f} GPU-hours at {th.mfu:.1%} MFU ({basis}).",
+        f"{gpu_hours:,.0f} GPU-hours at {th.mfu:.1%} MFU ({basis}{_recipe_note(r)}).",
         *answer_sentences(r),
         top_driver(r),
     ]

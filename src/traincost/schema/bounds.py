@@ -11,7 +11,19 @@ from traincost.errors import InputError
 from traincost.parallel.frameworks import resolve as resolve_framework
 from traincost.units import parse_count, parse_share
 
-Precision = Literal["bf16", "fp16", "fp8"]
+# training precisions and recipes (data/precision.yaml; a test keeps the two lists equal)
+Precision = Literal[
+    "bf16",
+    "fp16",
+    "fp8",
+    "fp8-delayed",
+    "fp8-tensorwise",
+    "fp8-current",
+    "fp8-blockwise",
+    "mxfp8",
+    "nvfp4",
+    "mxfp4",
+]
 Optimizer = Literal["adamw", "adamw8bit", "sgd", "lion", "adafactor"]
 RecomputeName = Literal["none", "selective", "full"]
 Framework = Literal[

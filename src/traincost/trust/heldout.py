@@ -22,12 +22,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from traincost import catalog
+from traincost.parallel import precision
 from traincost.parallel.efficiency import efficiency_for
 from traincost.parallel.perf import Efficiency
 from traincost.parallel.plan import Problem, enumerate_layouts, evaluate_layouts
 from traincost.trust.validation import (
     arch_from_row,
     measured_tokens_per_s_per_gpu,
+    row_precision,
     throughput_rows,
     training_for,
 )
@@ -79,7 +81,7 @@ def prepare(rows: list[dict]) -> list[Prepared]:
             if lay.get(k) is not None
         }
         gb = int(r.get("global_batch") or round(float(r["global_batch_tokens"]) / seq))
-        dtype = {"16bit": "bf16", None: "bf16"}.get(r.get("precision"), r.get("precision"))
+        dtype, recipe = precision.gemm_format(row_precision(r), acc)
         prob = Problem(
             arch,
             acc,
@@ -88,7 +90,8 @@ def prepare(rows: list[dict]) -> list[Prepared]:
             gb,
             efficiency_for(acc),
             training_for(r),
-            acc.training_dtype(dtype),
+            dtype,
+            recipe,
         )
         layouts = enumerate_layouts(prob, fixed)
         if len(layouts):

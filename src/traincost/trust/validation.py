@@ -16,6 +16,7 @@ import numpy as np
 from traincost.hardware.accelerator import Accelerator
 from traincost.model.arch import ArchSpec, Attention
 from traincost.model.hf_config import from_hf_config
+from traincost.parallel import precision
 from traincost.parallel.efficiency import efficiency_for
 from traincost.parallel.perf import Efficiency, Training
 from traincost.parallel.plan import Problem, search
@@ -136,8 +137,8 @@ def check_row(row: dict, acc: Accelerator, eff: Efficiency, train: Training | No
     fixed = {k: v for k, v in fixed.items() if v is not None}
     gbt = row.get("global_batch_tokens")
     gb = int(row.get("global_batch") or round(float(gbt) / seq))
-    dtype = {"16bit": "bf16", None: "bf16"}.get(row.get("precision"), row.get("precision"))
-    prob = Problem(arch, acc, int(row["gpus"]), seq, gb, eff, train or Training(), acc.training_dtype(dtype))
+    dtype, recipe = precision.gemm_format(row_precision(row), acc)
+    prob = Problem(arch, acc, int(row["gpus"]), seq, gb, eff, train or Training(), dtype, recipe)
     res = search(prob, fixed, top=1)
     best = res.best
     measured = functools.partial(Check, row["id"], row["source"], acc.id, int(row["gpus"]), seq, meas)
@@ -207,10 +208,16 @@ FRAMEWORKS: dict[str, tuple[str, dict]] = {
     "tinyllama": ("fsdp", {"sequence_parallel": False}),
     # NeMo / Megatron-Bridge: Megatron-Core with Transformer Engine
     "nemo-24.07-h100": ("megatron-core", {}),
-    "megatron-bridge-25.09": ("megatron-core", {}),
+    "megatron-bridge": ("megatron-core", {}),
     # NeMo AutoModel: PyTorch FSDP2 with SDPA
     "nemo-automodel-h100": ("fsdp", {}),
 }
+
+
+def row_precision(row: dict) -> str:
+    """A measurement's precision recipe (data/precision.yaml); '16bit' (fp16 or bf16 unstated) = bf16."""
+    p = row.get("precision")
+    return "bf16" if p in (None, "16bit") else str(p)
 
 
 def training_for(row: dict) -> Training:

@@ -6,6 +6,7 @@ from typing import Any
 
 from traincost import catalog
 from traincost.errors import InputError
+from traincost.parallel import precision
 from traincost.schema import AuditRequest, make_request
 from traincost.trust.audit import judge, worst
 from traincost.usecases.common import scenario_default
@@ -69,7 +70,7 @@ def run_audit(flags: dict) -> AuditOutput:
     seq_len = req.seq_len or int(scenario_default("seq_len")[0])
     arch, entry = catalog.resolve_model(model_ref)
     acc = catalog.resolve_accelerator(req.gpu or scenario_default("gpu")[0])
-    dtype = acc.training_dtype(req.precision or "bf16")
+    dtype = precision.gemm_format(req.precision, acc)[0]
     peak = acc.peak_flops(dtype)
     flops = arch.flops_per_token(seq_len, causal=True).training * tokens
     best = best_published_mfu(acc)

@@ -9,6 +9,7 @@ from traincost import catalog
 from traincost.errors import InputError
 from traincost.money import market, prices
 from traincost.parallel import frameworks
+from traincost.parallel import precision as precision_recipes
 from traincost.parallel.efficiency import efficiency_for
 from traincost.parallel.plan import Problem
 from traincost.usecases.results import Assumption
@@ -74,7 +75,8 @@ def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True, a
     arch, entry = _resolve_arch(req, pick, arch, seq_len)
     extra = catalog.load_hardware_file(req.hardware_file) if req.hardware_file else None
     acc = catalog.resolve_accelerator(gpu_ref, extra)
-    dtype = acc.training_dtype(precision)
+    rec = precision_recipes.for_accelerator(precision, acc)  # refuses a format the part lacks
+    dtype = acc.training_dtype(rec.gemm_dtype)
     acc.peak_flops(dtype)  # raises if the part has no such precision
     gb = global_batch(req, n, seq_len, assumptions) if plan else 0  # the batch matters only to the planner
     train = frameworks.training(getattr(req, "framework", None), optimizer)
@@ -86,7 +88,7 @@ def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True, a
                 source=frameworks.resolve(None)[1]["name"] + " (data/frameworks.yaml default)",
             )
         )
-    prob = Problem(arch, acc, n, seq_len, gb, efficiency_for(acc), train, dtype)
+    prob = Problem(arch, acc, n, seq_len, gb, efficiency_for(acc), train, dtype, rec.name)
     if acc.measured:  # say which numbers came from `traincost probe`
         assumptions.append(Assumption(field="efficiency", value="measured", source=prob.eff.source))
     return prob, entry, optimizer

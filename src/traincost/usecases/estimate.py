@@ -14,6 +14,7 @@ from traincost.errors import InputError
 from traincost.model.hf_config import from_hf_config
 from traincost.money.costing import PriceFacts, RunFacts, make_bill, ranges, resolve
 from traincost.money.sensitivity import drivers
+from traincost.parallel import precision as precision_recipes
 from traincost.parallel.plan import fmt_layout, search
 from traincost.run import reliability as run
 from traincost.run.feasibility import check_finishes
@@ -142,10 +143,9 @@ CLOUD_NOTE = (
 
 
 def _precision_note(scenario: Scenario, prob, notes: list[str]) -> None:
-    if prob.dtype != (scenario.precision or "bf16"):
-        notes.append(
-            f"{prob.acc.name} has no {scenario.precision or 'bf16'} tensor cores; using its {prob.dtype} peak."
-        )
+    wanted = precision_recipes.recipe(scenario.precision).gemm_dtype
+    if prob.dtype != wanted:
+        notes.append(f"{prob.acc.name} has no {wanted} tensor cores; using its {prob.dtype} peak.")
 
 
 def _run_facts(scenario: Scenario, prob, tokens: float, solve_days: float) -> RunFacts:

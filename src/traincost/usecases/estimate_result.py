@@ -115,6 +115,7 @@ def assemble(prob, entry, parts: Parts, **rest: Any) -> Estimate:
             name=acc.name,
             count=prob.n_gpus,
             precision=prob.dtype,
+            recipe=prob.recipe or prob.dtype,
             peak_tflops=peak / 1e12,
             memory_gb=acc.memory_gb,
             source=acc.sources.get("peak_tflops", ""),

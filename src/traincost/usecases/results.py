@@ -51,6 +51,7 @@ class HardwareInfo(_Out):
     peak_tflops: float
     memory_gb: float
     source: str
+    recipe: str = ""  # the precision recipe (data/precision.yaml), e.g. fp8-tensorwise
 
 
 class ThroughputInfo(_Out):
