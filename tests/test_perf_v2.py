@@ -135,18 +135,18 @@ def test_held_out_errors(held_out_report):
     h = held_out_report["held_out"]
     g = h["by_generation"]
     assert g["ampere"]["median_abs_error"] == pytest.approx(0.133, abs=0.01)
-    assert g["hopper"]["median_abs_error"] == pytest.approx(0.190, abs=0.01)
-    assert g["blackwell"]["median_abs_error"] == pytest.approx(0.117, abs=0.01)  # Hopper constants, blind
-    assert h["median_abs_error"] == pytest.approx(0.150, abs=0.01)
+    assert g["hopper"]["median_abs_error"] == pytest.approx(0.184, abs=0.01)
+    assert g["blackwell"]["median_abs_error"] == pytest.approx(0.030, abs=0.01)  # Hopper constants, blind
+    assert h["median_abs_error"] == pytest.approx(0.147, abs=0.01)
     assert h["worst_source"] == "narayanan2021" and h["worst_source_median_abs_error"] < 0.28
     for src, limit in (
         ("korthikanti2022", 0.09),
-        ("nemo-24.07-h100", 0.04),
+        ("nemo-24.07-h100", 0.05),
         ("tinyllama", 0.11),
-        ("nemo-automodel-h100", 0.10),
-        ("megatron-core-h100", 0.17),
-        ("llm-foundry", 0.18),
-        ("megatron-bridge", 0.17),
+        ("nemo-automodel-h100", 0.13),
+        ("megatron-core-h100", 0.19),
+        ("llm-foundry", 0.16),
+        ("megatron-bridge", 0.06),
     ):
         assert h["by_source"][src]["median_abs_error"] < limit, src
     # held out is worse than in sample, as it must be

@@ -86,6 +86,7 @@ class Efficiency:
         GEMM_FRACTION  # achievable GEMM fraction of the 16-bit layers (LM head, BF16-kept layers)
     )
     bf16_layers: int = 0  # transformer layers a low-precision recipe keeps in BF16 (NVFP4)
+    saved_input_bytes: float = 2.0  # bytes per element of the linear-layer inputs kept for backward
     pinned: tuple = ()  # fields measured on the user's machine (`traincost probe`): per-problem tables keep them
 
 

@@ -79,29 +79,26 @@ def _moe_layers(m: ModelCosts, x):
     return np.minimum(x, np.ceil(x * m.n_moe / m.L)) if m.n_moe else np.zeros_like(x)
 
 
-def _activation_bytes_per_token(m: ModelCosts, t, ri, s, c, train: Training):
+def _activation_bytes_per_token(m: ModelCosts, t, ri, s, c, train: Training, sib: float = 2.0):
     """Bytes per token of one dense and one MoE layer kept for backward (Korthikanti et al. 2022 Table 2):
     split over TP: Q, K, V, attention output, MLP intermediates; replicated on every TP rank unless sequence
     parallelism splits them: the two norms' inputs and outputs and the dropout masks (sbh(10 + 24/t + 5as/(ht))
     without SP, sbh·34/t with SP). FlashAttention keeps the fp32 log-sum-exp per head instead of the s x s
-    scores."""
+    scores. The inputs of the linear layers (the two norm outputs, the attention output, the FC2 input) are kept
+    in the GEMM format, ``sib`` bytes per element: 2 in 16-bit, 1 with FP8 recipes (Transformer Engine keeps the
+    quantized copy the weight-gradient GEMM reads; Megatron Core low-precision guide: "Activations ... are
+    stored in 8 or 4 bits")."""
     h = m.h
     drop = 1.0 if train.dropout else 0.0
-    replicated = 8.0 * h + drop * 2.0 * h
-    attn_split = 2 * (m.qdim + m.kdim + m.vdim + m.odim) + (4 * m.H if train.flash_attention else 0)
+    replicated = 4.0 * h + 2.0 * sib * h + drop * 2.0 * h  # norm inputs (16-bit) and outputs (GEMM inputs)
+    attn_split = 2 * (m.qdim + m.kdim + m.vdim) + sib * m.odim + (4 * m.H if train.flash_attention else 0)
     if m.mla:
         attn_split += 2 * (m.mla[0] + m.mla[1] + m.mla[2])
     no_flash = 0.0 if train.flash_attention else (2.0 + 3.0 * drop) * m.H * s / c
-    mlp_split = 2 * (3 if m.gated else 2) * m.ffn
+    inner = 2 * (2 if m.gated else 1)  # 16-bit FC1 outputs (gate and up, or the pre-activation)
+    mlp_split = (inner + sib) * m.ffn
     moe_split = (
-        (
-            4 * m.E
-            + 2 * 2 * m.k * h
-            + 2 * m.k * (3 if m.gated else 2) * m.fe
-            + 2 * (3 if m.gated else 2) * m.fs
-        )
-        if m.n_moe
-        else 0.0
+        (4 * m.E + 2 * 2 * m.k * h + m.k * (inner + sib) * m.fe + (inner + sib) * m.fs) if m.n_moe else 0.0
     )
     rep_div = t if train.sequence_parallel else 1.0
     attn_tok = replicated * t / rep_div + attn_split + no_flash * (ri != 1)
@@ -171,7 +168,9 @@ def evaluate(
     pipeline schedule (parallel/schedule.py) of every layout, as arrays."""
     sh = _shape(m, lay, work)
     peak = acc.peak_flops(work.dtype)  # GEMMs run in the training precision (FP8 GEMMs with FP8 training)
-    act_dense, act_moe, rep_div = _activation_bytes_per_token(m, sh.t, sh.ri, sh.s, sh.c, train)
+    act_dense, act_moe, rep_div = _activation_bytes_per_token(
+        m, sh.t, sh.ri, sh.s, sh.c, train, eff.saved_input_bytes
+    )
     mem, params = _memory(m, sh, train, act_dense, act_moe, rep_div)
     capacity = acc.memory_gb * 1e9 * (1.0 - train.reserve)
     fits = mem["total"] <= capacity
@@ -338,9 +337,12 @@ def _step(
     mb_compute = per_mb["compute"] + per_mb["recompute"]
     dp_bw, dp_lat = comm.tier(D, t, acc, eff)
     overlap = eff.dp_overlap if train.dp_overlap else 0.0
-    # ZeRO-3 / FSDP: parameters gathered for forward and backward (and recompute), gradients reduce-scattered,
-    # every micro-batch; overlapped with compute as far as it goes
-    gathers = 2 + np.where(sh.ri == 2, 1, 0)
+    # ZeRO-3 / FSDP: parameters gathered for forward and for backward, gradients reduce-scattered, every
+    # micro-batch; overlapped with compute as far as it goes. A recomputed layer runs its forward again inside
+    # its backward, on the parameters the backward gathered (PyTorch FSDP: the pre-backward hook of the wrapped
+    # block gathers once; activation checkpointing is applied inside each wrapped block, as torchtitan and
+    # Megatron-FSDP do), so recomputation adds no gather
+    gathers = 2.0
     z3 = np.where(
         zi == 3,
         gathers * comm.collective(train.gathered_bytes * p_stage, D, dp_bw, dp_lat, "all_gather")

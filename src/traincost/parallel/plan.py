@@ -170,7 +170,11 @@ def problem_efficiency(prob: Problem) -> Efficiency:
     attention-kernel efficiency at the model's head dim and sequence length (causal)."""
     k = prob.eff.kernels
     rec = precision.recipe(prob.recipe or prob.dtype, prob.acc.generation)
-    quant = {"quant_bytes": rec.quant_bytes, "bf16_layers": rec.bf16_layers_at_end}
+    quant = {
+        "quant_bytes": rec.quant_bytes,
+        "bf16_layers": rec.bf16_layers_at_end,
+        "saved_input_bytes": rec.saved_input_bytes,
+    }
     if k is None:
         return replace(prob.eff, gemm_high=prob.eff.gemm, **quant)
     # no FP4 GEMM sweep is published (MAMF covers BF16 and FP8): FP4 GEMMs take the FP8 fraction

@@ -25,6 +25,7 @@ class Recipe:
     gemm_dtype: str
     quant_bytes: float  # bytes moved per quantized GEMM input element (0: no quantization)
     bf16_layers_at_end: int
+    saved_input_bytes: float  # bytes per element of a saved linear-layer input (its quantized copy)
     hardware: tuple[str, ...]
     source: str
 
@@ -52,6 +53,15 @@ def _quant_bytes(r: dict, generation: str) -> float:
     return BF16_BYTES * float(r["read_passes"]) + float(copies) * (float(r["bits"]) + per_scale) / 8.0
 
 
+def _saved_bytes(r: dict) -> float:
+    """Bytes per element of a linear-layer input kept for backward: 16-bit, or the quantized copy (one
+    direction, with its scales)."""
+    if not r.get("bits"):
+        return BF16_BYTES
+    block = float(r.get("block") or 0)
+    return (float(r["bits"]) + (float(r["scale_bits"]) / block if block else 0.0)) / 8.0
+
+
 def recipe(name: str | None, generation: str = "") -> Recipe:
     """The recipe of a precision name or alias (default bf16), with its quantization traffic on a
     generation."""
@@ -63,6 +73,7 @@ def recipe(name: str | None, generation: str = "") -> Recipe:
                 gemm_dtype=str(r["gemm_dtype"]),
                 quant_bytes=_quant_bytes(r, generation),
                 bf16_layers_at_end=int(r.get("bf16_layers_at_end") or 0),
+                saved_input_bytes=_saved_bytes(r),
                 hardware=tuple(r.get("hardware") or ()),
                 source=str(r["source"]),
             )
