@@ -266,3 +266,19 @@ def test_gaudi2_against_intels_published_training_throughput():
             model=model, gpu="gaudi2", gpus=gpus, precision="fp8", seq_len=8192, global_batch=128, top=1
         )
         assert 1.0 < r.best["throughput"]["tokens_per_s"] / measured < 1.8, model
+
+
+def test_a_probe_file_of_an_mi300x_keeps_the_catalogs_measured_sub_models(tmp_path):
+    """`traincost probe` on an MI300X writes the catalog's datasheet; the catalog's measured sub-models
+    (RCCL 316.82 GB/s busbw of 448, hipBLASLt ramp) must come with it where the probe measured nothing."""
+    from traincost.probe import output as out
+
+    base = out.match_catalog("AMD Instinct MI300X", catalog.accelerators())
+    assert base.id == "mi300x"
+    entry = out.hardware_entry("probed-mi300x", base, {"provenance": {"date": "2026-12-01"}}, "MI300X", 8)
+    entry.pop("measured")  # nothing measured in this sketch
+    f = tmp_path / "p.yaml"
+    f.write_text(yaml.safe_dump({"accelerators": [entry]}))
+    eff = efficiency_for(catalog.load_hardware_file(f)["probed-mi300x"])
+    assert eff.scale_up * base.scale_up_bw_gbs == pytest.approx(316.82, rel=0.01)
+    assert eff.gemm == efficiency_for(base).gemm == pytest.approx(668.4 / 1307.4, abs=0.001)
