@@ -12,7 +12,7 @@ from typing import Any
 from traincost.errors import InputError
 from traincost.hardware.measured import validate_measured
 
-DTYPES = ("bf16", "fp16", "fp8", "tf32", "fp32")
+DTYPES = ("bf16", "fp16", "fp8", "fp4", "tf32", "fp32")
 # scalar sub-model constants a hardware file may override (read by parallel/kernels.py; data/kernels.yaml keys)
 KERNEL_SCALARS = (
     "gemm_ramp_us",

@@ -106,6 +106,7 @@ def print_hardware(accs, con: Console) -> None:
         for c, k in (
             ("bf16 TFLOP/s", 100),
             ("fp8", KEEP_50),
+            ("fp4", KEEP_40),
             ("HBM GB", 100),
             ("HBM TB/s", KEEP_60),
             ("TDP W", KEEP_40),
@@ -123,6 +124,7 @@ def print_hardware(accs, con: Console) -> None:
                 a.name,
                 f(bf),
                 f(a.peak_tflops.get("fp8")),
+                f(a.peak_tflops.get("fp4")),
                 f(a.memory_gb),
                 f(a.memory_bw_tbps, "{:.2f}"),
                 f(a.tdp_w),

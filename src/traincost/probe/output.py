@@ -109,6 +109,9 @@ def hardware_entry(acc_id: str, base, measured: dict, device_name: str, cpu_rank
             )
         }
         d.update(peak_tflops=dict(base.peak_tflops), sources={**base.sources, "measured": src})
+        # the catalog's measured sub-models; the probe's measurements replace them where it took them
+        if base.kernels:
+            d["kernels"] = dict(base.kernels)
         d["notes"] = f"datasheet of catalog entry {base.id}; measured curves under 'measured' ({src})"
     else:
         g = measured.get("gemm", {})
