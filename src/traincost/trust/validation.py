@@ -220,11 +220,24 @@ def row_precision(row: dict) -> str:
     return "bf16" if p in (None, "16bit") else str(p)
 
 
+# The attention kernel a source's runs used where it differs from its framework profile's, per generation:
+# llm-foundry's A100 tables were run with its benchmark script's defaults of the time, `--attn_impl triton` and
+# the mosaicml/pytorch:1.13.1 image (mosaicml/llm-foundry scripts/train/benchmarking/submit_benchmarks.py@12a6319;
+# the README's "TODO: Update tables with torch 2.0"), i.e. the Triton FlashAttention of 2022-23, which runs at
+# about FlashAttention-1 speed (data/kernels.yaml `fa1`). Its H100 tables came with FlashAttention-2
+# (`--attn_impl flash`, `.[gpu-flash2]`, flash-attn 2.4.2 for FP8: submit_benchmarks.py@51652ea).
+ATTENTION_KERNEL: dict[tuple[str, str], str] = {("llm-foundry", "ampere"): "fa1"}
+
+
 def training_for(row: dict) -> Training:
+    from traincost import catalog
     from traincost.parallel import frameworks
 
     fw, kw = FRAMEWORKS.get(row["source"], (row.get("framework") or "megatron-core", {}))
     kw = dict(kw)
+    gen = catalog.resolve_accelerator(row["hardware"]).generation
+    if (row["source"], gen) in ATTENTION_KERNEL:
+        kw["attention_kernel"] = ATTENTION_KERNEL[(row["source"], gen)]
     sp = (row.get("layout") or {}).get("sp")
     if sp is not None:
         kw["sequence_parallel"] = bool(sp)
