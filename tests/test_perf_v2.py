@@ -134,19 +134,22 @@ def test_held_out_errors(held_out_report):
     source > 20%), which are not all met: see docs/performance.md."""
     h = held_out_report["held_out"]
     g = h["by_generation"]
-    assert g["ampere"]["median_abs_error"] == pytest.approx(0.133, abs=0.01)
-    assert g["hopper"]["median_abs_error"] == pytest.approx(0.184, abs=0.01)
-    assert g["blackwell"]["median_abs_error"] == pytest.approx(0.030, abs=0.01)  # Hopper constants, blind
-    assert h["median_abs_error"] == pytest.approx(0.147, abs=0.01)
-    assert h["worst_source"] == "narayanan2021" and h["worst_source_median_abs_error"] < 0.28
+    # the issue's target (<= 10% per generation) holds for Ampere and Blackwell, not for Hopper
+    assert g["ampere"]["median_abs_error"] <= 0.10 and g["blackwell"]["median_abs_error"] <= 0.10
+    assert g["ampere"]["median_abs_error"] == pytest.approx(0.042, abs=0.01)
+    assert g["hopper"]["median_abs_error"] == pytest.approx(0.179, abs=0.01)
+    assert g["blackwell"]["median_abs_error"] == pytest.approx(0.082, abs=0.01)  # Hopper constants, blind
+    assert g["blackwell"]["rows"] >= 21
+    assert h["median_abs_error"] == pytest.approx(0.067, abs=0.01)
+    assert h["worst_source"] == "narayanan2021" and h["worst_source_median_abs_error"] < 0.25
     for src, limit in (
-        ("korthikanti2022", 0.09),
+        ("korthikanti2022", 0.05),
         ("nemo-24.07-h100", 0.05),
-        ("tinyllama", 0.11),
+        ("tinyllama", 0.13),
         ("nemo-automodel-h100", 0.13),
-        ("megatron-core-h100", 0.19),
-        ("llm-foundry", 0.16),
-        ("megatron-bridge", 0.06),
+        ("megatron-core-h100", 0.13),
+        ("llm-foundry", 0.07),
+        ("megatron-bridge", 0.10),
     ):
         assert h["by_source"][src]["median_abs_error"] < limit, src
     # held out is worse than in sample, as it must be

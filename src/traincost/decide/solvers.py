@@ -54,7 +54,7 @@ def solve_deadline(sc: Scenario, days: float) -> tuple[Estimate | None, int | No
             hi, r_hi = mid, r
         else:
             lo = mid
-    return estimate(sc, gpus=hi * node), hi * node
+    return r_hi, hi * node  # the estimate that met the deadline (the same draws as the search)
 
 
 def solve_budget(sc: Scenario, budget: float) -> tuple[Estimate | None, float | None]:
