@@ -136,19 +136,21 @@ def test_held_out_errors(held_out_report):
     g = h["by_generation"]
     # the issue's target (<= 10% per generation) holds for Ampere and Blackwell, not for Hopper
     assert g["ampere"]["median_abs_error"] <= 0.10 and g["blackwell"]["median_abs_error"] <= 0.10
-    assert g["ampere"]["median_abs_error"] == pytest.approx(0.042, abs=0.01)
+    assert g["ampere"]["median_abs_error"] == pytest.approx(0.054, abs=0.01)
     assert g["hopper"]["median_abs_error"] == pytest.approx(0.179, abs=0.01)
     assert g["blackwell"]["median_abs_error"] == pytest.approx(0.082, abs=0.01)  # Hopper constants, blind
     assert g["blackwell"]["rows"] >= 21
-    assert h["median_abs_error"] == pytest.approx(0.067, abs=0.01)
-    assert h["worst_source"] == "narayanan2021" and h["worst_source_median_abs_error"] < 0.25
+    assert h["median_abs_error"] == pytest.approx(0.088, abs=0.01)
+    # no source is worse than 20% over its rows; llm-foundry's H100 rows alone are (see docs/performance.md)
+    assert h["worst_source_median_abs_error"] < 0.20
+    assert g["hopper"]["by_source"]["llm-foundry"]["median_abs_error"] == pytest.approx(0.216, abs=0.01)
     for src, limit in (
-        ("korthikanti2022", 0.05),
+        ("korthikanti2022", 0.07),
+        ("narayanan2021", 0.05),
         ("nemo-24.07-h100", 0.05),
-        ("tinyllama", 0.13),
+        ("tinyllama", 0.07),
         ("nemo-automodel-h100", 0.13),
         ("megatron-core-h100", 0.13),
-        ("llm-foundry", 0.07),
         ("megatron-bridge", 0.10),
     ):
         assert h["by_source"][src]["median_abs_error"] < limit, src
@@ -341,3 +343,14 @@ def test_grad_sync_after_flush_is_slower_with_pipelines():
         lay,
     )
     assert b.time["dp_comm"][0] > a.time["dp_comm"][0]
+
+
+def test_narayanan_tflops_convert_with_the_papers_recompute_count():
+    """Narayanan et al. 2021 count the recomputation forward in their TFLOP/s (eq. 3) and estimate training time
+    as 8TP/(nX) (eq. 4): tokens/s per GPU = X / (8P). For the 1T row, 163 TFLOP/s and P = 1008.0B give 20.2
+    tokens/s/GPU; counting the TFLOP/s as model FLOPs (6P) would claim 27."""
+    from traincost.trust.validation import arch_from_row, measured_tokens_per_s_per_gpu, throughput_rows
+
+    row = next(r for r in throughput_rows() if r["id"] == "narayanan2021-a100-1008b-g3072")
+    tokens = measured_tokens_per_s_per_gpu(row, arch_from_row(row["model"], 2048, row["id"]))
+    assert tokens == pytest.approx(163e12 / (8 * 1008.0e9), rel=0.02)
