@@ -220,13 +220,17 @@ def row_precision(row: dict) -> str:
     return "bf16" if p in (None, "16bit") else str(p)
 
 
-# The attention kernel a source's runs used where it differs from its framework profile's, per generation:
-# llm-foundry's A100 tables were run with its benchmark script's defaults of the time, `--attn_impl triton` and
-# the mosaicml/pytorch:1.13.1 image (mosaicml/llm-foundry scripts/train/benchmarking/submit_benchmarks.py@12a6319;
-# the README's "TODO: Update tables with torch 2.0"), i.e. the Triton FlashAttention of 2022-23, which runs at
-# about FlashAttention-1 speed (data/kernels.yaml `fa1`). Its H100 tables came with FlashAttention-2
-# (`--attn_impl flash`, `.[gpu-flash2]`, flash-attn 2.4.2 for FP8: submit_benchmarks.py@51652ea).
-ATTENTION_KERNEL: dict[tuple[str, str], str] = {("llm-foundry", "ampere"): "fa1"}
+# The attention kernel a source's runs used where it differs from its framework profile's, per generation.
+# llm-foundry's tables predate its FlashAttention-2 support: the A100 tables ran its benchmark script's defaults
+# of the time, `--attn_impl triton` on the mosaicml/pytorch:1.13.1 image (mosaicml/llm-foundry
+# scripts/train/benchmarking/submit_benchmarks.py@12a6319; the README's "TODO: Update tables with torch 2.0");
+# the H100 tables ran llm-foundry v0.2.0 on torch 2.0.1 (scripts/train/benchmarking/h100_benchmarks.sh@11663ba:
+# GIT_COMMIT=v0.2.0), before FlashAttention-2 (llm-foundry issue #464, 2023-07-17: "FlashAttention V2 just got
+# released ... will upgrade as soon as we've finished testing"), when `attn_impl: flash` meant flash-attn 1.0.x
+# (setup.py extra 'gpu': flash-attn==1.0.9, PR #1023) and `triton` the Triton FlashAttention, "slightly slower
+# than CUDA [FlashAttention-1] forward + backward" (flash-attention flash_attn_triton.py). Both run at
+# FlashAttention-1 speed (data/kernels.yaml `fa1`).
+ATTENTION_KERNEL: dict[tuple[str, str], str] = {("llm-foundry", "ampere"): "fa1", ("llm-foundry", "hopper"): "fa1"}
 
 
 def training_for(row: dict) -> Training:
