@@ -147,7 +147,9 @@ def test_held_out_errors(held_out_report):
     h = held_out_report["held_out"]
     g = h["by_generation"]
     # the targets: <= 10% per generation, no source worse than 20%
-    assert all(v["median_abs_error"] <= 0.10 for v in g.values()), {k: v["median_abs_error"] for k, v in g.items()}
+    assert all(v["median_abs_error"] <= 0.10 for v in g.values()), {
+        k: v["median_abs_error"] for k, v in g.items()
+    }
     assert h["worst_source_median_abs_error"] <= 0.20
     assert all(s["median_abs_error"] <= 0.20 for v in g.values() for s in v["by_source"].values())
     # the figures themselves (docs/performance.md section 6)

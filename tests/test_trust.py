@@ -54,7 +54,9 @@ def test_given_inputs_narrow_the_ranges():
     w = wide.ranges["gpu_hours"]
     n = narrow.ranges["gpu_hours"]
     width_n, width_w = (n["p90"] - n["p10"]) / n["p50"], (w["p90"] - w["p10"]) / w["p50"]
-    assert width_n < 0.5 * width_w
+    # the given MFU removes the published-run realization spread (sigma 0.31, data/realization.yaml) and keeps
+    # the performance model's held-out throughput spread (0.16 on Hopper, data/efficiency.yaml)
+    assert width_n < 0.6 * width_w
     assert (
         width_n > 0.05
     )  # a given MFU does not collapse the band: stalls, pauses and throughput scatter remain

@@ -230,7 +230,10 @@ def row_precision(row: dict) -> str:
 # (setup.py extra 'gpu': flash-attn==1.0.9, PR #1023) and `triton` the Triton FlashAttention, "slightly slower
 # than CUDA [FlashAttention-1] forward + backward" (flash-attention flash_attn_triton.py). Both run at
 # FlashAttention-1 speed (data/kernels.yaml `fa1`).
-ATTENTION_KERNEL: dict[tuple[str, str], str] = {("llm-foundry", "ampere"): "fa1", ("llm-foundry", "hopper"): "fa1"}
+ATTENTION_KERNEL: dict[tuple[str, str], str] = {
+    ("llm-foundry", "ampere"): "fa1",
+    ("llm-foundry", "hopper"): "fa1",
+}
 
 
 def training_for(row: dict) -> Training:
