@@ -6,6 +6,7 @@ accelerators with a YAML file of the same shape (``--hardware-file``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,8 @@ SHOWN_ID_CHARS = 40  # presentation: how much of a refused id the error message 
 MAX_SPEC_NUMBER = 1e7  # input limit: largest datasheet number accepted (GB, TB/s, W, GB/s)
 MAX_PEAK_TFLOPS = 1e6  # input limit: largest dense peak accepted, in TFLOP/s
 MAX_DOMAIN = 65_536  # input limit: accelerators per node or scale-up domain (2^16)
+MAX_POD = 262_144  # input limit: accelerators under one non-blocking pod (the largest cluster accepted)
+MAX_OVERSUBSCRIPTION = 64.0  # input limit: network oversubscription ratio above a pod
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,11 @@ class Accelerator:
     notes: str = ""
     measured: dict | None = None  # curves measured by `traincost probe` (hardware/measured.py)
     kernels: dict[str, Any] = field(default_factory=dict)  # sub-model overrides (data/kernels.yaml keys)
+    # scale-out fabric above the rail-optimised leaf/spine: accelerators per non-blocking pod and the
+    # oversubscription of the tier above it (None / 1.0: one non-blocking fat tree, as NVIDIA's reference
+    # architectures build it); traffic of a collective group spanning pods runs at 1/oversubscription
+    pod_size: int | None = None
+    oversubscription: float = 1.0
 
     def peak_flops(self, dtype: str = "bf16") -> float:
         """Dense peak FLOP/s for a training precision. BF16 falls back to FP16 on parts without BF16
@@ -141,7 +149,31 @@ def accelerator_from_dict(d: dict[str, Any], origin: str = "hardware catalog") -
         notes=str(d.get("notes") or ""),
         kernels=_kernels(d.get("kernels"), f"{where}.kernels"),
         measured=_measured(d.get("measured"), f"{where}.measured", origin),
+        **_fabric(d.get("fabric"), f"{where}.fabric"),
     )
+
+
+def _fabric(v: Any, where: str) -> dict[str, Any]:
+    """Optional `fabric: {pod_size: N, oversubscription: r}` of a cluster whose network above a pod of N
+    accelerators is oversubscribed r:1 (both required together)."""
+    if v is None:
+        return {}
+    if not isinstance(v, dict) or set(v) != {"pod_size", "oversubscription"}:
+        raise InputError(where, "must be a mapping with pod_size (accelerators) and oversubscription (>= 1)")
+    pod, r = v["pod_size"], v["oversubscription"]
+    if (
+        isinstance(pod, bool)
+        or not isinstance(pod, int | float)
+        or not math.isfinite(pod)
+        or pod != int(pod)
+        or not 1 <= pod <= MAX_POD
+    ):
+        raise InputError(f"{where}.pod_size", f"must be a whole number from 1 to {MAX_POD} (got {pod!r})")
+    if isinstance(r, bool) or not isinstance(r, int | float) or not 1 <= r <= MAX_OVERSUBSCRIPTION:
+        raise InputError(
+            f"{where}.oversubscription", f"must be a number from 1 to {MAX_OVERSUBSCRIPTION:g} (got {r!r})"
+        )
+    return {"pod_size": int(pod), "oversubscription": float(r)}
 
 
 def _measured(d: Any, where: str, origin: str) -> dict | None:

@@ -89,6 +89,14 @@ def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True, a
             )
         )
     prob = Problem(arch, acc, n, seq_len, gb, efficiency_for(acc), train, dtype, rec.name)
+    if acc.pod_size and acc.oversubscription > 1:  # the cluster's network above a pod (hardware file)
+        assumptions.append(
+            Assumption(
+                field="fabric",
+                value=f"{acc.pod_size:,}-GPU non-blocking pods, {acc.oversubscription:g}:1 above",
+                source=f"{acc.id} in the hardware file (parallel/comm.py tier)",
+            )
+        )
     if acc.measured:  # say which numbers came from `traincost probe`
         assumptions.append(Assumption(field="efficiency", value="measured", source=prob.eff.source))
     return prob, entry, optimizer
