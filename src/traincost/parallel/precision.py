@@ -44,22 +44,24 @@ def names() -> list[str]:
     return out
 
 
+def _element_bytes(r: dict) -> float:
+    """Bytes of one quantized element with its share of the scaling factors: (bits + scale_bits / block) / 8."""
+    block = float(r.get("block") or 0)
+    return (float(r["bits"]) + (float(r["scale_bits"]) / block if block else 0.0)) / 8.0
+
+
 def _quant_bytes(r: dict, generation: str) -> float:
+    """Bytes moved to quantize one GEMM input element: the BF16 reads, then the quantized copies."""
     if not r.get("bits"):
         return 0.0
     copies = r.get("copies_blackwell", r["copies"]) if generation == "blackwell" else r["copies"]
-    block = float(r.get("block") or 0)
-    per_scale = float(r["scale_bits"]) / block if block else 0.0
-    return BF16_BYTES * float(r["read_passes"]) + float(copies) * (float(r["bits"]) + per_scale) / 8.0
+    return BF16_BYTES * float(r["read_passes"]) + float(copies) * _element_bytes(r)
 
 
 def _saved_bytes(r: dict) -> float:
     """Bytes per element of a linear-layer input kept for backward: 16-bit, or the quantized copy (one
     direction, with its scales)."""
-    if not r.get("bits"):
-        return BF16_BYTES
-    block = float(r.get("block") or 0)
-    return (float(r["bits"]) + (float(r["scale_bits"]) / block if block else 0.0)) / 8.0
+    return _element_bytes(r) if r.get("bits") else BF16_BYTES
 
 
 def recipe(name: str | None, generation: str = "") -> Recipe:

@@ -75,8 +75,7 @@ def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True, a
     arch, entry = _resolve_arch(req, pick, arch, seq_len)
     extra = catalog.load_hardware_file(req.hardware_file) if req.hardware_file else None
     acc = catalog.resolve_accelerator(gpu_ref, extra)
-    rec = precision_recipes.for_accelerator(precision, acc)  # refuses a format the part lacks
-    dtype = acc.training_dtype(rec.gemm_dtype)
+    dtype, recipe = precision_recipes.gemm_format(precision, acc)  # refuses a format the part lacks
     acc.peak_flops(dtype)  # raises if the part has no such precision
     gb = global_batch(req, n, seq_len, assumptions) if plan else 0  # the batch matters only to the planner
     train = frameworks.training(getattr(req, "framework", None), optimizer)
@@ -88,7 +87,7 @@ def build_problem(req, assumptions: list[Assumption], pick, plan: bool = True, a
                 source=frameworks.resolve(None)[1]["name"] + " (data/frameworks.yaml default)",
             )
         )
-    prob = Problem(arch, acc, n, seq_len, gb, efficiency_for(acc), train, dtype, rec.name)
+    prob = Problem(arch, acc, n, seq_len, gb, efficiency_for(acc), train, dtype, recipe)
     if acc.pod_size and acc.oversubscription > 1:  # the cluster's network above a pod (hardware file)
         assumptions.append(
             Assumption(
